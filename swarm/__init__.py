@@ -1,0 +1,13 @@
+"""swarm: train hundreds of small networks at once and watch them learn.
+
+The public surface, re-exported explicitly. Three steps::
+
+    rec = swarm.train("sin", bees=500)        # a Recording [bee, epoch, ...]
+    rec.save("run.npz"); rec = swarm.load("run.npz")
+"""
+from swarm.recording import Recording, load
+from swarm.targets import Target, get_target
+
+__version__ = "0.1.0"
+
+__all__ = ["Recording", "load", "Target", "get_target", "__version__"]
