@@ -1,0 +1,12 @@
+"""The seed toolkit's activations: ``xTanH`` (x - tanh x) beside torch's ``ReLU`` and ``Tanh``.
+
+``xTanH`` is the engine's own ``xtanh`` module, so a network built with it here
+and a swarm trained with ``activation="xtanh"`` compute the same function.
+"""
+from __future__ import annotations
+
+from torch.nn import ReLU, Tanh
+
+from swarm._act import XTanh as xTanH
+
+__all__ = ["xTanH", "ReLU", "Tanh"]
