@@ -173,7 +173,8 @@ def get_target(target: str | Target | Callable) -> Target:
         raise ValueError(f"unknown target {name!r}; choose one of {', '.join(TARGETS)} "
                          "or type an expression in x such as 'sin(3*x) + 0.5*x'")
     fn = parse_expression(name)
-    values = np.asarray(fn(np.linspace(-1, 1, 5)), dtype=np.float64)
+    with np.errstate(all="ignore"):
+        values = np.asarray(fn(np.linspace(-1, 1, 5)), dtype=np.float64)
     if values.shape not in [(), (5,)]:
         raise ValueError(f"`target` expression {name!r} does not give one value per x")
     return Target(name, lambda x: np.broadcast_to(fn(x), np.shape(x)), (-1.0, 1.0), expression=name)

@@ -1,0 +1,148 @@
+"""The built-in network, stacked over bees, with a hand-fused forward and backward.
+
+Parameters are a flat list ``[W0, b0, W1, b1, ...]`` with a leading bee
+dimension and torch.nn.Linear's layout: ``Wk`` [bee, out, in], ``bk`` [bee, out].
+Activations flow as [bee, unit, point] so every layer is one batched matmul
+(``baddbmm``) and the 1-input first layer is one broadcast multiply. The
+backward pass is written out (no autograd graph), which is what makes a whole
+swarm's epoch cost about as much as a few passes over its activations.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from swarm import _random
+from swarm._act import Activation
+
+__all__ = ["layer_sizes", "init_params", "forward", "backward", "INITS", "check_init"]
+
+Tensor = torch.Tensor
+INITS = ("default", "xavier", "normal:STD", "zeros", "ones")
+
+
+def layer_sizes(width: int, depth: int, n_in: int = 1, n_out: int = 1) -> list[tuple[int, int]]:
+    """(in, out) of each linear layer: n_in -> width x depth -> n_out."""
+    dims = [n_in] + [width] * depth + [n_out]
+    return list(zip(dims[:-1], dims[1:]))
+
+
+def check_init(init: str) -> tuple[str, float]:
+    """Parse ``init`` into (kind, std); a ``ValueError`` names the valid forms."""
+    text = str(init).strip().lower()
+    if text.startswith("normal"):
+        _, _, std = text.partition(":")
+        try:
+            value = float(std) if std else 1.0
+        except ValueError:
+            value = -1.0
+        if not (value > 0 and math.isfinite(value)):
+            raise ValueError(f"`init` {init!r}: the std in normal:STD must be a positive number")
+        return "normal", value
+    if text not in ("default", "xavier", "zeros", "ones"):
+        raise ValueError(f"unknown `init` {init!r}; choose one of {', '.join(INITS)}")
+    return text, 0.0
+
+
+def init_params(sizes, bee_ids, seed: int, init: str = "default", *,
+                dtype=torch.float32, device="cpu") -> list[Tensor]:
+    """Initial stacked parameters; bee i's values depend only on (seed, i, init).
+
+    ``default`` is torch.nn.Linear's: weights and biases U(-1/sqrt(in), 1/sqrt(in)).
+    ``xavier``: weights U(+-sqrt(6/(in+out))), biases 0. ``normal:STD``: weights
+    N(0, STD), biases 0. ``zeros``: all 0. ``ones``: weights 1, biases 0.
+    """
+    kind, std = check_init(init)
+    bee_ids = np.asarray(bee_ids)
+    params = []
+    for k, (n_in, n_out) in enumerate(sizes):
+        shape_w, shape_b = (len(bee_ids), n_out, n_in), (len(bee_ids), n_out)
+        if kind == "default":
+            bound = 1.0 / math.sqrt(n_in)
+            w = (2 * _random.uniform(seed, bee_ids, 2 * k, n_out * n_in) - 1) * bound
+            b = (2 * _random.uniform(seed, bee_ids, 2 * k + 1, n_out) - 1) * bound
+        elif kind == "xavier":
+            bound = math.sqrt(6.0 / (n_in + n_out))
+            w = (2 * _random.uniform(seed, bee_ids, 2 * k, n_out * n_in) - 1) * bound
+            b = np.zeros(shape_b)
+        elif kind == "normal":
+            w = _random.normal(seed, bee_ids, 2 * k, n_out * n_in) * std
+            b = np.zeros(shape_b)
+        else:
+            w = np.full(shape_w, 1.0 if kind == "ones" else 0.0)
+            b = np.zeros(shape_b)
+        for value, shape in ((w, shape_w), (b, shape_b)):
+            params.append(torch.as_tensor(value.reshape(shape), dtype=dtype, device=device))
+    return params
+
+
+def forward(params: list[Tensor], x: Tensor, act: Activation, keep: bool = False):
+    """Predictions [bee, point] for inputs ``x`` [point] or [bee, point].
+
+    With ``keep`` also returns the per-layer (input, pre, out) that :func:`backward` needs.
+    """
+    a = x.reshape(-1, 1, x.shape[-1])  # [1 or bee, 1, point]
+    cache = []
+    n_layers = len(params) // 2
+    for k in range(n_layers):
+        weight, bias = params[2 * k], params[2 * k + 1]
+        if weight.shape[2] == 1:  # one input: a broadcast multiply beats a K=1 matmul
+            pre = torch.mul(weight, a).add_(bias.unsqueeze(-1))
+        else:
+            pre = torch.baddbmm(bias.unsqueeze(-1), weight, a)
+        if k == n_layers - 1:
+            cache.append((a, None, None))
+            out = pre
+        else:
+            out = act.fn(pre)
+            cache.append((a, pre, out))
+        a = out
+    ypred = a[:, 0, :]
+    return (ypred, cache) if keep else ypred
+
+
+def backward(params: list[Tensor], cache, dypred: Tensor, act: Activation) -> list[Tensor]:
+    """Gradients of a loss w.r.t. every parameter, given dloss/dypred [bee, point]."""
+    if len(params) == 4 and params[0].shape[2] == 1 and params[2].shape[1] == 1:
+        return _backward_one_hidden(params, cache, dypred, act)
+    grads: list[Tensor] = [None] * len(params)  # type: ignore[list-item]
+    delta = dypred.unsqueeze(1)  # [bee, 1, point]
+    for k in range(len(params) // 2 - 1, -1, -1):
+        a_in, _, _ = cache[k]
+        weight = params[2 * k]
+        if a_in.shape[1] == 1:  # one input: gW = sum_p delta * x
+            grads[2 * k] = torch.matmul(delta, a_in.transpose(1, 2)) if a_in.shape[0] > 1 \
+                else torch.matmul(delta, a_in[0, 0]).unsqueeze(-1)
+        else:
+            grads[2 * k] = torch.bmm(delta, a_in.transpose(1, 2))
+        grads[2 * k + 1] = delta.sum(-1)
+        if k == 0:
+            break
+        _, pre, out = cache[k - 1]
+        if weight.shape[1] == 1:  # one output: W^T delta is a broadcast multiply
+            up = weight.transpose(1, 2) * delta
+        else:
+            up = torch.bmm(weight.transpose(1, 2), delta)
+        delta = act.backward(up, pre, out)
+    return grads
+
+
+def _backward_one_hidden(params, cache, dypred: Tensor, act: Activation) -> list[Tensor]:
+    """1 -> width -> 1: the hidden delta is w2[u] * dypred[p] * act'(pre[u, p]), so
+    both first-layer gradients come from one batched matmul of act' with
+    (dypred * x, dypred), without materialising the delta. Two passes fewer over
+    [bee, unit, point] than the general loop: this is seed 001's network."""
+    w2 = params[2]
+    x_in, pre, out = cache[0]
+    h_in = cache[1][0]
+    delta = dypred.unsqueeze(1)  # [bee, 1, point]
+    grad_w2 = torch.bmm(delta, h_in.transpose(1, 2))
+    grad_b2 = dypred.sum(-1, keepdim=True)
+    slope = out.sign_() if act.name == "relu" else act.backward(torch.ones_like(pre), pre, out)
+    xs = x_in[:, 0, :]  # [1 or bee, point]
+    rhs = torch.stack([dypred * xs, dypred], dim=-1)  # [bee, point, 2]
+    m = torch.bmm(slope, rhs)  # [bee, unit, 2]
+    w2t = w2.transpose(1, 2)  # [bee, unit, 1]
+    return [m[..., :1] * w2t, m[..., 1] * w2[:, 0, :], grad_w2, grad_b2]

@@ -1,0 +1,128 @@
+"""The two ways the engine evaluates a whole swarm: the fused built-in MLP and
+torch.func over any ``nn.Module``. Both give (ypred, loss, grads) per bee."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.func import functional_call, grad_and_value, stack_module_state, vmap
+
+from swarm import _act, _mlp, _random
+
+__all__ = ["loss_and_grad", "FusedMLP", "FuncNet", "builtin_module"]
+
+Tensor = torch.Tensor
+
+
+def loss_and_grad(name: str, ypred: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    """Per-bee loss [bee] and dloss/dypred [bee, point] (mean over points, like torch.nn)."""
+    r = ypred - y
+    scale = 1.0 / r.shape[-1]
+    if name == "mse":
+        return (r * r).mean(-1), r * (2.0 * scale)
+    if name == "l1":
+        return r.abs().mean(-1), torch.sign(r) * scale
+    a = r.abs()  # huber with delta 1, as torch.nn.HuberLoss
+    return torch.where(a < 1, 0.5 * r * r, a - 0.5).mean(-1), r.clamp(-1.0, 1.0) * scale
+
+
+def _loss_only(name: str, ypred: Tensor, y: Tensor) -> Tensor:
+    r = ypred - y
+    if name == "mse":
+        return (r * r).mean(-1)
+    if name == "l1":
+        return r.abs().mean(-1)
+    return torch.nn.functional.huber_loss(ypred, y.expand_as(ypred), reduction="none").mean(-1)
+
+
+class FusedMLP:
+    """The built-in MLP, forward and backward written out over stacked parameters."""
+
+    engine = "fused"
+
+    def __init__(self, spec):
+        self.act = _act.get(spec.activation)
+        self.loss = spec.loss
+        sizes = _mlp.layer_sizes(spec.width, spec.depth)
+        self.params = _mlp.init_params(sizes, spec.bee_ids, spec.seed, spec.init,
+                                       device=spec.device)
+        self.names = [f"layer{k}.{kind}" for k in range(len(sizes)) for kind in ("weight", "bias")]
+
+    def evaluate(self, x: Tensor, y: Tensor):
+        ypred, cache = _mlp.forward(self.params, x, self.act, keep=True)
+        loss, dypred = loss_and_grad(self.loss, ypred, y)
+        return ypred, loss, _mlp.backward(self.params, cache, dypred, self.act)
+
+    def predict(self, x: Tensor) -> Tensor:
+        return _mlp.forward(self.params, x, self.act)
+
+
+def builtin_module(spec) -> nn.Module:
+    """The built-in MLP as a plain ``nn.Sequential`` mapping [point, 1] to [point, 1]."""
+    layers: list[nn.Module] = []
+    for k, (n_in, n_out) in enumerate(_mlp.layer_sizes(spec.width, spec.depth)):
+        if k:
+            layers.append(_act.get(spec.activation).module())
+        layers.append(nn.Linear(n_in, n_out))
+    return nn.Sequential(*layers)
+
+
+class FuncNet:
+    """Any module factory, stacked with torch.func and trained with vmap(grad).
+
+    Bee i's module is built under ``torch.manual_seed(bee_seed(seed, i))``; for the
+    built-in MLP (``factory=None``) the fused engine's initial weights are loaded so
+    both paths start identically.
+    """
+
+    engine = "func"
+
+    def __init__(self, spec, factory=None):
+        self.loss = spec.loss
+        modules = []
+        for bee in spec.bee_ids:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(_random.bee_seed(spec.seed, int(bee)))
+                modules.append((factory or (lambda: builtin_module(spec)))())
+        if factory is None:
+            for i, module in enumerate(modules):
+                init = _mlp.init_params(_mlp.layer_sizes(spec.width, spec.depth),
+                                        spec.bee_ids[i:i + 1], spec.seed, spec.init)
+                with torch.no_grad():
+                    for p, value in zip(module.parameters(), init):
+                        p.copy_(value[0])
+        for m in modules:
+            m.to(spec.device)
+        params, buffers = stack_module_state(modules)
+        self.base = modules[0].to("meta")
+        self.names = _recording_names(self.base, list(params))
+        self.keys = list(params)
+        self.params = [params[k].detach() for k in self.keys]
+        self.buffers = buffers
+
+        def bee_loss(p, b, x, y):
+            out = functional_call(self.base, (dict(zip(self.keys, p)), b), (x.unsqueeze(-1),))
+            ypred = out.reshape(x.shape[-1])
+            return _loss_only(self.loss, ypred, y), ypred
+
+        self._step = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, None, None))
+        self._step_per_bee = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, 0, 0))
+        self._predict = vmap(lambda p, b, x: bee_loss(p, b, x, x)[1], in_dims=(0, 0, None))
+
+    def evaluate(self, x: Tensor, y: Tensor):
+        step = self._step if x.dim() == 1 else self._step_per_bee
+        grads, (loss, ypred) = step(self.params, self.buffers, x, y)
+        return ypred, loss, list(grads)
+
+    def predict(self, x: Tensor) -> Tensor:
+        return self._predict(self.params, self.buffers, x)
+
+
+def _recording_names(module: nn.Module, keys: list[str]) -> list[str]:
+    """``layer{k}.weight``/``.bias`` for the k-th nn.Linear in module order; others ``param.NAME``."""
+    rename = {}
+    linears = [name for name, m in module.named_modules() if isinstance(m, nn.Linear)]
+    for k, name in enumerate(linears):
+        prefix = f"{name}." if name else ""
+        rename[f"{prefix}weight"] = f"layer{k}.weight"
+        rename[f"{prefix}bias"] = f"layer{k}.bias"
+    return [rename.get(key, f"param.{key}") for key in keys]

@@ -1,0 +1,217 @@
+"""The training spec: every argument of ``swarm.train`` checked once, at the boundary.
+
+Each bad value is a ``ValueError`` naming the argument, the value received and
+what is allowed; the engine below trusts what it gets.
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from swarm import _act, _mlp
+from swarm._optim import OPTIMIZERS
+from swarm.targets import Target, get_target
+
+__all__ = ["Spec", "make_spec", "LOSSES", "parse_domain"]
+
+LOSSES = ("mse", "l1", "huber")
+
+
+@dataclass
+class Spec:
+    """A checked training request. ``lr``/``momentum`` are floats or per-bee arrays."""
+
+    target: Target
+    bees: int
+    epochs: int
+    width: int
+    depth: int
+    activation: str
+    optimizer: str
+    lr: Any
+    momentum: Any
+    nesterov: bool
+    loss: str
+    domain: tuple[float, float]
+    points: int
+    init: str
+    l1: float
+    l2: float
+    batch_size: int | None
+    record_every: int
+    seed: int
+    device: torch.device
+    progress: bool
+    model: Callable | None = None
+    bee_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def record_epochs(self) -> np.ndarray:
+        """The epochs kept: every ``record_every``-th, and always the last one."""
+        kept = np.arange(0, self.epochs, self.record_every)
+        return kept if kept[-1] == self.epochs - 1 else np.append(kept, self.epochs - 1)
+
+    def to_meta(self) -> dict:
+        """The spec as plain JSON-able values, for a Recording's ``meta``."""
+        out = {k: v for k, v in asdict(self).items() if k not in ("target", "model", "bee_ids")}
+        out.update(target=self.target.name, device=str(self.device),
+                   model=None if self.model is None else getattr(self.model, "__name__", "custom"),
+                   domain=list(self.domain))
+        for key in ("lr", "momentum"):
+            if isinstance(out[key], np.ndarray):
+                out[key] = out[key].tolist()
+        if not np.array_equal(self.bee_ids, np.arange(self.bees)):
+            out["bee_ids"] = self.bee_ids.tolist()
+        return out
+
+
+def _positive_int(name: str, value, allow_none: bool = False):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _number(name: str, value, *, low: float, high: float = math.inf, low_open: bool = False,
+            bees: int | None = None):
+    """A float in range, or (when ``bees`` is given) a per-bee array of them."""
+    rule = f"{'>' if low_open else '>='} {low:g}" + (f" and < {high:g}" if high < math.inf else "")
+    if bees is not None and np.ndim(value) == 1:
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.shape != (bees,):
+            raise ValueError(f"`{name}` given per bee must have {bees} values, got {arr.shape[0]}")
+        for v in arr:
+            _number(name, float(v), low=low, high=high, low_open=low_open)
+        return arr
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must be a number {rule}, got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(number) or number >= high \
+            or number < low or (low_open and number == low):
+        raise ValueError(f"`{name}` must be a number {rule}, got {value!r}")
+    return number
+
+
+def _choice(name: str, value, choices) -> str:
+    key = str(value).lower()
+    if key not in choices:
+        raise ValueError(f"unknown `{name}` {value!r}; choose one of {', '.join(choices)}")
+    return key
+
+
+def parse_domain(domain) -> tuple[float, float]:
+    """``(lo, hi)`` from a pair or a ``"LO:HI"`` string; ``lo < hi``, both finite."""
+    if isinstance(domain, str):
+        parts = domain.split(":")
+        try:
+            lo, hi = (float(eval_free(p)) for p in parts) if len(parts) == 2 else (None, None)
+        except ValueError:
+            lo = hi = None
+    else:
+        try:
+            lo, hi = (float(v) for v in domain)
+        except (TypeError, ValueError):
+            lo = hi = None
+    if lo is None or not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"`domain` must be LO:HI with finite LO < HI, got {domain!r}")
+    return lo, hi
+
+
+def eval_free(text: str) -> float:
+    """A number from text such as ``-3*pi`` or ``2.5``, through the target parser (no eval)."""
+    from swarm.targets import parse_expression
+
+    value = np.asarray(parse_expression(text)(np.zeros(1)), dtype=np.float64)
+    if value.size != 1:
+        raise ValueError(text)
+    return float(value.ravel()[0])
+
+
+def resolve_device(device) -> torch.device:
+    """``auto`` is CUDA when present, else CPU; an unavailable device is a ValueError."""
+    if device is None or str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"`device` must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"`device` {device!r} asked for CUDA, which is not available here")
+    return dev
+
+
+def make_spec(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="relu",
+              optimizer="sgd", lr=0.01, momentum=0.9, nesterov=False, loss="mse", domain=None,
+              points=101, init="default", l1=0.0, l2=0.0, batch_size=None, record_every=1,
+              seed=0, device="auto", progress=True, model=None, bee_ids=None) -> Spec:
+    """Check every argument of ``swarm.train`` and return a Spec."""
+    target = get_target(target)
+    bees = _positive_int("bees", bees)
+    if bee_ids is None:
+        bee_ids = np.arange(bees)
+    else:
+        bee_ids = np.asarray(bee_ids)
+        if bee_ids.shape != (bees,) or bee_ids.dtype.kind not in "iu" or (bee_ids < 0).any():
+            raise ValueError(f"`bee_ids` must be {bees} non-negative integers, got {bee_ids!r}")
+    if model is not None and not callable(model):
+        raise ValueError(f"`model` must be a factory returning a torch.nn.Module, got {model!r}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise ValueError(f"`seed` must be an integer, got {seed!r}")
+    spec = Spec(
+        target=target, bees=bees, epochs=_positive_int("epochs", epochs),
+        width=_positive_int("width", width), depth=_positive_int("depth", depth),
+        activation=_choice("activation", activation, _act.ACTIVATIONS),
+        optimizer=_choice("optimizer", optimizer, OPTIMIZERS),
+        lr=_number("lr", lr, low=0.0, low_open=True, bees=bees),
+        momentum=_number("momentum", momentum, low=0.0, high=1.0, bees=bees),
+        nesterov=bool(nesterov), loss=_choice("loss", loss, LOSSES),
+        domain=target.domain if domain is None else parse_domain(domain),
+        points=_positive_int("points", points), init=init,
+        l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
+        batch_size=_positive_int("batch_size", batch_size, allow_none=True),
+        record_every=_positive_int("record_every", record_every), seed=int(seed),
+        device=resolve_device(device), progress=bool(progress), model=model, bee_ids=bee_ids)
+    _mlp.check_init(init)
+    if spec.points < 2:
+        raise ValueError(f"`points` must be at least 2, got {points!r}")
+    if spec.nesterov and spec.optimizer != "sgd":
+        raise ValueError("`nesterov` applies to optimizer='sgd' only")
+    if spec.nesterov and np.any(np.asarray(spec.momentum) == 0):
+        raise ValueError("`nesterov` needs a `momentum` above 0")
+    _check_memory(spec)
+    return spec
+
+
+def recorded_floats_per_bee(spec: Spec) -> int:
+    """Floats kept per bee per recorded epoch (predictions, loss, grad norm, parameters)."""
+    n_params = sum(i * o + o for i, o in _mlp.layer_sizes(spec.width, spec.depth))
+    return spec.points + 2 + n_params
+
+
+def _available_bytes() -> int:
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def _check_memory(spec: Spec) -> None:
+    """Refuse up front a recording that would not fit in memory, saying how to shrink it."""
+    needed = 4 * spec.bees * len(spec.record_epochs()) * recorded_floats_per_bee(spec)
+    available = _available_bytes()
+    if needed > 0.6 * available:
+        every = math.ceil(needed / (0.3 * available)) * spec.record_every
+        raise ValueError(
+            f"the recording would need about {needed / 2**30:.1f} GiB but about "
+            f"{available / 2**30:.1f} GiB is free; record fewer epochs (record_every={every}), "
+            "fewer points or fewer bees")

@@ -1,0 +1,212 @@
+"""Batched training of a whole swarm: all bees in one set of tensor ops per step.
+
+``fly`` is the engine as a generator (stream, stop early, watch live); ``train``
+collects what it yields into a Recording. Bee i starts from weights that depend
+only on (seed, i). A bee whose loss or gradient stops being finite is frozen at
+its last finite state and flagged; the others go on.
+"""
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from typing import Iterator
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from swarm import _random
+from swarm._nets import FuncNet, FusedMLP
+from swarm._optim import make_optimizer
+from swarm._spec import Spec, make_spec
+from swarm.recording import Recording
+from swarm.targets import target_grid
+
+__all__ = ["fly", "train"]
+
+log = logging.getLogger("swarm")
+_MINIBATCH_STREAM = 1 << 20  # random streams for minibatch order, apart from init's
+_NOT_PER_EPOCH = ("epoch", "diverged", "diverged_at")
+
+
+def _grad_norm(grads) -> torch.Tensor:
+    """Per-bee L2 norm over all parameters' gradients, [bee]."""
+    return torch.stack([g.reshape(g.shape[0], -1).pow(2).sum(1) for g in grads]).sum(0).sqrt()
+
+
+def _regularise(spec: Spec, net, grads) -> None:
+    """Add the L1/L2 penalty gradients on weights (not biases) in place."""
+    for name, p, g in zip(net.names, net.params, grads):
+        if name.endswith("weight"):
+            if spec.l1:
+                g.add_(torch.sign(p), alpha=spec.l1)
+            if spec.l2:
+                g.add_(p, alpha=2 * spec.l2)
+
+
+def _per_bee(value, device):
+    return torch.as_tensor(value, dtype=torch.float32, device=device) \
+        if isinstance(value, np.ndarray) else value
+
+
+def _make_net(spec: Spec, engine: str):
+    if spec.model is not None or engine == "func":
+        return FuncNet(spec, spec.model)
+    return FusedMLP(spec)
+
+
+def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
+    """Train a swarm, yielding its state at every recorded epoch.
+
+    Takes the arguments of :func:`train`. Each yield is a dict of numpy arrays:
+    ``epoch`` (int), ``ypred`` float32 [bee, point], ``loss`` and ``grad_norm``
+    [bee], ``layer{k}.weight`` [bee, out, in], ``layer{k}.bias`` [bee, out],
+    ``diverged`` bool [bee] and ``diverged_at`` int [bee] (-1: not diverged) —
+    the network as that epoch's forward pass saw it.
+    """
+    spec = kwargs.pop("_spec", None) or make_spec(target, **kwargs)
+    if engine not in ("auto", "fused", "func"):
+        raise ValueError(f"unknown `engine` {engine!r}; choose auto, fused or func")
+    x_np, y_np = target_grid(spec.target, spec.domain, spec.points)
+    x = torch.as_tensor(x_np, device=spec.device)
+    y = torch.as_tensor(y_np, device=spec.device)
+    net = _make_net(spec, engine)
+    opt = make_optimizer(spec.optimizer, net.params, _per_bee(spec.lr, spec.device),
+                         _per_bee(spec.momentum, spec.device), spec.nesterov)
+    recorded = set(spec.record_epochs().tolist())
+    full_batch = spec.batch_size is None or spec.batch_size >= spec.points
+    frozen = torch.zeros(spec.bees, dtype=torch.bool, device=spec.device)
+    diverged_at = np.full(spec.bees, -1, dtype=np.int64)
+    saved = [p.clone() for p in net.params]
+    bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
+               leave=False)
+    for epoch in bar:
+        state = None
+        if full_batch or epoch in recorded:
+            ypred, loss, grads = net.evaluate(x, y)
+            _regularise(spec, net, grads)
+            norm = _grad_norm(grads)
+            if epoch in recorded:
+                state = _state(net, epoch, ypred, loss, norm, frozen, diverged_at)
+        steps = [(loss, grads, norm)] if full_batch else \
+            (_regularised_step(spec, net, xb, yb) for xb, yb in _minibatches(spec, epoch, x, y))
+        for loss_b, grads_b, norm_b in steps:
+            bad = ~(torch.isfinite(loss_b) & torch.isfinite(norm_b)) & ~frozen
+            if bool(bad.any()):
+                _freeze(bad, frozen, saved, net.params)
+                diverged_at[bad.cpu().numpy()] = epoch
+                log.info("epoch %d: %d bee(s) diverged and were frozen", epoch, int(bad.sum()))
+                if state is not None:
+                    state["diverged"], state["diverged_at"] = frozen.cpu().numpy(), diverged_at.copy()
+            opt.step(grads_b)
+            if bool(frozen.any()):
+                for s, p in zip(saved, net.params):
+                    p[frozen] = s[frozen]
+        if state is not None:
+            yield state
+
+
+def _regularised_step(spec: Spec, net, x, y):
+    """(loss, penalised grads, grad norm) on one minibatch."""
+    _, loss, grads = net.evaluate(x, y)
+    _regularise(spec, net, grads)
+    return loss, grads, _grad_norm(grads)
+
+
+def _freeze(bad, frozen, saved, params) -> None:
+    """Mark ``bad`` bees frozen and keep their current (last finite) parameters."""
+    frozen |= bad
+    for s, p in zip(saved, params):
+        s[bad] = p[bad]
+
+
+def _minibatches(spec: Spec, epoch: int, x, y):
+    """Each bee's own shuffled minibatches for this epoch: (x_b, y_b), each [bee, size]."""
+    keys = _random.uniform(spec.seed, spec.bee_ids, _MINIBATCH_STREAM + epoch, spec.points)
+    order = torch.as_tensor(np.argsort(keys, axis=1, kind="stable"), device=x.device)
+    for start in range(0, spec.points, spec.batch_size):
+        idx = order[:, start:start + spec.batch_size]
+        yield x[idx], y[idx]
+
+
+def _fresh(t: torch.Tensor) -> np.ndarray:
+    """A tensor made anew this epoch as numpy (no copy on CPU: nothing writes to it later)."""
+    return t.detach().cpu().numpy()
+
+
+def _state(net, epoch: int, ypred, loss, grad_norm, frozen, diverged_at) -> dict:
+    """One recorded epoch as numpy arrays (copies: the tensors change in place later)."""
+    out = {"epoch": int(epoch), "ypred": _fresh(ypred), "loss": _fresh(loss),
+           "grad_norm": _fresh(grad_norm)}
+    for name, p in zip(net.names, net.params):
+        out[name] = p.detach().cpu().numpy().copy()
+    out["diverged"] = frozen.cpu().numpy().copy()
+    out["diverged_at"] = diverged_at.copy()
+    return out
+
+
+def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="relu",
+          optimizer="sgd", lr=0.01, momentum=0.9, loss="mse", domain=None, points=101,
+          init="default", l1=0.0, l2=0.0, batch_size=None, record_every=1, seed=0,
+          device="auto", progress=True, model=None, nesterov=False, bee_ids=None,
+          engine="auto") -> Recording:
+    """Train ``bees`` networks at once on ``target`` and return their Recording.
+
+    ``target`` is a name (sin, cos, sinc, piecewise, abs, sin12, poly, step, relu)
+    or an expression in x. ``depth`` hidden layers of ``width`` units map 1 input
+    to 1 output. ``momentum`` is SGD's and RMSprop's momentum and Adam's beta1;
+    ``lr`` and ``momentum`` may be arrays of one value per bee. ``l1``/``l2``
+    penalise weights (not biases); the recorded ``loss`` is the data loss.
+    ``model`` is a factory of any ``nn.Module`` mapping [point, 1] to [point, 1],
+    trained through torch.func. ``engine`` picks the built-in MLP's path: the
+    hand-fused one (``auto``/``fused``) or torch.func (``func``).
+
+    Returns a Recording: ``ypred`` float32 [bee, epoch, point], ``loss`` and
+    ``grad_norm`` [bee, epoch], ``layer{k}.weight`` [bee, epoch, out, in], ...
+    """
+    spec = make_spec(target, bees=bees, epochs=epochs, width=width, depth=depth,
+                     activation=activation, optimizer=optimizer, lr=lr, momentum=momentum,
+                     nesterov=nesterov, loss=loss, domain=domain, points=points, init=init,
+                     l1=l1, l2=l2, batch_size=batch_size, record_every=record_every, seed=seed,
+                     device=device, progress=progress, model=model, bee_ids=bee_ids)
+    started = time.perf_counter()
+    states = fly(_spec=spec, engine=engine)
+    first = next(states)
+    n_kept = len(spec.record_epochs())
+    # filled epoch-major (contiguous writes), handed out as [bee, epoch, ...]
+    buffers = {k: np.empty((n_kept,) + v.shape, dtype=np.float32)
+               for k, v in first.items() if k not in _NOT_PER_EPOCH}
+    epochs_kept = np.empty(n_kept, dtype=np.int64)
+    for e, state in enumerate(_chain(first, states)):
+        epochs_kept[e] = state["epoch"]
+        for k, a in buffers.items():
+            a[e] = state[k]
+    arrays = {k: np.ascontiguousarray(a.swapaxes(0, 1)) for k, a in buffers.items()}
+    seconds = time.perf_counter() - started
+    x, y = target_grid(spec.target, spec.domain, spec.points)
+    diverged, diverged_at = state["diverged"], state["diverged_at"]
+    arrays.update(x=x, y=y, epoch=epochs_kept, diverged=diverged, diverged_at=diverged_at)
+    meta = {"spec": spec.to_meta(), "seed": spec.seed, "engine": _engine_name(spec, engine),
+            "versions": _versions(), "wall_time": {"train": round(seconds, 4)},
+            "diverged": int(diverged.sum())}
+    if diverged.any():
+        log.warning("%d of %d bees diverged (first at epoch %d) and were frozen",
+                    int(diverged.sum()), spec.bees, int(diverged_at[diverged].min()))
+    return Recording(arrays, meta)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _engine_name(spec: Spec, engine: str) -> str:
+    return "func" if spec.model is not None or engine == "func" else "fused"
+
+
+def _versions() -> dict:
+    from swarm import __version__
+
+    return {"swarm": __version__, "torch": torch.__version__, "numpy": np.__version__,
+            "python": platform.python_version()}
