@@ -1,0 +1,224 @@
+"""The seed toolkit's helper modules: networks, activations, regimes, registry, util, io."""
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch import nn
+
+import swarm.io as sio
+from swarm import activations, core, networks, regimes, registry, util
+
+
+# networks ------------------------------------------------------------------
+
+@pytest.mark.parametrize("depth", [1, 3])
+def test_flat_net_layout_and_shapes(depth):
+    net = networks.flat_net(depth, 4, activation=nn.Tanh)
+    assert isinstance(net, nn.Sequential) and len(net) == 2 * depth + 1
+    linears = [m for m in net if isinstance(m, nn.Linear)]
+    sizes = [(m.in_features, m.out_features) for m in linears]
+    assert sizes == [(1, 4)] + [(4, 4)] * (depth - 1) + [(4, 1)]
+    assert all(isinstance(net[i], nn.Tanh) for i in range(1, 2 * depth, 2))
+    weight, bias, *_ = net.parameters()
+    assert weight.shape == (4, 1) and bias.shape == (4,)
+    x = torch.linspace(-1, 1, 9)
+    y = net(x)
+    assert y.shape == (9,)
+    expected = x[:, None]
+    for layer in net:
+        expected = layer(expected)
+    torch.testing.assert_close(y, expected[:, 0])
+    loss = nn.MSELoss()(y, torch.sin(x))
+    loss.backward()
+    assert weight.grad is not None
+
+
+@pytest.mark.parametrize("activation", ["relu", "xtanh", activations.xTanH, nn.ReLU(),
+                                        "LeakyReLU"])
+def test_flat_net_activation_forms(activation):
+    net = networks.flat_net(2, 3, activation=activation)
+    assert isinstance(net[1], nn.Module) and net[1] is not net[3]
+
+
+@pytest.mark.parametrize("kw", [{"hidden_depth": 0}, {"hidden_depth": 1.5}, {"width": 0},
+                                {"activation": "nope"}, {"activation": 3}])
+def test_flat_net_bad_arguments(kw):
+    args = {"hidden_depth": 1, "width": 2, **kw}
+    with pytest.raises(ValueError, match=f"`{next(iter(kw))}`"):
+        networks.flat_net(**args)
+
+
+def test_activations():
+    x = torch.linspace(-3, 3, 7)
+    torch.testing.assert_close(activations.xTanH()(x), x - torch.tanh(x))
+    assert activations.ReLU is nn.ReLU and activations.Tanh is nn.Tanh
+
+
+# regimes -------------------------------------------------------------------
+
+def test_default_train_is_seed_001s_loop():
+    x = torch.linspace(-2, 2, 11)
+    y = torch.sin(x)
+    torch.manual_seed(4)
+    got = list(regimes.default_train(x, y, hidden=1, width=3, num_epochs=5, lr=0.05))
+    torch.manual_seed(4)
+    net = nn.Sequential(nn.Linear(1, 3), nn.ReLU(), nn.Linear(3, 1))
+    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    for ypred, loss in got:
+        opt.zero_grad()
+        expected = net(x[:, None])[:, 0]
+        expected_loss = ((expected - y) ** 2).mean()
+        expected_loss.backward()
+        opt.step()
+        torch.testing.assert_close(ypred, expected.detach())
+        assert loss == pytest.approx(expected_loss.item(), rel=1e-6)
+
+
+def test_make_bee_runs_in_swarm_train():
+    x = torch.linspace(-2, 2, 11)
+    bee = regimes.make_bee("default_train", x, torch.sin(x), width=3, num_epochs=4)
+    res = core.swarm_train(bee, num_bees=2, seed=1, fields="ypred,loss", progress=False)
+    assert res["ypred"].shape == (2, 4, 11) and res["loss"].shape == (2, 4)
+    overridden = core.swarm_train(bee, {"num_epochs": 2}, num_bees=2, seed=1, progress=False)
+    np.testing.assert_array_equal(overridden["V1"], res["ypred"][:, :2])
+
+
+# registry ------------------------------------------------------------------
+
+@pytest.mark.parametrize("getter,name,expected", [
+    (registry.get_activation, "relu", nn.ReLU),
+    (registry.get_activation, "xTanH", activations.xTanH),
+    (registry.get_activation, "SiLU", nn.SiLU),
+    (registry.get_network, "flat_net", networks.flat_net),
+    (registry.get_regime, "default_train", regimes.default_train),
+    (registry.get_torch_nn, "MSELoss", nn.MSELoss),
+    (registry.get_torch_nn, "mse_loss", nn.MSELoss),
+    (registry.get_torch_optim, "sgd", torch.optim.SGD),
+    (registry.get_torch_optim, "Adam", torch.optim.Adam),
+])
+def test_registry_names(getter, name, expected):
+    assert getter(name) is expected
+    assert getter(expected) is expected  # callables pass through
+
+
+@pytest.mark.parametrize("getter", [registry.get_activation, registry.get_network,
+                                    registry.get_regime, registry.get_torch_nn,
+                                    registry.get_torch_optim])
+def test_registry_unknown_names_list_choices(getter):
+    with pytest.raises(ValueError, match="choose one of"):
+        getter("no-such-thing")
+    with pytest.raises(ValueError, match="name or a callable"):
+        getter(3)
+
+
+# util ----------------------------------------------------------------------
+
+def _draw():
+    return torch.rand(2), np.random.rand(2)
+
+
+def test_seed_as_seeds_and_restores():
+    torch.manual_seed(1)
+    np.random.seed(1)
+    outer = _draw()
+    torch.manual_seed(1)
+    np.random.seed(1)
+    with util.seed_as(5):
+        inner = _draw()
+    after = _draw()
+    torch.manual_seed(5)
+    np.random.seed(5)
+    expected = _draw()
+    for a, b in zip(inner, expected):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(after, outer):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_seed_as_restores_on_error():
+    torch.manual_seed(2)
+    np.random.seed(2)
+    outer = _draw()
+    torch.manual_seed(2)
+    np.random.seed(2)
+    with pytest.raises(KeyError):
+        with util.seed_as(9):
+            _draw()
+            raise KeyError("boom")
+    for a, b in zip(_draw(), outer):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_seed_as_rejects_bad_seeds():
+    with pytest.raises(ValueError, match="`seed`"):
+        with util.seed_as(-3):
+            pass
+
+
+def test_transpose():
+    assert util.transpose([(1, "a"), (2, "b"), (3, "c")]) == [(1, 2, 3), ("a", "b", "c")]
+    with pytest.raises(ValueError, match="same length"):
+        util.transpose([(1, 2), (3,)])
+
+
+def test_merge_dicts():
+    assert util.merge_dicts({"a": 1}, {"b": 2}, {}) == {"a": 1, "b": 2}
+    with pytest.raises(ValueError, match=r"\['b'\]"):
+        util.merge_dicts({"a": 1, "b": 2}, {"b": 3})
+
+
+def test_dict_slicer():
+    d = {"w": np.arange(12).reshape(4, 3), "t": torch.arange(4), "width": 20, "name": "run"}
+    out = util.dict_slicer(d, np.s_[::2])
+    np.testing.assert_array_equal(out["w"], [[0, 1, 2], [6, 7, 8]])
+    assert out["t"].tolist() == [0, 2] and out["width"] == 20 and out["name"] == "run"
+
+
+# io ------------------------------------------------------------------------
+
+def test_to_2d_indexes_bee_epoch_and_dims():
+    arr = np.arange(2 * 3 * 4 * 5, dtype=np.float32).reshape(2, 3, 4, 5)
+    frame = sio.to_2d(arr, "w")
+    assert list(frame.index.names) == ["bee", "epoch", "dim0", "dim1"]
+    assert list(frame.columns) == ["w"] and len(frame) == arr.size
+    for bee, epoch, i, j in [(0, 0, 0, 0), (1, 2, 3, 4), (1, 0, 2, 1)]:
+        assert frame.loc[(bee, epoch, i, j), "w"] == arr[bee, epoch, i, j]
+    assert list(sio.to_2d(arr[:, :, 0, 0], "loss").index.names) == ["bee", "epoch"]
+    with pytest.raises(ValueError, match="`arr`"):
+        sio.to_2d(np.zeros(3), "x")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_write_data_round_trip(tmp_path, suffix):
+    res = {"ypred": np.random.rand(2, 3, 4), "loss": np.random.rand(2, 3), "width": 7}
+    path = sio.write_data(res, tmp_path / f"run{suffix}")
+    table = pd.read_csv(path)
+    assert list(table.columns) == ["field", "bee", "epoch", "dim0", "value"]
+    assert len(table) == 2 * 3 * 4 + 2 * 3 and set(table["field"]) == {"ypred", "loss"}
+    row = table[(table.field == "ypred") & (table.bee == 1) & (table.epoch == 2)
+                & (table.dim0 == 3)]
+    assert row["value"].item() == pytest.approx(res["ypred"][1, 2, 3])
+    assert (table[table.field == "loss"]["dim0"] == -1).all()
+    assert [p.name for p in tmp_path.iterdir()] == [f"run{suffix}"]  # no temporary left
+
+
+def test_write_data_array_and_frame(tmp_path):
+    arr = np.random.rand(2, 3)
+    table = pd.read_csv(sio.write_data(arr, tmp_path / "a.csv", name="loss"))
+    assert list(table.columns) == ["bee", "epoch", "loss"]
+    np.testing.assert_allclose(table["loss"], arr.ravel())
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert pd.read_csv(sio.write_data(frame, tmp_path / "f.csv")).equals(frame)
+
+
+def test_write_data_parquet(tmp_path):
+    pytest.importorskip("pyarrow")
+    arr = np.random.rand(2, 3)
+    path = sio.write_data(arr, tmp_path / "a.parquet", name="loss")
+    np.testing.assert_allclose(pd.read_parquet(path)["loss"], arr.ravel())
+
+
+@pytest.mark.parametrize("name", ["out.txt", "out.gz", "out"])
+def test_write_data_bad_extension(tmp_path, name):
+    with pytest.raises(ValueError, match="`path`"):
+        sio.write_data(np.zeros((1, 1)), tmp_path / name)
