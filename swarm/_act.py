@@ -49,6 +49,7 @@ class Activation:
     backward: Callable[[Tensor, Tensor, Tensor], Tensor]
     module: Callable[[], nn.Module]
     piecewise_linear: bool = False
+    fn_: Callable[[Tensor], Tensor] | None = None  # in place, when backward needs only `out`
 
 
 _SLOPE = 0.01  # torch's leaky_relu default
@@ -56,14 +57,16 @@ _SLOPE = 0.01  # torch's leaky_relu default
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     Activation("relu", torch.relu,
                lambda up, pre, out: torch.ops.aten.threshold_backward(up, out, 0.0),
-               nn.ReLU, True),
+               nn.ReLU, True, torch.relu_),
     Activation("leaky_relu", lambda v: torch.nn.functional.leaky_relu(v, _SLOPE),
                lambda up, pre, out: torch.ops.aten.leaky_relu_backward(up, pre, _SLOPE, False),
                nn.LeakyReLU, True),
     Activation("tanh", torch.tanh,
-               lambda up, pre, out: torch.ops.aten.tanh_backward(up, out), nn.Tanh),
+               lambda up, pre, out: torch.ops.aten.tanh_backward(up, out), nn.Tanh,
+               fn_=torch.tanh_),
     Activation("sigmoid", torch.sigmoid,
-               lambda up, pre, out: torch.ops.aten.sigmoid_backward(up, out), nn.Sigmoid),
+               lambda up, pre, out: torch.ops.aten.sigmoid_backward(up, out), nn.Sigmoid,
+               fn_=torch.sigmoid_),
     Activation("gelu", torch.nn.functional.gelu,
                lambda up, pre, out: torch.ops.aten.gelu_backward(up, pre), nn.GELU),
     Activation("softplus", torch.nn.functional.softplus,

@@ -96,8 +96,8 @@ def forward(params: list[Tensor], x: Tensor, act: Activation, keep: bool = False
             cache.append((a, None, None))
             out = pre
         else:
-            out = act.fn(pre)
-            cache.append((a, pre, out))
+            out = act.fn(pre) if act.fn_ is None else act.fn_(pre)  # pre is fresh
+            cache.append((a, None if out is pre else pre, out))
         a = out
     ypred = a[:, 0, :]
     return (ypred, cache) if keep else ypred

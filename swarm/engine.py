@@ -32,7 +32,8 @@ _NOT_PER_EPOCH = ("epoch", "diverged", "diverged_at")
 
 def _grad_norm(grads) -> torch.Tensor:
     """Per-bee L2 norm over all parameters' gradients, [bee]."""
-    return torch.stack([g.reshape(g.shape[0], -1).pow(2).sum(1) for g in grads]).sum(0).sqrt()
+    norms = [torch.linalg.vector_norm(g.reshape(g.shape[0], -1), dim=1) for g in grads]
+    return torch.linalg.vector_norm(torch.stack(norms), dim=0)
 
 
 def _regularise(spec: Spec, net, grads) -> None:
@@ -77,6 +78,7 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
     recorded = set(spec.record_epochs().tolist())
     full_batch = spec.batch_size is None or spec.batch_size >= spec.points
     frozen = torch.zeros(spec.bees, dtype=torch.bool, device=spec.device)
+    any_frozen = False
     diverged_at = np.full(spec.bees, -1, dtype=np.int64)
     saved = [p.clone() for p in net.params]
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
@@ -92,15 +94,18 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
         steps = [(loss, grads, norm)] if full_batch else \
             (_regularised_step(spec, net, xb, yb) for xb, yb in _minibatches(spec, epoch, x, y))
         for loss_b, grads_b, norm_b in steps:
-            bad = ~(torch.isfinite(loss_b) & torch.isfinite(norm_b)) & ~frozen
+            bad = ~torch.isfinite(loss_b + norm_b)  # one check for both
+            if any_frozen:
+                bad &= ~frozen
             if bool(bad.any()):
+                any_frozen = True
                 _freeze(bad, frozen, saved, net.params)
                 diverged_at[bad.cpu().numpy()] = epoch
                 log.info("epoch %d: %d bee(s) diverged and were frozen", epoch, int(bad.sum()))
                 if state is not None:
                     state["diverged"], state["diverged_at"] = frozen.cpu().numpy(), diverged_at.copy()
             opt.step(grads_b)
-            if bool(frozen.any()):
+            if any_frozen:
                 for s, p in zip(saved, net.params):
                     p[frozen] = s[frozen]
         if state is not None:
