@@ -1,0 +1,251 @@
+"""Static figures of a Recording, for reports and notebooks.
+
+Each figure function takes a Recording and returns a matplotlib ``Figure``
+(built without pyplot, so no global state and no GUI backend). Diverged bees
+are left out of every density and band. :data:`FIGURES` lists them by name
+with a caption and a test saying whether the recording's network allows it;
+:func:`standard` returns the ones that apply, in report order.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from matplotlib.colors import PowerNorm
+from matplotlib.figure import Figure
+
+from swarm import _act
+from swarm.recording import Recording
+
+__all__ = ["fit_density", "loss_curves", "breakpoint_histogram", "rank_curves", "FIGURES",
+           "FigureSpec", "standard", "to_png"]
+
+SIZE = (5.0, 3.3)  # inches: with DPI, labels stay readable scaled down to a phone
+DPI = 140
+INK, ACCENT, BAND = "#222222", "#d9480f", "#1c7ed6"
+
+
+def _figure() -> tuple[Figure, object]:
+    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _kept(rec: Recording) -> np.ndarray:
+    """Indices of the bees that did not diverge."""
+    return np.flatnonzero(~np.asarray(rec.diverged, dtype=bool))
+
+
+def _check(rec) -> Recording:
+    if not isinstance(rec, Recording):
+        raise ValueError(f"`rec` must be a swarm Recording, got {type(rec).__name__}")
+    return rec
+
+
+def _left_out_note(ax, rec: Recording) -> None:
+    n = int(np.sum(rec.diverged))
+    if n:
+        ax.text(0.99, 0.98, f"{n} diverged bee{'s' * (n != 1)} left out", transform=ax.transAxes,
+                ha="right", va="top", fontsize=8, color=ACCENT)
+
+
+def fit_density(rec: Recording, *, epoch: int = -1, columns: int = 400, rows: int = 160) -> Figure:
+    """The bees' fits at one recorded epoch as a density of lines, the target and the median fit.
+
+    Each bee's prediction ``ypred[bee, epoch]`` [point] is interpolated onto
+    ``columns`` x positions and the (x, y) pairs of all kept bees are counted in
+    a ``[columns, rows]`` grid, so crowds read dark and stragglers stay visible.
+    """
+    rec = _check(rec)
+    e = _epoch_position(rec, epoch)
+    x = np.asarray(rec.x, dtype=np.float64)
+    y = np.asarray(rec.y, dtype=np.float64)
+    pred = np.asarray(rec["ypred"][_kept(rec), e], dtype=np.float64)  # [bee, point]
+    fine = np.linspace(x[0], x[-1], columns)
+    right = np.clip(np.searchsorted(x, fine), 1, x.size - 1)
+    w = (fine - x[right - 1]) / (x[right] - x[right - 1])
+    lines = pred[:, right - 1] * (1 - w) + pred[:, right] * w  # [bee, column]
+    lo, hi = _y_range(y, lines)
+    counts, xe, ye = np.histogram2d(np.broadcast_to(fine, lines.shape).ravel(), lines.ravel(),
+                                    bins=[columns, rows], range=[[x[0], x[-1]], [lo, hi]])
+    share = counts.T / max(len(pred), 1)
+    fig, ax = _figure()
+    with np.errstate(all="ignore"):
+        img = ax.pcolormesh(xe, ye, np.ma.masked_equal(share, 0), cmap="Blues",
+                            norm=PowerNorm(0.5, vmin=0, vmax=_top(share)),
+                            rasterized=True)
+    ax.plot(x, y, color=INK, lw=1.4, ls="--", label="target")
+    if len(pred):
+        ax.plot(x, np.median(pred, axis=0), color=ACCENT, lw=1.6, label="median fit")
+    ax.set(xlim=(x[0], x[-1]), ylim=(lo, hi), xlabel="x", ylabel="y",
+           title=f"Fits at epoch {int(rec.epoch[e])}")
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    fig.colorbar(img, ax=ax, label="share of bees", shrink=0.85, pad=0.01)
+    _left_out_note(ax, rec)
+    return fig
+
+
+def _top(share: np.ndarray) -> float:
+    """The colour scale's top: the 99th percentile of the occupied cells, so crowds read dark."""
+    occupied = share[share > 0]
+    return float(np.quantile(occupied, 0.99)) if occupied.size else 1.0
+
+
+def _y_range(y: np.ndarray, lines: np.ndarray) -> tuple[float, float]:
+    """The target's range widened by 30%, and to the 1-99% spread of the fits when larger."""
+    lo, hi = float(np.min(y)), float(np.max(y))
+    pad = 0.3 * max(hi - lo, 1e-6)
+    lo, hi = lo - pad, hi + pad
+    finite = lines[np.isfinite(lines)]
+    if finite.size:
+        q1, q99 = np.quantile(finite, [0.01, 0.99])
+        span = hi - lo
+        lo, hi = max(min(lo, q1), lo - span), min(max(hi, q99), hi + span)
+    return lo, hi
+
+
+def _epoch_position(rec: Recording, epoch) -> int:
+    n = rec.num_epochs
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or not -n <= epoch < n:
+        raise ValueError(f"`epoch` must be a position in the {n} recorded epochs "
+                         f"({-n}..{n - 1}), got {epoch!r}")
+    return int(epoch) % n
+
+
+def _bands(ax, t: np.ndarray, values: np.ndarray, color: str, label: str) -> None:
+    """Median line with 25-75% and 5-95% bands of ``values`` [bee, epoch] over ``t`` [epoch]."""
+    with np.errstate(all="ignore"):
+        q5, q25, q50, q75, q95 = np.nanquantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    ax.fill_between(t, q5, q95, color=color, alpha=0.15, lw=0)
+    ax.fill_between(t, q25, q75, color=color, alpha=0.3, lw=0)
+    ax.plot(t, q50, color=color, lw=1.6, label=label)
+
+
+def loss_curves(rec: Recording) -> Figure:
+    """Median loss over epochs with 25-75% and 5-95% bands across bees, on log-log axes.
+
+    The x axis is ``epoch + 1`` so epoch 0 has a place on a log scale; losses are
+    floored at the smallest positive float32 so an exact fit still shows.
+    """
+    rec = _check(rec)
+    loss = np.asarray(rec["loss"][_kept(rec)], dtype=np.float64)  # [bee, epoch]
+    loss = np.maximum(loss, np.finfo(np.float32).tiny)
+    fig, ax = _figure()
+    if len(loss):
+        _bands(ax, rec.epoch + 1.0, loss, BAND, "median (bands: 25-75%, 5-95%)")
+        ax.legend(loc="lower left", fontsize=8, frameon=False)
+    ax.set(xscale="log", yscale="log", xlabel="epoch + 1",
+           ylabel=f"{rec.meta.get('spec', {}).get('loss', 'training')} loss",
+           title="Training loss across the swarm")
+    ax.grid(True, which="major", alpha=0.3)
+    _left_out_note(ax, rec)
+    return fig
+
+
+def breakpoint_histogram(rec: Recording, *, bins: int = 60) -> Figure:
+    """Where the bees' networks bend (their breakpoints) at the first and last recorded epochs.
+
+    Counts over all kept bees from :func:`swarm.metrics.breakpoint_histogram`;
+    the target's turning points are marked, since that is where kinks gather.
+    """
+    from swarm import metrics
+
+    rec = _check(rec)
+    counts, edges = metrics.breakpoint_histogram(rec, bins, epochs=[0, rec.num_epochs - 1])
+    fig, ax = _figure()
+    ax.stairs(counts[0], edges, color="#868e96", lw=1.2, label=f"epoch {int(rec.epoch[0])}")
+    ax.stairs(counts[-1], edges, fill=True, color=BAND, alpha=0.75,
+              label=f"epoch {int(rec.epoch[-1])}")
+    for i, tp in enumerate(_turning_points(rec)):
+        ax.axvline(tp, color=ACCENT, lw=1, ls=":", label="turning points" if i == 0 else None)
+    ax.set(xlim=(edges[0], edges[-1]), xlabel="x", ylabel="breakpoints (all bees)",
+           title="Breakpoints over x")
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    return fig
+
+
+def _turning_points(rec: Recording) -> np.ndarray:
+    """x of the target's local extrema inside the recording's domain."""
+    from swarm import metrics
+    from swarm.targets import get_target
+
+    spec = rec.meta.get("spec", {})
+    if not spec.get("target"):
+        return np.empty(0)
+    lo, hi = float(np.min(rec.x)), float(np.max(rec.x))
+    return np.asarray(metrics.turning_points(get_target(spec["target"]), (lo, hi)))
+
+
+def rank_curves(rec: Recording) -> Figure:
+    """Effective rank of each layer's weight matrix over epochs: median and 25-75%/5-95% bands.
+
+    Only layers whose matrix has at least two rows and two columns are drawn
+    (a vector's effective rank is always 1).
+    """
+    from swarm import metrics
+
+    rec = _check(rec)
+    fig, ax = _figure()
+    colors = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f08c00", "#495057"]
+    kept = _kept(rec)
+    for i, k in enumerate(_matrix_layers(rec)):
+        ranks = np.asarray(metrics.effective_rank(rec.weights(k)[kept]), dtype=np.float64)
+        _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], f"layer {k}")
+    ax.set(xscale="log", xlabel="epoch + 1", ylabel="effective rank",
+           title="Effective rank per layer")
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+    _left_out_note(ax, rec)
+    return fig
+
+
+def _matrix_layers(rec: Recording) -> list[int]:
+    return [k for k in rec.layer_indices if min(rec.weights(k).shape[-2:]) >= 2]
+
+
+def _piecewise_mlp(rec: Recording) -> bool:
+    spec = rec.meta.get("spec", {})
+    name = spec.get("activation")
+    return (not spec.get("model") and name in _act.ACTIVATIONS
+            and _act.ACTIVATIONS[name].piecewise_linear and rec.num_layers > 0)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure by name: how to draw it, what it shows, and whether a recording allows it."""
+
+    name: str
+    draw: Callable[[Recording], Figure]
+    caption: str
+    applies: Callable[[Recording], bool]
+
+
+FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
+    FigureSpec("fits", fit_density,
+               "Final fits: how many bees pass through each cell (darker: more bees), with the "
+               "target (dashed) and the median fit.", lambda rec: True),
+    FigureSpec("loss", loss_curves,
+               "Training loss: median over the bees, with the 25-75% and 5-95% bands, "
+               "log-log axes.", lambda rec: True),
+    FigureSpec("breakpoints", breakpoint_histogram,
+               "Breakpoints (where each network bends) at the first and last recorded epochs, "
+               "with the target's turning points dotted.", _piecewise_mlp),
+    FigureSpec("rank", rank_curves,
+               "Effective rank of each weight matrix (exp of the entropy of its normalised "
+               "singular values): median and bands over the bees.",
+               lambda rec: bool(_matrix_layers(rec))),
+]}
+
+
+def standard(rec: Recording) -> list[tuple[FigureSpec, Figure]]:
+    """The figures this recording's network allows, in report order, drawn."""
+    rec = _check(rec)
+    return [(spec, spec.draw(rec)) for spec in FIGURES.values() if spec.applies(rec)]
+
+
+def to_png(fig: Figure, dpi: int | None = None) -> bytes:
+    """The figure as PNG bytes (Agg), at ``dpi`` (default: the figure's own)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi or fig.dpi, facecolor="white")
+    return buf.getvalue()

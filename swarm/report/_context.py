@@ -1,0 +1,209 @@
+"""The words and numbers of a report, as plain rows of text, from a Recording.
+
+Both templates (HTML and Markdown) and the notebook summary read these rows,
+so a run is described the same way everywhere.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from swarm.recording import Recording
+
+__all__ = ["check_recording", "title", "subtitle", "spec_rows", "headline_rows", "versions",
+           "wall_time", "fmt", "page", "drawn_figures"]
+
+log = logging.getLogger(__name__)
+
+_SHOWN = ("target", "domain", "points", "bees", "width", "depth", "activation", "model", "init",
+          "optimizer", "lr", "momentum", "nesterov", "loss", "l1", "l2", "epochs",
+          "record_every", "batch_size", "seed", "device", "progress")
+
+
+def check_recording(rec) -> Recording:
+    if not isinstance(rec, Recording):
+        raise ValueError(f"`rec` must be a swarm Recording, got {type(rec).__name__}")
+    return rec
+
+
+def fmt(value) -> str:
+    """A number or small structure as short text: 4 significant digits, pairs as ``a → b``."""
+    if value is None:
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if not math.isfinite(v):
+            return str(v)
+        if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-3):
+            return f"{v:.3g}"
+        return f"{v:.4g}"
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        if len(value) == 2 and all(isinstance(v, (int, float, np.number)) for v in value):
+            return f"{fmt(value[0])} → {fmt(value[1])}"
+        if len(value) > 6 and all(isinstance(v, (int, float, np.number)) for v in value):
+            return f"{fmt(min(value))} … {fmt(max(value))} (per bee)"
+        return ", ".join(fmt(v) for v in value)
+    return str(value)
+
+
+def _label(key: str) -> str:
+    return str(key).replace("_", " ")
+
+
+def _flatten(d: Mapping, prefix: str = "") -> list[tuple[str, str]]:
+    rows = []
+    for key, value in d.items():
+        name = f"{prefix}{_label(key)}"
+        if isinstance(value, Mapping):
+            rows += _flatten(value, f"{name} · ")
+        else:
+            rows.append((name, fmt(value)))
+    return rows
+
+
+def _spec(rec: Recording) -> dict:
+    return dict(rec.meta.get("spec") or {})
+
+
+def _architecture(rec: Recording, spec: dict) -> str | None:
+    """``1 → 20 → 1, relu`` from the recorded layer shapes, else from the spec."""
+    if spec.get("model"):
+        return f"custom model {spec['model']}"
+    if rec.num_layers:
+        sizes = [rec.weights(rec.layer_indices[0]).shape[-1]]
+        sizes += [rec.weights(k).shape[-2] for k in rec.layer_indices]
+        arch = " → ".join(str(s) for s in sizes)
+    elif "width" in spec:
+        arch = " → ".join(["1"] + [str(spec["width"])] * int(spec.get("depth", 1)) + ["1"])
+    else:
+        return None
+    return f"{arch}, {spec['activation']}" if spec.get("activation") else arch
+
+
+def title(rec: Recording) -> str:
+    target = _spec(rec).get("target")
+    what = f" learning {target}" if target else ""
+    return f"A swarm of {rec.num_bees:,} bees{what}"
+
+
+def subtitle(rec: Recording) -> str:
+    """One line: network, optimizer, epochs and seed."""
+    spec = _spec(rec)
+    parts = [_architecture(rec, spec), _optimizer(spec)]
+    if "epochs" in spec:
+        parts.append(f"{fmt(spec['epochs'])} epochs")
+    if "seed" in spec:
+        parts.append(f"seed {spec['seed']}")
+    return " · ".join(p for p in parts if p)
+
+
+def _optimizer(spec: dict) -> str | None:
+    if "optimizer" not in spec:
+        return None
+    extras = [f"lr {fmt(spec['lr'])}"] if "lr" in spec else []
+    if spec.get("momentum") not in (None, 0, 0.0):
+        extras.append(f"momentum {fmt(spec['momentum'])}")
+    if spec.get("nesterov"):
+        extras.append("nesterov")
+    return f"{spec['optimizer']} ({', '.join(extras)})" if extras else str(spec["optimizer"])
+
+
+def spec_rows(rec: Recording) -> list[tuple[str, str]]:
+    """The run's spec as (name, text) rows, the main facts first, any other spec keys after."""
+    spec = _spec(rec)
+    rows = [("bees", fmt(rec.num_bees))]
+    if spec.get("target"):
+        where = f" on [{fmt(spec['domain'][0])}, {fmt(spec['domain'][1])}]" \
+            if spec.get("domain") else ""
+        rows.append(("target", f"{spec['target']}{where}, {rec.x.size} points"))
+    arch = _architecture(rec, spec)
+    if arch:
+        rows.append(("network", arch + (f", init {spec['init']}" if spec.get("init") else "")))
+    if _optimizer(spec):
+        rows.append(("optimizer", _optimizer(spec)))
+    if spec.get("loss"):
+        reg = [f"{k} {fmt(spec[k])}" for k in ("l1", "l2") if spec.get(k)]
+        rows.append(("loss", " + ".join([str(spec["loss"])] + reg)))
+    if "epochs" in spec:
+        every = spec.get("record_every") or 1
+        kept = f", {rec.num_epochs:,} recorded" + (f" (every {every})" if every != 1 else "")
+        batch = spec.get("batch_size")
+        rows.append(("epochs", f"{fmt(spec['epochs'])}{kept}, "
+                               f"{'full batch' if not batch else f'batches of {batch}'}"))
+    for key in ("seed", "device"):
+        if key in spec:
+            rows.append((key, fmt(spec[key])))
+    if rec.meta.get("engine"):
+        rows.append(("engine", str(rec.meta["engine"])))
+    rows += [(_label(k), fmt(v)) for k, v in spec.items() if k not in _SHOWN]
+    return rows
+
+
+def versions(rec: Recording) -> str:
+    v = rec.meta.get("versions") or {}
+    return " · ".join(f"{name} {ver}" for name, ver in v.items())
+
+
+def wall_time(rec: Recording) -> str:
+    """``train 1.2 s · render 3.4 s · total 4.6 s`` from meta["wall_time"] (stage -> seconds)."""
+    stages = {k: float(v) for k, v in (rec.meta.get("wall_time") or {}).items()}
+    parts = [f"{k} {v:.2f} s" for k, v in stages.items()]
+    if len(stages) > 1:
+        parts.append(f"total {sum(stages.values()):.2f} s")
+    return " · ".join(parts)
+
+
+def headline_rows(rec: Recording) -> list[tuple[str, str]]:
+    """The headline numbers of :func:`swarm.metrics.summary` as (name, text) rows.
+
+    When the summary cannot be computed for this recording (e.g. a custom
+    model), the final loss quantiles and the diverged count are given instead,
+    with the reason logged.
+    """
+    from swarm import metrics
+
+    try:
+        return _flatten(metrics.summary(rec))
+    except ValueError as err:
+        log.warning("headline numbers limited to the loss: %s", err)
+    kept = ~np.asarray(rec.diverged, dtype=bool)
+    final = np.asarray(rec["loss"][kept, -1], dtype=np.float64)
+    rows = [("diverged bees", fmt(int(np.sum(rec.diverged))))]
+    if final.size:
+        q = np.quantile(final, [0.1, 0.5, 0.9])
+        rows.insert(0, ("final loss · median (10%–90%)",
+                        f"{fmt(q[1])} ({fmt(q[0])}–{fmt(q[2])})"))
+    return rows
+
+
+def page(rec: Recording, title_text: str | None) -> dict:
+    """What every page shows about a run: title, subtitle, numbers, spec, versions, times."""
+    from datetime import datetime, timezone
+
+    import swarm
+
+    return {"title": title_text or title(rec), "subtitle": subtitle(rec),
+            "numbers": headline_rows(rec), "spec": spec_rows(rec), "versions": versions(rec),
+            "wall_time": wall_time(rec), "version": swarm.__version__,
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def drawn_figures(rec: Recording) -> list[dict]:
+    """The standard figures as PNG: dicts of name, caption, png (bytes), width, height (px)."""
+    from swarm import figures
+
+    out = []
+    for spec, fig in figures.standard(rec):
+        width, height = (fig.get_size_inches() * fig.dpi).round().astype(int)
+        out.append({"name": spec.name, "caption": spec.caption, "png": figures.to_png(fig),
+                    "width": int(width), "height": int(height)})
+    return out
