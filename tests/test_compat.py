@@ -113,40 +113,41 @@ def test_registry_unknown_names_list_choices(getter):
 
 # util ----------------------------------------------------------------------
 
+def _seed(seed):
+    """Seed both global generators by hand, as the seed toolkit did."""
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+
+
 def _draw():
     return torch.rand(2), np.random.rand(2)
 
 
+def _assert_same(draws, expected):
+    for a, b in zip(draws, expected):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_seed_as_seeds_and_restores():
-    torch.manual_seed(1)
-    np.random.seed(1)
+    _seed(1)
     outer = _draw()
-    torch.manual_seed(1)
-    np.random.seed(1)
+    _seed(1)
     with util.seed_as(5):
         inner = _draw()
-    after = _draw()
-    torch.manual_seed(5)
-    np.random.seed(5)
-    expected = _draw()
-    for a, b in zip(inner, expected):
-        np.testing.assert_array_equal(a, b)
-    for a, b in zip(after, outer):
-        np.testing.assert_array_equal(a, b)
+    _assert_same(_draw(), outer)
+    _seed(5)
+    _assert_same(inner, _draw())
 
 
 def test_seed_as_restores_on_error():
-    torch.manual_seed(2)
-    np.random.seed(2)
+    _seed(2)
     outer = _draw()
-    torch.manual_seed(2)
-    np.random.seed(2)
+    _seed(2)
     with pytest.raises(KeyError):
         with util.seed_as(9):
             _draw()
             raise KeyError("boom")
-    for a, b in zip(_draw(), outer):
-        np.testing.assert_array_equal(a, b)
+    _assert_same(_draw(), outer)
 
 
 def test_seed_as_rejects_bad_seeds():
