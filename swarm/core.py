@@ -152,9 +152,9 @@ def _batched_params(trainer, params: dict, num_bees: int, seed: int, progress: b
     return {**params, **extra}, (num_bees if "bees" in extra else None)
 
 
-def _check_common(bee_trainer, num_bees, seed, fields, n_jobs):
+def _check_common(bee_trainer, num_bees, seed, fields, n_jobs, trainer_arg="bee_trainer"):
     if not callable(bee_trainer):
-        raise ValueError(f"`bee_trainer` must be a generator function, got {bee_trainer!r}")
+        raise ValueError(f"`{trainer_arg}` must be a generator function, got {bee_trainer!r}")
     if isinstance(num_bees, bool) or not isinstance(num_bees, (int, np.integer)) or num_bees < 1:
         raise ValueError(f"`num_bees` must be a positive integer, got {num_bees!r}")
     if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, int)
@@ -217,7 +217,7 @@ def hive_trainer(bee, param_list, num_bees=50, seed=None, fields=None, *, n_jobs
     joblib's workers; batched ones run one swarm per worker. A parameter named
     like a result field is a ``ValueError``.
     """
-    num_bees, seed, names = _check_common(bee, num_bees, seed, fields, n_jobs)
+    num_bees, seed, names = _check_common(bee, num_bees, seed, fields, n_jobs, "bee")
     sets = [_check_params(p, f"param_list[{i}]") for i, p in enumerate(param_list)]
     if batched:
         tasks = []

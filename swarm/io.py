@@ -14,7 +14,7 @@ from swarm._files import atomic_path
 
 __all__ = ["to_2d", "to_long", "write_data", "FORMATS"]
 
-FORMATS = {".csv": "csv", ".gz": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FORMATS = {".csv": "csv", ".csv.gz": "csv.gz", ".parquet": "parquet", ".pq": "parquet"}
 
 
 def _pandas():
@@ -67,9 +67,9 @@ def write_data(data, path, name: str = "value") -> Path:
     """
     pd = _pandas()
     path = Path(path)
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None or (path.suffix.lower() == ".gz" and not path.name.lower().endswith(".csv.gz")):
-        raise ValueError(f"`path` {str(path)!r} must end in .csv, .csv.gz, .parquet or .pq")
+    kind = next((k for end, k in FORMATS.items() if path.name.lower().endswith(end)), None)
+    if kind is None:
+        raise ValueError(f"`path` {str(path)!r} must end in {', '.join(FORMATS)}")
     if isinstance(data, pd.DataFrame):
         table = data
     elif isinstance(data, Mapping):
@@ -79,8 +79,8 @@ def write_data(data, path, name: str = "value") -> Path:
     if not isinstance(table.index, pd.RangeIndex):
         table = table.reset_index()
     with atomic_path(path) as tmp:
-        if kind == "csv":
-            table.to_csv(tmp, index=False, compression="gzip" if kind == "csv" and path.suffix.lower() == ".gz" else None)
+        if kind.startswith("csv"):
+            table.to_csv(tmp, index=False, compression="gzip" if kind == "csv.gz" else None)
         else:
             table.to_parquet(tmp, index=False)
     return path
