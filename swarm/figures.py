@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from swarm import _act
 from swarm.recording import Recording
@@ -27,9 +28,16 @@ DPI = 140
 INK, ACCENT, BAND = "#222222", "#d9480f", "#1c7ed6"
 
 
-def _figure() -> tuple[Figure, object]:
-    fig = Figure(figsize=SIZE, dpi=DPI, layout="constrained")
-    return fig, fig.add_subplot()
+_MARGINS = (0.72, 0.18, 0.5, 0.32)  # left, right, bottom, top in inches: fixed, so no layout pass
+
+
+def _figure(colorbar: bool = False) -> tuple[Figure, object]:
+    """A figure of SIZE with one axes (and room for a colorbar on the right)."""
+    fig = Figure(figsize=SIZE, dpi=DPI)
+    (w, h), (left, right, bottom, top) = SIZE, _MARGINS
+    right += 0.95 if colorbar else 0.0
+    ax = fig.add_axes((left / w, bottom / h, 1 - (left + right) / w, 1 - (bottom + top) / h))
+    return fig, ax
 
 
 def _kept(rec: Recording) -> np.ndarray:
@@ -70,7 +78,7 @@ def fit_density(rec: Recording, *, epoch: int = -1, columns: int = 400, rows: in
     counts, xe, ye = np.histogram2d(np.broadcast_to(fine, lines.shape).ravel(), lines.ravel(),
                                     bins=[columns, rows], range=[[x[0], x[-1]], [lo, hi]])
     share = counts.T / max(len(pred), 1)
-    fig, ax = _figure()
+    fig, ax = _figure(colorbar=True)
     with np.errstate(all="ignore"):
         img = ax.pcolormesh(xe, ye, np.ma.masked_equal(share, 0), cmap="Blues",
                             norm=PowerNorm(0.5, vmin=0, vmax=_top(share)),
@@ -81,7 +89,9 @@ def fit_density(rec: Recording, *, epoch: int = -1, columns: int = 400, rows: in
     ax.set(xlim=(x[0], x[-1]), ylim=(lo, hi), xlabel="x", ylabel="y",
            title=f"Fits at epoch {int(rec.epoch[e])}")
     ax.legend(loc="lower left", fontsize=8, frameon=False)
-    fig.colorbar(img, ax=ax, label="share of bees", shrink=0.85, pad=0.01)
+    box = ax.get_position()
+    cax = fig.add_axes((box.x1 + 0.1 / SIZE[0], box.y0, 0.12 / SIZE[0], box.height))
+    fig.colorbar(img, cax=cax, label="share of bees")
     _left_out_note(ax, rec)
     return fig
 
@@ -122,6 +132,18 @@ def _bands(ax, t: np.ndarray, values: np.ndarray, color: str, label: str) -> Non
     ax.plot(t, q50, color=color, lw=1.6, label=label)
 
 
+def _plain_log_ticks(axis, minor: bool) -> None:
+    """Plain numbers (0.3, 10, 100) on a log axis: readable, and no mathtext to typeset.
+    With ``minor``, the 2s and 5s between powers of ten are labelled too."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(FuncFormatter(_two_five) if minor else NullFormatter())
+
+
+def _two_five(v: float, _pos=None) -> str:
+    mantissa = v / 10 ** np.floor(np.log10(v)) if v > 0 else 0
+    return f"{v:g}" if round(mantissa, 6) in (2.0, 5.0) else ""
+
+
 def loss_curves(rec: Recording) -> Figure:
     """Median loss over epochs with 25-75% and 5-95% bands across bees, on log-log axes.
 
@@ -138,6 +160,9 @@ def loss_curves(rec: Recording) -> Figure:
     ax.set(xscale="log", yscale="log", xlabel="epoch + 1",
            ylabel=f"{rec.meta.get('spec', {}).get('loss', 'training')} loss",
            title="Training loss across the swarm")
+    _plain_log_ticks(ax.xaxis, minor=False)
+    lo, hi = ax.get_ylim()
+    _plain_log_ticks(ax.yaxis, minor=np.log10(hi / lo) <= 2.5)
     ax.grid(True, which="major", alpha=0.3)
     _left_out_note(ax, rec)
     return fig
@@ -194,6 +219,7 @@ def rank_curves(rec: Recording) -> Figure:
         _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], f"layer {k}")
     ax.set(xscale="log", xlabel="epoch + 1", ylabel="effective rank",
            title="Effective rank per layer")
+    _plain_log_ticks(ax.xaxis, minor=False)
     ax.legend(loc="best", fontsize=8, frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     _left_out_note(ax, rec)

@@ -49,7 +49,10 @@ def encoded_size(nbytes: int) -> int:
 
 def video_seconds(path) -> float:
     """Duration of a video file in seconds (ffmpeg stream copy, no decoding)."""
-    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    try:
+        frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    except (RuntimeError, OSError) as err:
+        raise ValueError(f"could not read the video {str(path)!r}: {err}") from None
     return float(seconds)
 
 
