@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from swarm import _act
+from swarm.metrics._common import check_recording, epoch_index
 from swarm.recording import Recording
 
 __all__ = ["fit_density", "loss_curves", "breakpoint_histogram", "rank_curves", "FIGURES",
@@ -45,12 +46,6 @@ def _kept(rec: Recording) -> np.ndarray:
     return np.flatnonzero(~np.asarray(rec.diverged, dtype=bool))
 
 
-def _check(rec) -> Recording:
-    if not isinstance(rec, Recording):
-        raise ValueError(f"`rec` must be a swarm Recording, got {type(rec).__name__}")
-    return rec
-
-
 def _left_out_note(ax, rec: Recording) -> None:
     n = int(np.sum(rec.diverged))
     if n:
@@ -65,8 +60,8 @@ def fit_density(rec: Recording, *, epoch: int = -1, columns: int = 400, rows: in
     ``columns`` x positions and the (x, y) pairs of all kept bees are counted in
     a ``[columns, rows]`` grid, so crowds read dark and stragglers stay visible.
     """
-    rec = _check(rec)
-    e = _epoch_position(rec, epoch)
+    rec = check_recording(rec)
+    e = epoch_index(rec, epoch)
     x = np.asarray(rec.x, dtype=np.float64)
     y = np.asarray(rec.y, dtype=np.float64)
     pred = np.asarray(rec["ypred"][_kept(rec), e], dtype=np.float64)  # [bee, point]
@@ -115,14 +110,6 @@ def _y_range(y: np.ndarray, lines: np.ndarray) -> tuple[float, float]:
     return lo, hi
 
 
-def _epoch_position(rec: Recording, epoch) -> int:
-    n = rec.num_epochs
-    if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or not -n <= epoch < n:
-        raise ValueError(f"`epoch` must be a position in the {n} recorded epochs "
-                         f"({-n}..{n - 1}), got {epoch!r}")
-    return int(epoch) % n
-
-
 def _bands(ax, t: np.ndarray, values: np.ndarray, color: str, label: str) -> None:
     """Median line with 25-75% and 5-95% bands of ``values`` [bee, epoch] over ``t`` [epoch]."""
     with np.errstate(all="ignore"):
@@ -150,7 +137,7 @@ def loss_curves(rec: Recording) -> Figure:
     The x axis is ``epoch + 1`` so epoch 0 has a place on a log scale; losses are
     floored at the smallest positive float32 so an exact fit still shows.
     """
-    rec = _check(rec)
+    rec = check_recording(rec)
     loss = np.asarray(rec["loss"][_kept(rec)], dtype=np.float64)  # [bee, epoch]
     loss = np.maximum(loss, np.finfo(np.float32).tiny)
     fig, ax = _figure()
@@ -176,7 +163,7 @@ def breakpoint_histogram(rec: Recording, *, bins: int = 60) -> Figure:
     """
     from swarm import metrics
 
-    rec = _check(rec)
+    rec = check_recording(rec)
     counts, edges = metrics.breakpoint_histogram(rec, bins, epochs=[0, rec.num_epochs - 1])
     fig, ax = _figure()
     ax.stairs(counts[0], edges, color="#868e96", lw=1.2, label=f"epoch {int(rec.epoch[0])}")
@@ -210,7 +197,7 @@ def rank_curves(rec: Recording) -> Figure:
     """
     from swarm import metrics
 
-    rec = _check(rec)
+    rec = check_recording(rec)
     fig, ax = _figure()
     colors = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f08c00", "#495057"]
     kept = _kept(rec)
@@ -266,7 +253,7 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
 
 def standard(rec: Recording) -> list[tuple[FigureSpec, Figure]]:
     """The figures this recording's network allows, in report order, drawn."""
-    rec = _check(rec)
+    rec = check_recording(rec)
     return [(spec, spec.draw(rec)) for spec in FIGURES.values() if spec.applies(rec)]
 
 

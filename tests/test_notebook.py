@@ -7,36 +7,18 @@ import re
 
 import numpy as np
 import pytest
-from test_report import Page
-from test_report_media import make_mp4
+from test_report import clip, rec, well_formed  # noqa: F401 (clip, rec: fixtures)
 
-import swarm
 from swarm import notebook
 from swarm.figures import loss_curves
-
-
-@pytest.fixture(scope="module")
-def rec():
-    return swarm.train("sin", bees=5, epochs=6, width=4, progress=False)
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory):
-    return make_mp4(tmp_path_factory.mktemp("nb") / "clip.mp4", frames=6)
-
-
-def well_formed(markup: str) -> Page:
-    page = Page(markup)
-    assert not page.errors and not page.stack, (page.errors, page.stack)
-    return page
 
 
 def test_recording_html_is_a_summary_table(rec):
     page = well_formed(notebook.recording_html(rec))
     assert [a.get("class") for a in page.all("table")] == ["swarm-table", "swarm-table"]
     markup = notebook.recording_html(rec)
-    assert "Recording: 5 bees × 6 recorded epochs, 0 diverged" in markup
-    assert "<th scope=\"row\">bees</th><td>5</td>" in markup
+    assert "Recording: 8 bees × 12 recorded epochs, 0 diverged" in markup
+    assert "<th scope=\"row\">bees</th><td>8</td>" in markup
     assert not page.all("img")
 
 

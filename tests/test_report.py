@@ -79,10 +79,16 @@ def clip(tmp_path_factory):
     return make_mp4(tmp_path_factory.mktemp("clips") / "swarm.mp4", frames=30)
 
 
-def read_page(path: Path) -> Page:
-    page = Page(path.read_text(encoding="utf-8"))
-    assert page.doctype.lower() == "doctype html"
+def well_formed(markup: str) -> Page:
+    """The parsed markup, after checking every element is closed in order."""
+    page = Page(markup)
     assert not page.errors and not page.stack, (page.errors, page.stack)
+    return page
+
+
+def read_page(path: Path) -> Page:
+    page = well_formed(path.read_text(encoding="utf-8"))
+    assert page.doctype.lower() == "doctype html"
     return page
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from swarm.metrics._common import check_recording
 from swarm.recording import Recording
 
 __all__ = ["check_recording", "title", "subtitle", "spec_rows", "headline_rows", "versions",
@@ -21,12 +22,6 @@ log = logging.getLogger(__name__)
 _SHOWN = ("target", "domain", "points", "bees", "width", "depth", "activation", "model", "init",
           "optimizer", "lr", "momentum", "nesterov", "loss", "l1", "l2", "epochs",
           "record_every", "batch_size", "seed", "device", "progress")
-
-
-def check_recording(rec) -> Recording:
-    if not isinstance(rec, Recording):
-        raise ValueError(f"`rec` must be a swarm Recording, got {type(rec).__name__}")
-    return rec
 
 
 def fmt(value) -> str:
