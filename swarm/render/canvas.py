@@ -1,0 +1,246 @@
+"""A panel's pixel box in the frame, with painting helpers in data coordinates.
+
+:class:`Pane` is geometry only (plain numbers, cheap to send to worker
+processes): where an Axes sits in the frame and how its data coordinates map to
+pixels, read from matplotlib once after the static figure is drawn.
+:class:`Canvas` paints into that box of the current frame: a panel's ``draw``
+calls ``canvas.density``, ``canvas.line``, ``canvas.text`` ... with data
+coordinates, as it would call matplotlib, but each call is a few numpy passes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from swarm.render import raster
+from swarm.render.shade import DensityShader, blend, blend_pixels
+from swarm.render.text import text_mask
+
+__all__ = ["Pane", "Canvas"]
+
+_SCALES = {"linear": (lambda v: v), "log": (lambda v: np.log10(np.where(v > 0, v, np.nan)))}
+_DEFAULT_SHADER = DensityShader()
+
+
+@dataclass(frozen=True)
+class Pane:
+    """The pixel box (rows top..top+height, cols left..left+width) of one Axes.
+
+    ``span_x``/``span_y`` are the axes' scaled limits and ``origin``/``size`` the
+    box of the axes itself in box-local pixels, so ``col = origin[0] +
+    (s(x) - span_x[0]) / (span_x[1] - span_x[0]) * size[0]`` (rows grow downwards).
+    """
+
+    top: int
+    left: int
+    height: int
+    width: int
+    origin: tuple[float, float]
+    size: tuple[float, float]
+    span_x: tuple[float, float]
+    span_y: tuple[float, float]
+    scale_x: str = "linear"
+    scale_y: str = "linear"
+    dpi: float = 100.0
+
+    @classmethod
+    def from_axes(cls, ax, frame_height: int) -> "Pane":
+        """Measure ``ax`` after its figure was drawn; the box stays 1 px inside the spines."""
+        box = ax.bbox
+        left, right = int(np.floor(box.x0)) + 1, int(np.ceil(box.x1)) - 1
+        top, bottom = int(np.floor(frame_height - box.y1)) + 1, int(np.ceil(frame_height - box.y0)) - 1
+        scales = ax.get_xscale(), ax.get_yscale()
+        for scale in scales:
+            if scale not in _SCALES:
+                raise ValueError(f"panel axes must use a linear or log scale, got {scale!r}")
+        sx, sy = (_SCALES[s] for s in scales)
+        span_x = tuple(float(sx(np.float64(v))) for v in ax.get_xlim())
+        span_y = tuple(float(sy(np.float64(v))) for v in ax.get_ylim())
+        return cls(top, left, max(bottom - top, 0), max(right - left, 0),
+                   (box.x0 - left, frame_height - box.y1 - top), (box.width, box.height),
+                   span_x, span_y, scales[0], scales[1], float(ax.figure.dpi))
+
+    def cols(self, x) -> np.ndarray:
+        """Box-local column coordinates of data ``x``."""
+        s = _SCALES[self.scale_x](np.asarray(x, dtype=np.float64))
+        return self.origin[0] + (s - self.span_x[0]) / (self.span_x[1] - self.span_x[0]) * self.size[0]
+
+    def rows(self, y) -> np.ndarray:
+        """Box-local row coordinates of data ``y`` (0 at the top)."""
+        s = _SCALES[self.scale_y](np.asarray(y, dtype=np.float64))
+        return self.origin[1] + (self.span_y[1] - s) / (self.span_y[1] - self.span_y[0]) * self.size[1]
+
+    def pixel_centers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Data coordinates of the column centres [width] and row centres [height]."""
+        def back(px, origin, size, span, scale):
+            s = span[0] + (px - origin) / size * (span[1] - span[0])
+            return 10.0 ** s if scale == "log" else s
+        cols = back(np.arange(self.width) + 0.5, self.origin[0], self.size[0], self.span_x, self.scale_x)
+        rows = back(np.arange(self.height) + 0.5, self.origin[1], -self.size[1], self.span_y[::-1],
+                    self.scale_y)
+        return cols, rows
+
+
+class Canvas:
+    """Paints one :class:`Pane` of the current frame. ``panes`` are all the
+    canvases of the panel (itself first) when its ``plot_init`` made several axes."""
+
+    def __init__(self, pane: Pane):
+        self.pane = pane
+        self.panes: tuple[Canvas, ...] = (self,)
+        self.pixels: np.ndarray | None = None  # the box of the frame, uint8 [height, width, 4 or 3]
+        self.rgb: np.ndarray | None = None  # its colour channels [height, width, 3]
+
+    # frame binding, used by the compositor
+    def begin(self, frame: np.ndarray) -> None:
+        """Paint into ``frame`` (uint8 [height, width, 4] RGBX, or RGB) from now on."""
+        p = self.pane
+        self.pixels = frame[p.top:p.top + p.height, p.left:p.left + p.width]
+        self.rgb = self.pixels[..., :3]
+
+    def end(self) -> None:
+        self.pixels = self.rgb = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.pane.height, self.pane.width
+
+    # curves
+    def density(self, x, ys, total: float | None = None, shader: DensityShader | None = None,
+                antialias: bool | None = None) -> np.ndarray:
+        """Shade how many curves ``ys`` [curve, point] over ``x`` [point] pass through each pixel.
+
+        Curves with a non-finite value are left out. ``total`` (default: the
+        number of curves) is the count shaded darkest. ``antialias`` (default:
+        for fewer than 64 curves) counts partly covered pixels by their fraction.
+        Returns the counts [row, col] of the columns the curves span.
+        """
+        ys = np.asarray(ys, dtype=np.float32)
+        ys = ys[np.isfinite(ys).all(axis=1)]
+        plan = raster.column_plan(self.pane.cols(x), self.pane.width)
+        if not (len(ys) and plan.num_cols):
+            return np.zeros((self.pane.height, 0), np.int32)
+        lo, hi = plan.spans(self.pane.rows(ys))
+        smooth = len(ys) < 64 if antialias is None else antialias
+        if smooth:
+            lo -= 0.5
+            hi += 0.5
+        counts = raster.span_counts(lo, hi, self.pane.height, antialias=smooth)
+        cols = slice(plan.first, plan.first + plan.num_cols)
+        (shader or _DEFAULT_SHADER).paint(self.pixels[:, cols], counts,
+                                          len(ys) if total is None else total)
+        return counts
+
+    def line(self, x, y, color="black", width: float = 1.5, alpha: float = 1.0,
+             dash: tuple[int, int] | None = None) -> None:
+        """One anti-aliased curve ``y`` [point] over ``x`` [point]; ``width`` in pixels.
+
+        ``dash=(on, off)`` draws ``on`` columns of every ``on + off``.
+        """
+        y = np.asarray(y, dtype=np.float64)
+        ok = np.isfinite(y)
+        if ok.sum() < 2:
+            return
+        plan = raster.column_plan(self.pane.cols(np.asarray(x)[ok]), self.pane.width)
+        if not plan.num_cols:
+            return
+        lo, hi = plan.spans(self.pane.rows(y[ok])[None])
+        rows, cols, cover = raster.span_pixels(lo[0] - width / 2, hi[0] + width / 2, self.pane.height)
+        cols += plan.first
+        if dash:
+            keep = cols % (dash[0] + dash[1]) < dash[0]
+            rows, cols, cover = rows[keep], cols[keep], cover[keep]
+        blend_pixels(self.rgb, rows, cols, np.minimum(cover, 1) * alpha, color)
+
+    def fill_between(self, x, lo, hi, color="C0", alpha: float = 0.3) -> None:
+        """Fill between curves ``lo`` and ``hi`` [point] over ``x`` [point] (as matplotlib's)."""
+        cols = self.pane.cols(x)
+        centers = np.arange(self.pane.width) + 0.5
+        inside = (centers >= cols.min()) & (centers <= cols.max())
+        order = np.argsort(cols)
+        top = np.interp(centers, cols[order], self.pane.rows(hi)[order])
+        bottom = np.interp(centers, cols[order], self.pane.rows(lo)[order])
+        top[~inside] = bottom[~inside] = np.nan
+        blend(self.rgb, raster.column_fill(top, bottom, self.pane.height) * alpha, color)
+
+    def bars(self, edges, heights, color="C0", alpha: float = 1.0, bottom: float = 0.0) -> None:
+        """A histogram: bar i spans ``edges[i]..edges[i+1]`` [bin + 1] up to ``heights[i]`` [bin]."""
+        edges = np.asarray(edges, dtype=np.float64)
+        xs, _ = self.pane.pixel_centers()
+        index = np.searchsorted(edges, xs, side="right") - 1
+        inside = (index >= 0) & (index < len(edges) - 1)
+        top = np.full(self.pane.width, np.nan)
+        top[inside] = self.pane.rows(np.asarray(heights, np.float64)[index[inside]])
+        base = np.broadcast_to(self.pane.rows(bottom), top.shape)
+        blend(self.rgb, raster.column_fill(top, base, self.pane.height) * alpha, color)
+
+    # marks
+    def vline(self, x, color="black", width: float = 1.0, alpha: float = 1.0,
+              ymin: float = 0.0, ymax: float = 1.0) -> None:
+        """A vertical line at data ``x`` from axes fraction ``ymin`` to ``ymax``."""
+        c = float(self.pane.cols(x))
+        r0, r1 = (self.pane.origin[1] + (1 - f) * self.pane.size[1] for f in (ymax, ymin))
+        self.rect(c - width / 2, c + width / 2, r0, r1, color, alpha)
+
+    def hline(self, y, color="black", width: float = 1.0, alpha: float = 1.0) -> None:
+        """A horizontal line at data ``y`` across the box."""
+        r = float(self.pane.rows(y))
+        self.rect(0, self.pane.width, r - width / 2, r + width / 2, color, alpha)
+
+    def rect(self, c0, c1, r0, r1, color="black", alpha: float = 1.0) -> None:
+        """An anti-aliased rectangle in box pixels (columns c0..c1, rows r0..r1)."""
+        if not np.isfinite([c0, c1, r0, r1]).all():
+            return
+        col_cover, cols = _cover_1d(c0, c1, self.pane.width)
+        row_cover, rows = _cover_1d(r0, r1, self.pane.height)
+        if col_cover.size and row_cover.size:
+            blend(self.rgb[rows, cols], row_cover[:, None] * col_cover[None] * alpha, color)
+
+    def points(self, x, y, color="black", radius: float = 3.0, alpha: float = 1.0) -> None:
+        """Filled discs of ``radius`` pixels at data points ``x``, ``y`` [point]."""
+        for c, r in zip(np.atleast_1d(self.pane.cols(x)), np.atleast_1d(self.pane.rows(y))):
+            if not (np.isfinite(c) and np.isfinite(r)):
+                continue
+            r0, c0 = int(np.floor(r - radius - 1)), int(np.floor(c - radius - 1))
+            rr, cc = np.ogrid[r0:r0 + int(2 * radius + 3), c0:c0 + int(2 * radius + 3)]
+            cover = np.clip(radius + 0.5 - np.hypot(rr + 0.5 - r, cc + 0.5 - c), 0, 1)
+            self._stamp(cover * alpha, r0, c0, color)
+
+    def text(self, s: str, x: float = 0.02, y: float = 0.98, coords: str = "axes", size: float = 10,
+             color="black", ha: str = "left", va: str = "top", bold: bool = False) -> None:
+        """Text at (x, y) in axes fraction (``coords="axes"``) or data coordinates; ``size`` in points."""
+        if coords == "axes":
+            c = self.pane.origin[0] + x * self.pane.size[0]
+            r = self.pane.origin[1] + (1 - y) * self.pane.size[1]
+        else:
+            c, r = float(self.pane.cols(x)), float(self.pane.rows(y))
+        mask = text_mask(str(s), max(1, round(size * self.pane.dpi / 72)), bold)
+        h, w = mask.shape
+        c0 = c - {"left": 0, "center": w / 2, "right": w}[ha]
+        r0 = r - {"top": 0, "center": h / 2, "bottom": h}[va]
+        self._stamp(mask, int(round(r0)), int(round(c0)), color)
+
+    def image(self, rgb: np.ndarray, rows: slice = slice(None)) -> None:
+        """Paste an RGB image uint8 [height, width, 3] the size of the box, or some of its rows."""
+        self.rgb[rows] = rgb[rows]
+
+    def _stamp(self, alpha: np.ndarray, r0: int, c0: int, color) -> None:
+        """Blend a small coverage patch whose top-left pixel is (r0, c0), cropped to the box."""
+        h, w = alpha.shape
+        rs, cs = max(r0, 0), max(c0, 0)
+        re, ce = min(r0 + h, self.pane.height), min(c0 + w, self.pane.width)
+        if re > rs and ce > cs:
+            blend(self.rgb[rs:re, cs:ce], alpha[rs - r0:re - r0, cs - c0:ce - c0], color)
+
+
+def _cover_1d(lo: float, hi: float, size: int):
+    """Per-pixel coverage of [lo, hi] along one axis, and the slice of pixels it touches."""
+    lo, hi = max(min(lo, hi), 0.0), min(max(lo, hi), float(size))
+    if hi <= lo:
+        return np.zeros(0, np.float32), slice(0, 0)
+    first, last = int(np.floor(lo)), int(np.ceil(hi))
+    edges = np.arange(first, last + 1, dtype=np.float64)
+    cover = np.minimum(edges[1:], hi) - np.maximum(edges[:-1], lo)
+    return cover.astype(np.float32), slice(first, last)
+

@@ -1,0 +1,52 @@
+"""The frame clock: which recorded epoch each video frame shows.
+
+By default a video lasts 10 to 15 seconds whatever the epoch count: a short
+run holds each epoch for several frames, a long one skips epochs. Early epochs
+change most, so ``time_axis="log"`` spaces frames evenly in log(epoch + 1).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["num_frames", "frame_epochs", "TIME_AXES", "DEFAULT_SECONDS"]
+
+TIME_AXES = ("linear", "log")
+DEFAULT_SECONDS = (10.0, 15.0)
+
+
+def num_frames(num_epochs: int, fps: float = 30, duration: float | None = None) -> int:
+    """How many frames a video of ``num_epochs`` recorded epochs gets.
+
+    With ``duration`` (seconds): ``round(duration * fps)``. Without: one frame
+    per epoch, clipped to 10..15 seconds of video.
+    """
+    if not (np.isscalar(fps) and np.isfinite(fps) and fps > 0):
+        raise ValueError(f"`fps` must be a positive number, got {fps!r}")
+    if duration is not None:
+        if not (np.isscalar(duration) and np.isfinite(duration) and duration > 0):
+            raise ValueError(f"`duration` must be a positive number of seconds, got {duration!r}")
+        return max(1, int(round(duration * fps)))
+    low, high = (int(round(s * fps)) for s in DEFAULT_SECONDS)
+    return int(np.clip(num_epochs, low, high))
+
+
+def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
+    """Index into ``epochs`` [epoch] (the recorded epoch numbers, increasing) for each frame: int64 [frame].
+
+    Frame f shows the last recorded epoch at or before its time; the first and
+    last frames show the first and last recorded epochs.
+    """
+    if time_axis not in TIME_AXES:
+        raise ValueError(f"`time_axis` must be one of {', '.join(TIME_AXES)}, got {time_axis!r}")
+    epochs = np.asarray(epochs, dtype=np.float64)
+    if epochs.size == 0:
+        raise ValueError("the recording has no epochs to show")
+    if int(frames) < 1:
+        raise ValueError(f"`frames` must be at least 1, got {frames!r}")
+    first, last = epochs[0], epochs[-1]
+    if time_axis == "log":
+        times = np.geomspace(1, last - first + 1, int(frames)) - 1 + first
+    else:
+        times = np.linspace(first, last, int(frames))
+    index = np.searchsorted(epochs, times + 1e-9 * max(1.0, last), side="right") - 1
+    return np.clip(index, 0, epochs.size - 1).astype(np.int64)
