@@ -1,0 +1,87 @@
+"""The panel protocol: what the compositor asks of an animated view.
+
+A panel has ``num_frames`` data frames, draws its static parts once with
+matplotlib in ``plot_init(ax)``, and paints what moves for data frame ``i``
+in ``draw(canvas, i)`` with numpy (see :class:`swarm.render.canvas.Canvas`).
+A new panel is one short class::
+
+    class MeanFit(Panel):
+        def __init__(self, rec):
+            self.x, self.mean = rec.x, rec["ypred"].mean(axis=0)   # [epoch, point]
+            self.num_frames = len(self.mean)
+
+        def plot_init(self, ax):
+            ax.set(xlim=(self.x.min(), self.x.max()), ylim=(-2, 2), title="mean fit")
+
+        def draw(self, canvas, i):
+            canvas.line(self.x, self.mean[i], color="C1", width=2)
+
+Keep no matplotlib objects on ``self``: panels travel to worker processes.
+Compute what every frame needs once, in ``__init__`` (not per frame).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Panel", "split_axes", "TRACK_COLORS", "track_color", "pick_tracked", "diverged_note"]
+
+#: Colours of tracked bees, the same in every panel (the density is blue, the median red).
+TRACK_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+class Panel:
+    """Base class of animated views; subclasses set ``num_frames`` and implement ``draw``."""
+
+    num_frames: int = 1
+
+    def plot_init(self, ax):
+        """Draw the static parts on ``ax`` (limits, labels, legend) once.
+
+        Return None to be drawn into ``ax``, or the list of Axes the panel made
+        (e.g. with :func:`split_axes`): ``draw`` then gets one canvas per Axes
+        in ``canvas.panes``, in that order.
+        """
+        return None
+
+    def draw(self, canvas, frame: int) -> None:
+        """Paint the moving parts of data frame ``frame`` (0 .. num_frames - 1) onto ``canvas``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement draw(canvas, frame)")
+
+
+def split_axes(ax, nrows: int = 1, ncols: int = 1, **gridspec_kw) -> list:
+    """Replace ``ax`` by a grid of Axes in its place; returns them row by row."""
+    spec = ax.get_subplotspec()
+    fig = ax.figure
+    ax.remove()
+    grid = spec.subgridspec(nrows, ncols, **gridspec_kw)
+    return [fig.add_subplot(grid[r, c]) for r in range(nrows) for c in range(ncols)]
+
+
+def track_color(i: int) -> str:
+    """Colour of the i-th tracked bee."""
+    return TRACK_COLORS[i % len(TRACK_COLORS)]
+
+
+def pick_tracked(rec, n: int = 4) -> np.ndarray:
+    """``n`` bees to follow, spread over the final-loss ranking of the bees that did not diverge.
+
+    Deterministic: from best to worst at quantiles 0.05 .. 0.95, so a viewer
+    sees a typical good fit, typical ones and a poor one. int64 [n] (fewer if the swarm is small).
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"`tracked` must be a count >= 0 or bee indices, got {n!r}")
+    live = np.flatnonzero(~np.asarray(rec.diverged, bool))
+    if n == 0 or live.size == 0:
+        return np.zeros(0, np.int64)
+    final = np.nan_to_num(np.asarray(rec["loss"])[live, -1], nan=np.inf)
+    ranked = live[np.argsort(final, kind="stable")]
+    at = np.unique(np.round(np.linspace(0.05, 0.95, min(n, ranked.size)) * (ranked.size - 1)))
+    return ranked[at.astype(np.int64)]
+
+
+def diverged_note(rec) -> str | None:
+    """The corner note for bees left out because they diverged, or None when all are fine."""
+    count = int(np.asarray(rec.diverged, bool).sum())
+    if count == 0:
+        return None
+    return f"{count} of {rec.num_bees} bees diverged (not shown)"

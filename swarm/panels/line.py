@@ -1,0 +1,82 @@
+"""The line-fit panel: the target, where the bees' predictions crowd, the median fit and a few bees."""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from swarm.panels.base import Panel, diverged_note, track_color
+
+__all__ = ["LinePanel", "MEDIAN_COLOR", "TARGET_STYLE"]
+
+MEDIAN_COLOR = "#d62728"
+TARGET_STYLE = dict(color="black", width=1.5, dash=(7, 4))
+
+
+class LinePanel(Panel):
+    """Every bee's prediction y(x) as a density (bees per pixel), over the target.
+
+    ``rec`` gives ``x``/``y`` [point] and ``ypred`` [bee, epoch, point];
+    ``tracked`` [n] bees are drawn as lines in their own colours; diverged bees
+    are left out and counted in a corner note. ``ylim`` defaults to the target's
+    range widened by half of it on each side.
+    """
+
+    name = "line"
+
+    def __init__(self, rec, tracked=(), *, ylim=None):
+        self.x = np.asarray(rec.x, dtype=np.float64)
+        self.y = np.asarray(rec.y, dtype=np.float64)
+        self.epoch = np.asarray(rec.epoch)
+        live = ~np.asarray(rec.diverged, bool)
+        ypred = np.asarray(rec["ypred"])
+        self.ypred = ypred if live.all() else ypred[live]  # [bee, epoch, point], live bees only
+        self.median = (np.median(self.ypred, axis=0) if len(self.ypred)
+                       else np.full(ypred.shape[1:], np.nan))  # [epoch, point]
+        self.tracked = np.asarray(tracked, dtype=np.int64)
+        self.tracked_y = ypred[self.tracked]  # [tracked, epoch, point]
+        self.num_frames = ypred.shape[1]
+        self.note = diverged_note(rec)
+        self.ylim = _check_ylim(ylim) if ylim is not None else _padded(self.y)
+
+    def plot_init(self, ax):
+        ax.set_xlim(self.x.min(), self.x.max())
+        ax.set_ylim(*self.ylim)
+        ax.set_xlabel("x")
+        ax.set_ylabel("prediction")
+        ax.grid(True, color="0.92", linewidth=0.8)
+        handles = [Patch(color="#6baed6", label=f"all {len(self.ypred)} bees (density)"),
+                   Line2D([], [], color=MEDIAN_COLOR, lw=2, label="median fit"),
+                   Line2D([], [], color="black", lw=1.5, ls="--", label="target")]
+        handles += [Line2D([], [], color=track_color(i), lw=1.8, label=f"bee {b}")
+                    for i, b in enumerate(self.tracked)]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles),
+                  frameon=False, fontsize=9, handlelength=1.6, columnspacing=1.2, borderaxespad=0.2)
+
+    def draw(self, canvas, frame: int) -> None:
+        canvas.density(self.x, self.ypred[:, frame])
+        for i, ys in enumerate(self.tracked_y[:, frame]):
+            canvas.line(self.x, ys, color=track_color(i), width=1.8)
+        canvas.line(self.x, self.median[frame], color=MEDIAN_COLOR, width=2.2)
+        canvas.line(self.x, self.y, **TARGET_STYLE)
+        canvas.text(f"epoch {self.epoch[frame]}", 0.012, 0.975, size=13, bold=True)
+        if self.note:
+            canvas.text(self.note, 0.99, 0.02, size=9, color="#b30000", ha="right", va="bottom")
+
+
+def _padded(y: np.ndarray) -> tuple[float, float]:
+    """The target's finite range, widened by half of it on each side."""
+    finite = y[np.isfinite(y)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+    pad = 0.5 * (hi - lo) if hi > lo else 1.0
+    return lo - pad, hi + pad
+
+
+def _check_ylim(ylim) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in ylim)
+    except (TypeError, ValueError):
+        lo = hi = float("nan")
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"`ylim` must be (lo, hi) with lo < hi, got {ylim!r}")
+    return lo, hi
