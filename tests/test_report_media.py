@@ -77,3 +77,8 @@ def test_copy_beside_is_a_no_op_onto_itself(tmp_path):
     assert _media.copy_beside(src, src) == src and src.read_bytes() == b"abc"
     dest = _media.copy_beside(src, tmp_path / "b.mp4")
     assert dest.read_bytes() == b"abc"
+
+
+def test_file_names_number_different_files_that_share_a_name(tmp_path):
+    a, b, c = tmp_path / "a" / "swarm.mp4", tmp_path / "b" / "swarm.mp4", tmp_path / "c.mp4"
+    assert _media.file_names([a, b, a, c]) == ["swarm.mp4", "2-swarm.mp4", "swarm.mp4", "c.mp4"]

@@ -28,17 +28,18 @@ def write_html(rec: Recording, path: Path, videos: list[Path], *, title: str | N
                       for f in (_context.drawn_figures(rec) if figures else [])]
     budget = float("inf") if embed_limit_mb is None else embed_limit_mb * MB
     ctx["videos"], used = [], 0
-    for video in videos:
+    for video, name in zip(videos, _media.file_names(videos)):
         size = _media.encoded_size(video.stat().st_size)
         embed = used + size <= budget
         used += size if embed else 0
-        ctx["videos"].append(_video(video, path, embed, embed_limit_mb))
+        ctx["videos"].append(_video(video, name, path, embed, embed_limit_mb))
     with atomic_path(path) as tmp:
         tmp.write_text(render("report.html.j2", **ctx), encoding="utf-8")
     return path
 
 
-def _video(video: Path, page: Path, embed: bool, limit) -> dict:
+def _video(video: Path, name: str, page: Path, embed: bool, limit) -> dict:
+    """One video's entry; when not embedded, copied as ``name`` into the folder beside."""
     mime = _media.VIDEO_TYPES[video.suffix.lower()]
     v = {"name": video.name, "mime": mime, "linked": not embed,
          "megabytes": video.stat().st_size / MB, "seconds": None, "poster": ""}
@@ -53,8 +54,8 @@ def _video(video: Path, page: Path, embed: bool, limit) -> dict:
     else:
         folder = page.parent / f"{page.stem}_files"
         folder.mkdir(exist_ok=True)
-        _media.copy_beside(video, folder / video.name)
-        rel = f"{folder.name}/{video.name}"
+        _media.copy_beside(video, folder / name)
+        rel = f"{folder.name}/{name}"
     log.warning("%s (%.1f MB) is over embed_limit_mb=%s: linked as %s instead of embedded; "
                 "keep it beside %s", video.name, v["megabytes"], limit, rel, page.name)
     v["src"] = quote(rel)

@@ -34,13 +34,12 @@ def write_markdown(rec: Recording, path: Path, videos: list[Path], *, title: str
         _media.write_bytes(folder / f"{f['name']}.png", f["png"])
         ctx["figures"].append(dict(f, src=link(f"{f['name']}.png")))
     ctx["videos"] = []
-    for video in videos:
+    for video, name in zip(videos, _media.file_names(videos)):
         mime = _media.VIDEO_TYPES[video.suffix.lower()]
-        _media.copy_beside(video, folder / video.name)
-        v = {"name": video.name, "mime": mime, "src": link(video.name), "poster": "",
-             "seconds": None}
+        _media.copy_beside(video, folder / name)
+        v = {"name": video.name, "mime": mime, "src": link(name), "poster": "", "seconds": None}
         if mime != "image/gif":
-            poster = f"{video.stem}.poster.png"
+            poster = f"{Path(name).stem}.poster.png"
             _media.write_bytes(folder / poster, _media.poster_png(video))
             v.update(poster=link(poster), seconds=_media.video_seconds(video))
         ctx["videos"].append(v)

@@ -14,7 +14,7 @@ import imageio_ffmpeg
 
 from swarm._files import atomic_path
 
-__all__ = ["VIDEO_TYPES", "check_videos", "data_uri", "encoded_size", "poster_png",
+__all__ = ["VIDEO_TYPES", "check_videos", "file_names", "data_uri", "encoded_size", "poster_png",
            "video_seconds", "copy_beside", "write_bytes"]
 
 VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
@@ -35,6 +35,21 @@ def check_videos(videos) -> list[Path]:
         if not p.is_file():
             raise ValueError(f"`videos`: no file at {str(p)!r}")
     return paths
+
+
+def file_names(paths: list[Path]) -> list[str]:
+    """A name per path for copies in one folder: the file's own name, numbered when two
+    different files share it (``swarm.mp4``, ``2-swarm.mp4``)."""
+    taken: dict[str, Path] = {}
+    names = []
+    for p in paths:
+        name, n = p.name, 1
+        while name in taken and taken[name].resolve() != p.resolve():
+            n += 1
+            name = f"{n}-{p.name}"
+        taken[name] = p
+        names.append(name)
+    return names
 
 
 def data_uri(data: bytes, mime: str) -> str:
