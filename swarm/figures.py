@@ -119,10 +119,13 @@ def _bands(ax, t: np.ndarray, values: np.ndarray, color: str, label: str) -> Non
     ax.plot(t, q50, color=color, lw=1.6, label=label)
 
 
-def _plain_log_ticks(axis, minor: bool) -> None:
+def _plain_log_ticks(axis) -> None:
     """Plain numbers (0.3, 10, 100) on a log axis: readable, and no mathtext to typeset.
-    With ``minor``, the 2s and 5s between powers of ten are labelled too."""
+    Over a short span (at most 2.5 decades) the 2s and 5s between powers of ten are
+    labelled too, so every axis has a few labels."""
+    lo, hi = axis.get_view_interval()
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    minor = np.log10(max(hi, lo) / max(min(hi, lo), 1e-300)) <= 2.5
     axis.set_minor_formatter(FuncFormatter(_two_five) if minor else NullFormatter())
 
 
@@ -147,9 +150,8 @@ def loss_curves(rec: Recording) -> Figure:
     ax.set(xscale="log", yscale="log", xlabel="epoch + 1",
            ylabel=f"{rec.meta.get('spec', {}).get('loss', 'training')} loss",
            title="Training loss across the swarm")
-    _plain_log_ticks(ax.xaxis, minor=False)
-    lo, hi = ax.get_ylim()
-    _plain_log_ticks(ax.yaxis, minor=np.log10(hi / lo) <= 2.5)
+    _plain_log_ticks(ax.xaxis)
+    _plain_log_ticks(ax.yaxis)
     ax.grid(True, which="major", alpha=0.3)
     _left_out_note(ax, rec)
     return fig
@@ -206,7 +208,7 @@ def rank_curves(rec: Recording) -> Figure:
         _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], f"layer {k}")
     ax.set(xscale="log", xlabel="epoch + 1", ylabel="effective rank",
            title="Effective rank per layer")
-    _plain_log_ticks(ax.xaxis, minor=False)
+    _plain_log_ticks(ax.xaxis)
     ax.legend(loc="best", fontsize=8, frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     _left_out_note(ax, rec)
