@@ -1,0 +1,89 @@
+"""What the example scripts share: the command line, the verdict line, figures on disk.
+
+Every example takes ``--quick`` (a tiny run for tests, seconds) and ``--out DIR``
+(where its figures, videos and report go; default: the current directory), and
+ends with one line ``verdict: holds|does not hold|unclear — <claim> (<number>)``.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+VERDICTS = ("holds", "does not hold", "unclear")
+
+
+def parse_args(description: str, argv=None) -> argparse.Namespace:
+    """``--quick`` and ``--out DIR`` (created when missing); returns the parsed namespace."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true",
+                        help="a tiny run (seconds), for tests and a first look")
+    parser.add_argument("--out", type=Path, default=Path("."),
+                        help="folder for figures, videos and the report (default: .)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return args
+
+
+def verdict(status: str, claim: str, number: str) -> str:
+    """Print and return the closing line: ``verdict: <status> — <claim> (<number>)``."""
+    if status not in VERDICTS:
+        raise ValueError(f"`status` must be one of {VERDICTS}, got {status!r}")
+    line = f"verdict: {status} — {claim} ({number})"
+    print(line)
+    return line
+
+
+def decide(value: float, holds_if, fails_if) -> str:
+    """``holds`` when ``holds_if(value)``, ``does not hold`` when ``fails_if(value)``, else unclear."""
+    if holds_if(value):
+        return "holds"
+    return "does not hold" if fails_if(value) else "unclear"
+
+
+def figure(rows: int = 1, cols: int = 1, size=(6.0, 3.6), **kwargs):
+    """A pyplot-free Figure and its axes (squeezed as ``plt.subplots`` does)."""
+    fig = Figure(figsize=size, dpi=110, layout="constrained")
+    axes = fig.subplots(rows, cols, **kwargs)
+    return fig, axes
+
+
+def save(fig: Figure, path: Path) -> Path:
+    """Write ``fig`` whole or not at all (temporary name beside ``path``, then rename)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {path}")
+    return path
+
+
+def band(ax, x, values, label=None, color=None, log=False):
+    """Median line and 10-90% band across bees of ``values`` [bee, epoch] over ``x`` [epoch]."""
+    lo, mid, hi = np.nanpercentile(values, [10, 50, 90], axis=0)
+    line, = ax.plot(x, mid, label=label, color=color, lw=1.6)
+    ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
+    if log:
+        ax.set_yscale("log")
+    return line
+
+
+@contextmanager
+def timed(label: str, times: dict):
+    """Store the seconds the block took in ``times[label]``."""
+    start = time.perf_counter()
+    yield
+    times[label] = time.perf_counter() - start
