@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -45,13 +46,16 @@ class LinePanel(Panel):
         ax.set_xlabel("x")
         ax.set_ylabel("prediction")
         ax.grid(True, color="0.92", linewidth=0.8)
-        handles = [Patch(color="#6baed6", label=f"all {len(self.ypred)} bees (density)"),
-                   Line2D([], [], color=MEDIAN_COLOR, lw=2, label="median fit"),
-                   Line2D([], [], color="black", lw=1.5, ls="--", label="target")]
-        handles += [Line2D([], [], color=track_color(i), lw=1.8, label=f"bee {b}")
-                    for i, b in enumerate(self.tracked)]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles),
-                  frameon=False, fontsize=9, handlelength=1.6, columnspacing=1.2, borderaxespad=0.2)
+        handles = [Patch(color="#6baed6"), Line2D([], [], color=MEDIAN_COLOR, lw=2),
+                   Line2D([], [], color="black", lw=1.5, ls="--")]
+        labels = [f"all {len(self.ypred)} bees (density)", "median fit", "target"]
+        if len(self.tracked):
+            handles.append(tuple(Line2D([], [], color=track_color(i), lw=2)
+                                 for i in range(len(self.tracked))))
+            labels.append("bees " + ", ".join(str(b) for b in self.tracked))
+        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles),
+                  frameon=False, fontsize=9, handlelength=2.4, columnspacing=1.4, borderaxespad=0.2,
+                  handler_map={tuple: HandlerTuple(ndivide=None, pad=0.1)})
 
     def draw(self, canvas, frame: int) -> None:
         canvas.density(self.x, self.ypred[:, frame])

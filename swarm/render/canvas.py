@@ -77,7 +77,7 @@ class Pane:
             s = span[0] + (px - origin) / size * (span[1] - span[0])
             return 10.0 ** s if scale == "log" else s
         cols = back(np.arange(self.width) + 0.5, self.origin[0], self.size[0], self.span_x, self.scale_x)
-        rows = back(np.arange(self.height) + 0.5, self.origin[1], -self.size[1], self.span_y[::-1],
+        rows = back(np.arange(self.height) + 0.5, self.origin[1], self.size[1], self.span_y[::-1],
                     self.scale_y)
         return cols, rows
 

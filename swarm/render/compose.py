@@ -73,6 +73,8 @@ class Scene:
 
     ``size`` is (width, height) in pixels; ``dpi`` sets how big points are
     (100: a 10 pt label is 14 px tall). ``title`` goes above all panels.
+    ``layout``: see :func:`grid_slots`, or a callable ``layout(fig)`` returning
+    one matplotlib SubplotSpec per panel (for nested grids).
     """
 
     def __init__(self, panels, size=(1280, 720), layout=None, *, dpi: float = 100,
@@ -90,15 +92,21 @@ class Scene:
         if width < 16 or height < 16:
             raise ValueError(f"`size` must be (width, height) of at least 16 pixels, got {size!r}")
         self.size = (width, height)
-        rows, cols, slots = grid_slots(len(self.panels), layout)
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         if title:
             fig.suptitle(title, fontsize=12, fontweight="bold")
-        grid = fig.add_gridspec(rows, cols)
+        if callable(layout):
+            specs = list(layout(fig))
+            if len(specs) != len(self.panels):
+                raise ValueError(f"`layout` gave {len(specs)} places for {len(self.panels)} panels")
+        else:
+            rows, cols, slots = grid_slots(len(self.panels), layout)
+            grid = fig.add_gridspec(rows, cols)
+            specs = [grid[r0:r1, c0:c1] for r0, r1, c0, c1 in slots]
         groups = []
-        for panel, (r0, r1, c0, c1) in zip(self.panels, slots):
-            ax = fig.add_subplot(grid[r0:r1, c0:c1])
+        for panel, spec in zip(self.panels, specs):
+            ax = fig.add_subplot(spec)
             made = panel.plot_init(ax)
             groups.append(list(made) if made else [ax])
         fig.canvas.draw()

@@ -1,0 +1,98 @@
+"""The breakpoints panel: where over x the bees' networks bend, epoch by epoch.
+
+For a ReLU network the output is piecewise linear; its kinks (``-b/w`` for one
+hidden layer) gather at the target's turning points as the swarm learns.
+Counts come from :func:`swarm.metrics.breakpoint_histogram`, exact at any depth.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from swarm import metrics
+from swarm.panels.base import Panel, track_color
+from swarm.recording import Recording
+
+__all__ = ["BreakpointsPanel", "sampled_turning_points"]
+
+BAR_COLOR = "#4a7fb5"
+
+
+class BreakpointsPanel(Panel):
+    """Histogram over x of every bee's kinks at each epoch, the target's turning points marked.
+
+    ``bins`` equal bins over the domain. The tracked bees' own kinks are ticks
+    under the bars, in their colours. Needs a piecewise-linear activation.
+    """
+
+    name = "breakpoints"
+
+    def __init__(self, rec, tracked=(), *, bins: int = 100):
+        self.counts, self.edges = metrics.breakpoint_histogram(rec, bins)  # [epoch, bin], [bin + 1]
+        self.turning = turning_points(rec)
+        self.tracked = np.asarray(tracked, dtype=np.int64)
+        self.tracked_kinks = _kinks_by_epoch(rec, self.tracked)  # [tracked][epoch] -> x
+        self.num_frames = self.counts.shape[0]
+        self.top = max(1.0, float(self.counts.max()) * 1.08)
+
+    def plot_init(self, ax):
+        ax.set_xlim(self.edges[0], self.edges[-1])
+        ax.set_ylim(-0.09 * self.top, self.top)
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.set_xlabel("x")
+        ax.set_ylabel("kinks per bin")
+        ax.grid(True, axis="y", color="0.92", linewidth=0.8)
+        handles = [Patch(color=BAR_COLOR, label="kinks of all bees"),
+                   Line2D([], [], color="black", lw=1, alpha=0.55, label="target's turning points")]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,
+                  fontsize=9, borderaxespad=0.2, handlelength=1.6)
+
+    def draw(self, canvas, frame: int) -> None:
+        canvas.bars(self.edges, self.counts[frame], color=BAR_COLOR, alpha=0.9)
+        for x in self.turning:
+            canvas.vline(x, color="black", width=1.0, alpha=0.55, ymin=0.08)
+        band = 1 / max(len(self.tracked), 1)
+        for i, per_epoch in enumerate(self.tracked_kinks):
+            for x in per_epoch[frame]:
+                canvas.vline(x, color=track_color(i), width=2.0,
+                             ymin=0.075 * (1 - (i + 1) * band), ymax=0.075 * (1 - i * band))
+
+
+def turning_points(rec) -> np.ndarray:
+    """x of the target's local extrema in the recording's domain [point]."""
+    finder = getattr(metrics, "turning_points", None)
+    spec = rec.meta.get("spec", {})
+    if finder is not None and spec.get("target"):
+        lo, hi = float(np.min(rec.x)), float(np.max(rec.x))
+        try:
+            return np.asarray(finder(spec["target"], (lo, hi)), dtype=np.float64)
+        except (ValueError, TypeError):
+            pass  # a target the metric cannot parse: fall back to the samples
+    return sampled_turning_points(rec.x, rec.y)
+
+
+def sampled_turning_points(x, y) -> np.ndarray:
+    """x of the local extrema of samples ``y`` [point] over increasing ``x`` [point]."""
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    slope = np.sign(np.diff(y))
+    nonzero = np.flatnonzero(slope)
+    turns = nonzero[1:][slope[nonzero[1:]] != slope[nonzero[:-1]]]
+    return x[turns]
+
+
+def _kinks_by_epoch(rec, bees) -> list[list[np.ndarray]]:
+    """Each bee's kinks at every recorded epoch, via one batched metrics call.
+
+    The (bee, epoch) pairs become the bees of a one-epoch Recording, so
+    :func:`metrics.breakpoints` handles them all at once.
+    """
+    if len(bees) == 0:
+        return []
+    n, epochs = len(bees), rec.num_epochs
+    arrays = {"x": rec.x, "y": rec.y, "epoch": rec.epoch[:1]}
+    for key in ["ypred", "loss"] + [f"layer{k}.{p}" for k in rec.layer_indices for p in ("weight", "bias")]:
+        value = np.asarray(rec[key])[bees]
+        arrays[key] = value.reshape((n * epochs, 1) + value.shape[2:])
+    flat = metrics.breakpoints(Recording(arrays, rec.meta), 0)
+    return [flat[i * epochs:(i + 1) * epochs] for i in range(n)]

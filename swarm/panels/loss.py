@@ -1,0 +1,78 @@
+"""The loss panel: median loss and the 10-90% band over bees, on log-log axes, with a marker now."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from swarm.panels.base import Panel, track_color
+from swarm.panels.line import MEDIAN_COLOR
+
+__all__ = ["LossPanel", "quantile_band"]
+
+
+def quantile_band(values: np.ndarray, live=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(q10, median, q90) over bees of ``values`` [bee, epoch, ...], finite entries of ``live`` bees only."""
+    values = np.asarray(values, dtype=np.float64)
+    if live is not None:
+        values = values[np.asarray(live, bool)]
+    values = np.where(np.isfinite(values), values, np.nan)
+    if values.shape[0] == 0 or np.isnan(values).all():
+        empty = np.full(values.shape[1:], np.nan)
+        return empty, empty, empty
+    with warnings.catch_warnings():  # epochs where every bee is NaN give NaN, quietly
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q10, q50, q90 = np.nanpercentile(values, [10, 50, 90], axis=0)
+    return q10, q50, q90
+
+
+class LossPanel(Panel):
+    """Median loss and its 10-90% band across the bees that did not diverge, per epoch.
+
+    Static curves (drawn once); each frame marks the current epoch and the
+    tracked bees' losses. The x axis is epoch + 1, so epoch 0 fits a log axis.
+    """
+
+    name = "loss"
+
+    def __init__(self, rec, tracked=()):
+        loss = np.asarray(rec["loss"], dtype=np.float64)  # [bee, epoch]
+        self.t = np.asarray(rec.epoch, dtype=np.float64) + 1
+        self.q10, self.median, self.q90 = quantile_band(loss, ~np.asarray(rec.diverged, bool))
+        self.tracked = np.asarray(tracked, dtype=np.int64)
+        self.tracked_loss = loss[self.tracked]  # [tracked, epoch]
+        self.num_frames = loss.shape[1]
+
+    def plot_init(self, ax):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.fill_between(self.t, self.q10, self.q90, color=MEDIAN_COLOR, alpha=0.18, linewidth=0)
+        ax.plot(self.t, self.median, color=MEDIAN_COLOR, lw=1.8)
+        for i, curve in enumerate(self.tracked_loss):
+            ax.plot(self.t, curve, color=track_color(i), lw=0.9, alpha=0.8)
+        ax.set_xlim(self.t[0], max(self.t[-1], self.t[0] * 1.5))
+        finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in
+                                 (self.q10, self.q90, self.tracked_loss.ravel())])
+        if finite.size:
+            ax.set_ylim(finite.min() / 1.5, finite.max() * 1.5)
+        ax.set_xlabel("epoch + 1")
+        ax.set_ylabel("loss")
+        ax.set_title("loss", fontsize=10, loc="left")
+        ax.grid(True, which="major", color="0.92", linewidth=0.8)
+        ax.legend(handles=[Line2D([], [], color=MEDIAN_COLOR, lw=1.8, label="median"),
+                           Patch(color=MEDIAN_COLOR, alpha=0.25, label="10-90% of bees")],
+                  loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=8,
+                  borderaxespad=0.1, handlelength=1.4)
+
+    def draw(self, canvas, frame: int) -> None:
+        t = self.t[frame]
+        canvas.vline(t, color="0.35", width=1.2)
+        canvas.points([t] * len(self.tracked), self.tracked_loss[:, frame], color="white", radius=4.5)
+        for i, value in enumerate(self.tracked_loss[:, frame]):
+            canvas.points([t], [value], color=track_color(i), radius=3.2)
+        canvas.points([t], [self.median[frame]], color="white", radius=5.5)
+        canvas.points([t], [self.median[frame]], color=MEDIAN_COLOR, radius=4.2)
+        canvas.text(f"median {self.median[frame]:.3g}", 0.98, 0.96, size=10, ha="right",
+                    color=MEDIAN_COLOR, bold=True)

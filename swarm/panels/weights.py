@@ -1,0 +1,123 @@
+"""The weights panel: per layer, the density of weight values over epochs, filling in as the video runs.
+
+Top row: a heat map per layer (weight value across, epoch down), shown up to
+the current epoch (seed 000's density plots, animated). Bottom row: the
+current epoch's histogram, the tracked bees' weights as ticks beneath it.
+Counts come from :func:`swarm.metrics.weights.weight_density`.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colormaps
+
+from swarm.metrics.weights import weight_density
+from swarm.panels.base import Panel, split_axes, track_color
+
+__all__ = ["WeightsPanel", "HEAT_CMAP"]
+
+HEAT_CMAP = "magma_r"
+BAR_COLOR = "#6a51a3"
+
+
+class WeightsPanel(Panel):
+    """Weight-value density per layer over epochs (bees that diverged left out).
+
+    ``bins`` equal bins per layer over the range holding 99% of the weights;
+    ``layers`` picks layers (default all).
+    """
+
+    name = "weights"
+
+    def __init__(self, rec, tracked=(), *, bins: int = 60, layers=None):
+        self.layers = list(rec.layer_indices if layers is None else layers)
+        live = ~np.asarray(rec.diverged, bool)
+        self.epoch = np.asarray(rec.epoch)
+        self.tracked = np.asarray(tracked, dtype=np.int64)
+        self.edges, self.counts, self.tracked_w = [], [], []
+        for k in self.layers:
+            weights = np.asarray(rec.weights(k))
+            self.edges.append(_value_edges(weights[live], bins))
+            self.counts.append(_density(rec, k, self.edges[-1]))  # [epoch, bin]
+            self.tracked_w.append(weights[self.tracked].reshape(len(self.tracked), len(self.epoch), -1))
+        self.num_frames = len(self.epoch)
+        self._heat: dict = {}  # per process: pane -> RGB heat map at that pane's size
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_heat"] = {}
+        return state
+
+    def plot_init(self, ax):
+        n = len(self.layers)
+        axes = split_axes(ax, 2, n, height_ratios=[2.0, 1.0])
+        heats, hists = axes[:n], axes[n:]
+        for j, (k, heat, hist) in enumerate(zip(self.layers, heats, hists)):
+            edges = self.edges[j]
+            heat.set_xlim(edges[0], edges[-1])
+            heat.set_ylim(self.epoch[-1] + 0.5, self.epoch[0] - 0.5)  # time runs down
+            heat.set_title(f"layer {k} weights", fontsize=10)
+            heat.tick_params(labelbottom=False)
+            hist.set_xlim(edges[0], edges[-1])
+            top = max(1.0, float(self.counts[j].max()) * 1.05)
+            hist.set_ylim(-0.16 * top, top)
+            hist.axhline(0, color="0.6", lw=0.8)
+            hist.set_yticks([])
+            hist.set_xlabel("weight value")
+            if j == 0:
+                heat.set_ylabel("epoch")
+                hist.set_ylabel("now")
+        return heats + hists
+
+    def draw(self, canvas, frame: int) -> None:
+        n = len(self.layers)
+        for j in range(n):
+            heat, hist = canvas.panes[j], canvas.panes[n + j]
+            now = float(heat.pane.rows(self.epoch[frame] + 0.5))
+            heat.image(self._heat_image(j, heat.pane), rows=slice(0, max(0, int(np.ceil(now)))))
+            heat.hline(self.epoch[frame] + 0.5, color="#1f77b4", width=1.2, alpha=0.8)
+            hist.bars(self.edges[j], self.counts[j][frame], color=BAR_COLOR, alpha=0.9)
+            for i, values in enumerate(self.tracked_w[j][:, frame]):
+                for v in values:
+                    hist.vline(v, color=track_color(i), width=1.6, ymin=0.02, ymax=0.12)
+
+    def _heat_image(self, j: int, pane) -> np.ndarray:
+        """Layer j's heat map as RGB uint8 [height, width, 3] at ``pane``'s size (cached)."""
+        key = (j, pane)
+        if key not in self._heat:
+            xs, ys = pane.pixel_centers()
+            edges, counts = self.edges[j], self.counts[j]
+            col = np.searchsorted(edges, xs, side="right") - 1
+            row = np.clip(np.searchsorted(self.epoch, ys, side="right") - 1, 0, len(self.epoch) - 1)
+            level = np.clip(counts / _robust_max(counts), 0, 1)
+            rgb = colormaps[HEAT_CMAP](level)[..., :3] * 255
+            rgb[counts == 0] = 255
+            image = rgb[row[:, None], np.clip(col, 0, counts.shape[1] - 1)[None, :]]
+            image[:, (col < 0) | (col >= counts.shape[1])] = 255
+            self._heat[key] = np.rint(image).astype(np.uint8)
+        return self._heat[key]
+
+
+def _value_edges(weights: np.ndarray, bins: int) -> np.ndarray:
+    """Bin edges over the range that holds 99% of the finite weights (all epochs), padded 5%."""
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise ValueError(f"`bins` must be a positive integer, got {bins!r}")
+    values = weights[np.isfinite(weights)]
+    if values.size == 0:
+        return np.linspace(-1.0, 1.0, bins + 1)
+    lo, hi = np.percentile(values, [0.5, 99.5])
+    if not hi > lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    pad = 0.05 * (hi - lo)
+    return np.linspace(lo - pad, hi + pad, int(bins) + 1)
+
+
+def _density(rec, layer: int, edges: np.ndarray) -> np.ndarray:
+    """Counts [epoch, bin] of layer ``layer``'s weights over the bees that did not diverge."""
+    counts, _ = weight_density(rec, layer=layer, bins=edges)
+    return np.asarray(counts, dtype=np.float64)
+
+
+def _robust_max(counts: np.ndarray) -> float:
+    """The 99th percentile of the non-zero counts, so one crowded bin does not wash out the rest."""
+    nonzero = counts[counts > 0]
+    return max(float(np.percentile(nonzero, 99)), 1.0) if nonzero.size else 1.0
