@@ -1,0 +1,245 @@
+"""The ``swarm-animate`` command: train a swarm (or load one) and render its video.
+
+A user's mistake ends in one line on stderr and exit code 2, with nothing
+written; Ctrl-C or SIGTERM ends in one line and a non-zero code, with no output,
+temporary file or child process left behind.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import signal
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+PROG = "swarm-animate"
+VIDEO_SUFFIXES = (".mp4", ".webm", ".gif")
+REPORT_SUFFIXES = (".html", ".htm", ".md")
+
+EXAMPLES = """\
+examples:
+  swarm-animate sin --bees 500                  # sin.mp4: the default 5-panel video
+  swarm-animate "sin(3*x) + 0.5*x" --domain -2:2 -o wave.mp4
+  swarm-animate piecewise --depth 3 --width 8 --epochs 2000 --panels line,breakpoints,rank
+  swarm-animate sin --save run.npz -o sin.webm  # keep the recording, VP9 video
+  swarm-animate --from run.npz -o again.gif      # re-render without training
+  swarm-animate sin --report report.html         # video plus a self-contained report
+"""
+
+
+class UserError(Exception):
+    """A mistake in the command line: one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not usage + message
+        raise UserError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                description="Train a swarm of small networks on a 1-D target and render a video "
+                            "of it learning.", epilog=EXAMPLES)
+    p.add_argument("target", nargs="?",
+                   help="a named target (sin, cos, sinc, piecewise, abs, sin12, poly, step, relu) "
+                        "or an expression in x such as 'sin(3*x) + 0.5*x'")
+    t = p.add_argument_group("training")
+    t.add_argument("--bees", type=int, default=500, help="networks in the swarm (default 500)")
+    t.add_argument("--epochs", type=int, default=400, help="training epochs (default 400)")
+    t.add_argument("--width", type=int, default=20, help="units per hidden layer (default 20)")
+    t.add_argument("--depth", type=int, default=1, help="hidden layers (default 1)")
+    t.add_argument("--activation", default="relu", help="relu, tanh, gelu, ... (default relu)")
+    t.add_argument("--optimizer", default="sgd", help="sgd, adam or rmsprop (default sgd)")
+    t.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    t.add_argument("--momentum", type=float, default=0.9, help="momentum / Adam beta1 (0.9)")
+    t.add_argument("--loss", default="mse", help="mse, l1 or huber (default mse)")
+    t.add_argument("--domain", metavar="LO:HI", help="x range, e.g. -pi:pi (default: the target's)")
+    t.add_argument("--points", type=int, default=101, help="training points (default 101)")
+    t.add_argument("--seed", type=int, default=0, help="swarm seed (default 0)")
+    t.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    v = p.add_argument_group("video")
+    v.add_argument("--panels", default=None,
+                   help="comma-separated panels (default line,breakpoints,weights,rank,loss; "
+                        "breakpoints only for piecewise-linear activations)")
+    v.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
+    v.add_argument("--duration", type=float, default=None, help="video length in seconds "
+                   "(default about 12)")
+    v.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (1280x720)")
+    v.add_argument("--log-time", action="store_true",
+                   help="space frames logarithmically in epochs (early epochs change most)")
+    v.add_argument("-o", "--output", metavar="PATH",
+                   help="video file: .mp4, .webm or .gif (default TARGET.mp4)")
+    v.add_argument("--poster", metavar="PNG", help="also write a poster frame")
+    v.add_argument("--jobs", type=int, default=None, help="render processes (default: all cores)")
+    io = p.add_argument_group("recordings and reports")
+    io.add_argument("--save", metavar="REC.npz", help="also save the recording")
+    io.add_argument("--from", dest="source", metavar="REC.npz",
+                    help="re-render a saved recording instead of training")
+    io.add_argument("--report", metavar="PATH", help="also write a report (.html or .md)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+    return p
+
+
+def _check_output(path: str | None, suffixes, what: str) -> Path | None:
+    from swarm._files import check_writable
+
+    if path is None:
+        return None
+    out = Path(path)
+    if out.suffix.lower() not in suffixes:
+        raise UserError(f"{what} {path!r} must end in {', '.join(suffixes)}")
+    try:
+        check_writable(out)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    return out
+
+
+def _size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text or "")
+    if not m or not (16 <= int(m.group(1)) <= 7680 and 16 <= int(m.group(2)) <= 4320):
+        raise UserError(f"--size must be WIDTHxHEIGHT between 16x16 and 7680x4320, got {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")[:40]
+    return slug or "swarm"
+
+
+def _check_args(args) -> dict:
+    """Every flag checked before any work starts; returns what the run needs."""
+    from swarm import panels as panel_registry
+    from swarm._spec import make_spec
+
+    if args.source is None and args.target is None:
+        raise UserError("give a TARGET (e.g. sin) or --from REC.npz")
+    if args.source is not None and args.target is not None:
+        raise UserError("give either a TARGET or --from REC.npz, not both")
+    if args.fps < 1 or args.fps > 240:
+        raise UserError(f"--fps must be between 1 and 240, got {args.fps}")
+    if args.duration is not None and not (0 < args.duration <= 3600):
+        raise UserError(f"--duration must be a positive number of seconds, got {args.duration}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UserError(f"--jobs must be a positive integer, got {args.jobs}")
+    names = None
+    if args.panels is not None:
+        names = [n.strip() for n in args.panels.split(",") if n.strip()]
+        unknown = [n for n in names if n not in panel_registry.PANELS]
+        if unknown or not names:
+            raise UserError(f"unknown panel {', '.join(unknown) or repr(args.panels)}; choose from "
+                            f"{', '.join(panel_registry.PANELS)}")
+    stem = _slug(args.target) if args.target else Path(args.source).stem
+    run = {"size": _size(args.size), "panels": names,
+           "output": _check_output(args.output or f"{stem}.mp4", VIDEO_SUFFIXES, "output"),
+           "poster": _check_output(args.poster, (".png",), "--poster"),
+           "save": _check_output(args.save, (".npz",), "--save"),
+           "report": _check_output(args.report, REPORT_SUFFIXES, "--report")}
+    if args.source is None:
+        try:
+            run["spec"] = _make_spec(make_spec, args)
+        except ValueError as err:
+            raise UserError(str(err)) from None
+    elif not Path(args.source).is_file():
+        raise UserError(f"--from {args.source!r}: no such file")
+    return run
+
+
+def _make_spec(make_spec, args):
+    return make_spec(args.target, bees=args.bees, epochs=args.epochs, width=args.width,
+                     depth=args.depth, activation=args.activation, optimizer=args.optimizer,
+                     lr=args.lr, momentum=args.momentum, loss=args.loss, domain=args.domain,
+                     points=args.points, seed=args.seed, device=args.device,
+                     progress=not args.quiet)
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt("terminated")
+
+
+def run(args) -> int:
+    import swarm
+    from swarm import metrics
+    from swarm.render import animate
+
+    plan = _check_args(args)
+    timings: dict[str, float] = {}
+    if args.source is not None:
+        try:
+            rec = swarm.load(args.source)
+        except (ValueError, FileNotFoundError) as err:
+            raise UserError(str(err)) from None
+    else:
+        started = time.perf_counter()
+        spec = plan["spec"]
+        rec = swarm.train(spec.target, **_train_kwargs(spec))
+        timings["train"] = time.perf_counter() - started
+    stages: dict[str, float] = {}
+    animate(rec, plan["output"], panels=plan["panels"], fps=args.fps, duration=args.duration,
+            size=plan["size"], jobs=args.jobs, poster=plan["poster"], progress=not args.quiet,
+            time_axis="log" if args.log_time else "linear", timings=stages)
+    timings.update(prepare=stages.get("prepare", 0.0), render=stages.get("render", 0.0))
+    rec.meta.setdefault("wall_time", {}).update({k: round(v, 3) for k, v in timings.items()})
+    if plan["save"]:  # last, so an interrupted run leaves no file at all
+        rec.save(plan["save"])
+    if plan["report"]:
+        from swarm.report import write_report
+
+        write_report(rec, plan["report"], videos=[plan["output"]])
+    if not args.quiet:
+        _print_summary(rec, metrics.summary(rec), timings, plan)
+    return 0
+
+
+def _train_kwargs(spec) -> dict:
+    keys = ("bees", "epochs", "width", "depth", "activation", "optimizer", "lr", "momentum",
+            "loss", "domain", "points", "seed", "device", "progress")
+    return {k: getattr(spec, k) for k in keys}
+
+
+def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
+    final = rec["loss"][~rec.diverged, -1]
+    q = np.quantile(final, [0.1, 0.5, 0.9]) if final.size else [np.nan] * 3
+    lines = [f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
+             f"diverged: {int(rec.diverged.sum())}",
+             f"final loss 10/50/90%: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}"]
+    align = summary.get("breakpoint_alignment")
+    if isinstance(align, dict) and "ratio" in align:
+        lines.append(f"kinks near turning points: {align.get('fraction', float('nan')):.0%} "
+                     f"(uniform spread: {align.get('expected', float('nan')):.0%}, "
+                     f"{align['ratio']:.1f}x)")
+    names = {"train": "training", "prepare": "preparing panels",
+             "render": "rendering + encoding"}
+    lines.append("time: " + ", ".join(f"{names[k]} {v:.1f} s" for k, v in timings.items()))
+    for key in ("output", "poster", "save", "report"):
+        if plan[key]:
+            lines.append(f"{key}: {plan[key]}")
+    print("\n".join(lines))
+
+
+def main(argv=None) -> int:
+    """Entry point of ``swarm-animate``."""
+    parser = build_parser()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        args = parser.parse_args(argv)
+        logging.basicConfig(level=logging.ERROR if args.quiet else logging.WARNING,
+                            format=f"{PROG}: %(message)s")
+        return run(args)
+    except UserError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as err:
+        reason = "terminated" if str(err) == "terminated" else "interrupted"
+        print(f"{PROG}: {reason}; nothing was written", file=sys.stderr)
+        return 143 if reason == "terminated" else 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""swarm-animate: a user's mistakes are one line on stderr, exit 2, nothing written."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import swarm
+from swarm.cli import main
+
+BAD = [
+    (["tan2"], "unknown target"),
+    (["sin", "--activation", "swish"], "activation"),
+    (["sin", "--optimizer", "lbfgs"], "optimizer"),
+    (["__import__('os').system('touch PWNED')"], "not an allowed function"),
+    (["x.__class__"], "not allowed"),
+    (["sin", "--bees", "0"], "bees"),
+    (["sin", "--bees", "-3"], "bees"),
+    (["sin", "--bees", "many"], "--bees"),
+    (["sin", "--epochs", "0"], "epochs"),
+    (["sin", "--width", "0"], "width"),
+    (["sin", "--lr", "0"], "lr"),
+    (["sin", "--lr", "-1"], "lr"),
+    (["sin", "--domain", "3:1"], "domain"),
+    (["sin", "--domain", "abc"], "domain"),
+    (["--from", "missing.npz"], "missing.npz"),
+    (["sin", "-o", "/no/such/folder/out.mp4"], "does not exist"),
+    (["sin", "-o", "out.avi"], "out.avi"),
+    (["sin", "--size", "big"], "--size"),
+    (["sin", "--fps", "0"], "--fps"),
+    (["sin", "--panels", "line,sparkles"], "sparkles"),
+    (["sin", "--save", "run.txt"], "run.txt"),
+    (["sin", "--report", "r.pdf"], "r.pdf"),
+    ([], "TARGET"),
+    (["sin", "--no-such-flag"], "no-such-flag"),
+]
+
+
+@pytest.mark.parametrize("argv,needle", BAD)
+def test_user_mistakes_are_one_line_and_exit_2(argv, needle, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = main(argv + ["--quiet"] if argv else argv)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
+    assert needle in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_a_recording(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.npz").write_text("hello")
+    assert main(["--from", "notes.npz", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "notes.npz" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.npz"]
+
+
+def test_the_installed_command_refuses_unsafe_expressions(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "swarm.cli", "__import__('os').system('touch PWNED')"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "PWNED").exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_help_shows_examples(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and "swarm-animate sin --bees 500" in out
+    for flag in ["--bees", "--epochs", "--width", "--depth", "--activation", "--optimizer", "--lr",
+                 "--momentum", "--loss", "--domain", "--points", "--seed", "--device", "--panels",
+                 "--fps", "--duration", "--size", "--save", "--from", "--quiet", "--jobs",
+                 "--report"]:
+        assert flag in out
