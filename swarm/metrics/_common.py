@@ -1,0 +1,154 @@
+"""What the metric modules share: argument checks at the public boundary, the
+network of a Recording as stacked torch parameters, and masked aggregates that
+never warn on empty or all-NaN data."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from swarm import _act
+from swarm.recording import Recording
+
+__all__ = ["check_recording", "epoch_index", "epoch_indices", "kept_bees", "activation",
+           "domain", "layer_arrays", "torch_params", "histogram_rows", "bin_edges",
+           "masked_mean", "to_numpy"]
+
+
+def check_recording(rec) -> Recording:
+    if not isinstance(rec, Recording):
+        raise ValueError(f"`rec` must be a swarm Recording, got {type(rec).__name__}")
+    return rec
+
+
+def epoch_index(rec: Recording, epoch) -> int:
+    """A position in the recorded epochs (negative counts from the end), checked."""
+    n = rec.num_epochs
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or not -n <= epoch < n:
+        raise ValueError(f"`epoch` must be a position in the {n} recorded epochs "
+                         f"({-n}..{n - 1}), got {epoch!r}")
+    return int(epoch) % n
+
+
+def epoch_indices(rec: Recording, epochs) -> np.ndarray:
+    """Positions of recorded epochs from None (all), a slice, or integers/mask, checked."""
+    n = rec.num_epochs
+    if epochs is None:
+        return np.arange(n)
+    if isinstance(epochs, slice):
+        return np.arange(n)[epochs]
+    arr = np.atleast_1d(np.asarray(epochs))
+    if arr.dtype == bool and arr.shape == (n,):
+        return np.flatnonzero(arr)
+    if arr.ndim != 1 or arr.dtype.kind not in "iu" or (arr.size and not
+                                                         (-n <= arr.min() and arr.max() < n)):
+        raise ValueError(f"`epochs` must be None, a slice, a boolean mask or positions in the "
+                         f"{n} recorded epochs, got {epochs!r}")
+    return arr.astype(np.int64) % n
+
+
+def kept_bees(rec: Recording) -> np.ndarray:
+    """Boolean [bee]: the bees that did not diverge, the ones aggregates use."""
+    return ~np.asarray(rec.diverged, dtype=bool)
+
+
+def activation(rec: Recording, *, piecewise_linear: bool = False) -> _act.Activation:
+    """The recording's activation; the built-in MLP is required (not a custom model)."""
+    spec = rec.meta.get("spec", {})
+    if spec.get("model"):
+        raise ValueError(f"this metric needs the built-in MLP; the recording was trained with "
+                         f"the custom model {spec['model']!r}")
+    name = spec.get("activation")
+    if name is None:
+        raise ValueError("`rec` has no activation in meta['spec']['activation']")
+    act = _act.get(name)
+    if piecewise_linear and not act.piecewise_linear:
+        pl = ", ".join(k for k, a in _act.ACTIVATIONS.items() if a.piecewise_linear)
+        raise ValueError(f"breakpoints are defined for piecewise-linear activations ({pl}); "
+                         f"this recording uses {name!r}")
+    return act
+
+
+def domain(rec: Recording, value=None) -> tuple[float, float]:
+    """(lo, hi): ``value`` when given, else the span of the training inputs ``x``."""
+    if value is None:
+        return float(np.min(rec.x)), float(np.max(rec.x))
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        lo = hi = float("nan")
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"`domain` must be a pair (lo, hi) of finite numbers with lo < hi, "
+                         f"got {value!r}")
+    return lo, hi
+
+
+def layer_arrays(rec: Recording, layer=None, *, biases: bool = False) -> list[np.ndarray]:
+    """Each chosen layer's weights (then bias, with ``biases``) flattened to [bee, epoch, n]."""
+    layers = rec.layer_indices
+    if layer is not None:
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
+                or layer not in layers:
+            raise ValueError(f"`layer` must be None (all) or one of {layers}, got {layer!r}")
+        layers = [int(layer)]
+    out = []
+    for k in layers:
+        w = rec.weights(k)
+        out.append(w.reshape(w.shape[0], w.shape[1], -1))
+        if biases:
+            out.append(rec.biases(k))
+    return out
+
+
+def torch_params(rec: Recording, epoch: int, bees=None, dtype=torch.float64) -> list[torch.Tensor]:
+    """The stacked parameters [W0, b0, W1, b1, ...] of one recorded epoch, [bee, ...] each."""
+    sel = slice(None) if bees is None else bees
+    out = []
+    for k in rec.layer_indices:
+        out.append(torch.as_tensor(rec.weights(k)[sel, epoch], dtype=dtype))
+        out.append(torch.as_tensor(rec.biases(k)[sel, epoch], dtype=dtype))
+    return out
+
+
+def bin_edges(bins, lo: float, hi: float) -> np.ndarray:
+    """Edges from a bin count over [lo, hi] or from given increasing edges."""
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
+        if bins < 1:
+            raise ValueError(f"`bins` must be a positive integer or increasing edges, got {bins!r}")
+        if not hi > lo:  # all values equal: a unit-wide bin around them, as numpy does
+            lo, hi = lo - 0.5, hi + 0.5
+        return np.linspace(lo, hi, int(bins) + 1)
+    edges = np.asarray(bins, dtype=np.float64)
+    if edges.ndim != 1 or edges.size < 2 or not np.all(np.isfinite(edges)) \
+            or not np.all(np.diff(edges) > 0):
+        raise ValueError(f"`bins` must be a positive integer or at least two increasing finite "
+                         f"edges, got {bins!r}")
+    return edges
+
+
+def histogram_rows(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Counts [row, bin] of ``values`` [row, n] (NaN ignored), np.histogram's bin rule.
+
+    One ``searchsorted`` and one ``bincount`` for all rows; values outside the
+    edges are not counted, the last bin includes its right edge.
+    """
+    rows, nbins = values.shape[0], edges.size - 1
+    flat = values.reshape(rows, -1)
+    ok = np.isfinite(flat) & (flat >= edges[0]) & (flat <= edges[-1])
+    row_id = np.broadcast_to(np.arange(rows)[:, None], flat.shape)[ok]
+    idx = np.searchsorted(edges, flat[ok], side="right") - 1
+    idx = np.minimum(idx, nbins - 1)
+    return np.bincount(row_id * nbins + idx, minlength=rows * nbins).reshape(rows, nbins)
+
+
+def masked_mean(values: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Mean over ``axis`` of the finite entries; NaN (no warning) where there are none."""
+    ok = np.isfinite(values)
+    total = np.where(ok, values, 0.0).sum(axis)
+    count = ok.sum(axis)
+    return np.divide(total, count, out=np.full(np.shape(total), np.nan), where=count > 0)
+
+
+def to_numpy(a) -> np.ndarray:
+    if isinstance(a, torch.Tensor):
+        return a.detach().cpu().numpy()
+    return np.asarray(a)

@@ -1,0 +1,164 @@
+"""Breakpoints: the exact x-positions where a piecewise-linear network bends.
+
+For relu, leaky_relu, abs and identity networks the output is piecewise linear
+in x. Walking the layers finds every bend exactly: between the points found so
+far each unit's pre-activation is linear in x, so its zero crossings are found
+by linear interpolation and added; after the last hidden layer the output's
+slope on every piece (forward-mode, at the piece's midpoint) says which of those
+points are real bends. All networks of a batch are processed at once with
+NaN-padded [net, point] arrays.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from swarm.metrics import _common
+
+__all__ = ["breakpoints", "breakpoint_histogram", "kinks"]
+
+Tensor = torch.Tensor
+_NAN = float("nan")
+_MERGE_EPS = 1e-12  # points closer than this fraction of the domain are one point
+_SLOPE_RTOL = 1e-12  # a bend changes the slope by more than this x the largest slope
+_CHUNK_NETS = 2048  # networks per batch in breakpoint_histogram (cache-sized)
+_KINDS = ("output", "units")
+
+
+def breakpoints(rec, epoch: int = -1, *, kind: str = "output", domain=None) -> list[np.ndarray]:
+    """Per bee, the sorted x in the open domain where the network's output bends.
+
+    ``kind="output"`` keeps the points where the output's slope changes;
+    ``kind="units"`` keeps every zero crossing of every hidden unit's
+    pre-activation (the boundaries of the linear pieces; some may not bend the
+    output, e.g. behind dead units). ``domain`` defaults to the span of ``x``.
+    ``epoch`` is a position in the recorded epochs. Returns a list (one per bee)
+    of float64 arrays; diverged bees are included as they were frozen.
+    Raises ``ValueError`` for activations that are not piecewise linear.
+    """
+    rec = _common.check_recording(rec)
+    act = _common.activation(rec, piecewise_linear=True)
+    kind = _check_kind(kind)
+    lo, hi = _common.domain(rec, domain)
+    e = _common.epoch_index(rec, epoch)
+    found = kinks(_common.torch_params(rec, e), act, lo, hi, kind).numpy()
+    return [row[np.isfinite(row)] for row in found]
+
+
+def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
+                         domain=None) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of breakpoints per bin over all non-diverged bees, for every chosen epoch.
+
+    ``bins``: a number of equal bins over the domain, or increasing edges.
+    ``epochs``: positions in the recorded epochs (None: all; a slice; a mask).
+    Returns ``(counts int64 [epoch, bin], edges float64 [bin + 1])``.
+    """
+    rec = _common.check_recording(rec)
+    act = _common.activation(rec, piecewise_linear=True)
+    kind = _check_kind(kind)
+    lo, hi = _common.domain(rec, domain)
+    edges = _common.bin_edges(bins, lo, hi)
+    idx = _common.epoch_indices(rec, epochs)
+    bees = np.flatnonzero(_common.kept_bees(rec))
+    counts = np.zeros((idx.size, edges.size - 1), dtype=np.int64)
+    if bees.size == 0 or idx.size == 0:
+        return counts, edges
+    step = max(1, _CHUNK_NETS // bees.size)
+    for start in range(0, idx.size, step):
+        chunk = idx[start:start + step]
+        params = []
+        for k in rec.layer_indices:  # [bee, epoch, ...] -> [epoch * bee, ...], epoch-major
+            for a in (rec.weights(k), rec.biases(k)):
+                sel = a[bees][:, chunk].swapaxes(0, 1)
+                params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:]),
+                                              dtype=torch.float64))
+        found = kinks(params, act, lo, hi, kind).numpy()
+        counts[start:start + chunk.size] = _common.histogram_rows(
+            found.reshape(chunk.size, -1), edges)
+    return counts, edges
+
+
+def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output") -> Tensor:
+    """Breakpoints of stacked networks: float64 [net, K], sorted, NaN-padded.
+
+    ``params`` is ``[W0, b0, W1, b1, ...]`` with a leading net dimension (the
+    last layer linear); ``act`` a piecewise-linear activation.
+    """
+    n = params[0].shape[0]
+    t = torch.tensor([lo, hi], dtype=torch.float64).expand(n, 2)
+    n_layers = len(params) // 2
+    if act.name != "identity":  # identity units cross zero without bending anything
+        for k in range(n_layers - 1):
+            z = _pre_activation(params, act, t, k)  # [net, unit, point]
+            zl, zr = z[..., :-1], z[..., 1:]
+            tl, tr = t[:, None, :-1], t[:, None, 1:]
+            at = torch.where(zl * zr < 0, tl + (tr - tl) * (zl / (zl - zr)), _NAN)
+            t = _merge(t, at.reshape(n, -1), hi - lo)
+    keep = torch.isfinite(t) & (t > lo) & (t < hi)
+    if kind == "output":
+        slope = _output_slope(params, act, 0.5 * (t[:, :-1] + t[:, 1:]))  # [net, piece]
+        scale = torch.nan_to_num(slope.abs(), nan=0.0).amax(1, keepdim=True)
+        # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
+        keep[:, 1:-1] &= (slope[:, 1:] - slope[:, :-1]).abs() > _SLOPE_RTOL * scale
+    return _compact(t, keep)
+
+
+def _check_kind(kind: str) -> str:
+    if kind not in _KINDS:
+        raise ValueError(f"`kind` must be one of {', '.join(_KINDS)}, got {kind!r}")
+    return kind
+
+
+def _linear(a: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """W @ a (+ b): [net, in, point] -> [net, out, point]."""
+    if weight.shape[2] == 1:  # one input: a broadcast multiply
+        return a * weight if bias is None else torch.addcmul(bias[..., None], weight, a)
+    return torch.bmm(weight, a) if bias is None else torch.baddbmm(bias[..., None], weight, a)
+
+
+def _pre_activation(params, act, t: Tensor, layer: int) -> Tensor:
+    """Layer ``layer``'s pre-activations at the points ``t`` [net, point] -> [net, out, point]."""
+    a = t[:, None, :]
+    for k in range(layer):
+        a = act.fn(_linear(a, params[2 * k], params[2 * k + 1]))
+    return _linear(a, params[2 * layer], params[2 * layer + 1])
+
+
+def _output_slope(params, act, t: Tensor) -> Tensor:
+    """d output / dx at the points ``t`` [net, point] (forward mode)."""
+    a, da = t[:, None, :], torch.ones_like(t)[:, None, :]
+    n_layers = len(params) // 2
+    for k in range(n_layers):
+        weight = params[2 * k]
+        dz = _linear(da, weight)
+        if k < n_layers - 1:
+            z = _linear(a, weight, params[2 * k + 1])
+            a = act.fn(z)
+            da = act.backward(dz, z, a)
+    return dz[:, 0]
+
+
+def _compact(values: Tensor, keep: Tensor) -> Tensor:
+    """The kept entries of each row moved to its front in order, NaN after: [row, most kept].
+
+    Positions come from a running count and one scatter (no sort); dropped
+    entries go to a spare last column that is cut off.
+    """
+    n = values.shape[0]
+    pos = keep.cumsum(1) - 1
+    width = int(pos[:, -1].max()) + 1 if n and values.shape[1] else 0
+    pos = torch.where(keep, pos, width)
+    out = torch.full((n, width + 1), _NAN, dtype=values.dtype)
+    return out.scatter_(1, pos, values)[:, :width]
+
+
+def _merge(t: Tensor, new: Tensor, span: float) -> Tensor:
+    """Sorted union of sorted points ``t`` and candidates ``new`` (NaN: none), NaN-padded.
+
+    Points within a hair of the previous one are dropped, so no piece is empty.
+    """
+    new = _compact(new, ~torch.isnan(new))
+    both, _ = torch.sort(torch.cat([t, new], 1), dim=1)  # NaN sorts last
+    keep = torch.isfinite(both)
+    keep[:, 1:] &= (both[:, 1:] - both[:, :-1]) > _MERGE_EPS * span
+    return _compact(both, keep)

@@ -1,0 +1,126 @@
+"""The loss landscape around trained bees (seed 004, HW1-2 and HW1-3).
+
+``minimal_ratio``: the fraction of positive Hessian eigenvalues of the training
+loss at a bee's weights (1 at a strict minimum). ``sensitivity``: how much the
+loss reacts to its inputs. ``interpolate``: the loss along the straight line
+between two bees. All use the recording's own activation and loss on its x, y
+(the data loss, without any l1/l2 penalty) in float64.
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from swarm import _mlp
+from swarm._nets import _loss_only
+from swarm.metrics import _common
+
+__all__ = ["minimal_ratio", "sensitivity", "interpolate", "MinimalRatio"]
+
+_HESSIAN_VALUES = 1 << 24  # Hessian entries held at once (128 MiB of float64)
+
+
+class MinimalRatio(NamedTuple):
+    """Per bee: the minimal ratio, the loss, and the Hessian's eigenvalues (ascending)."""
+
+    ratio: np.ndarray  # float64 [bee]
+    loss: np.ndarray  # float64 [bee]
+    eigenvalues: np.ndarray  # float64 [bee, parameter]
+
+
+def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
+    """Fraction of the loss Hessian's eigenvalues above ``rtol`` x its largest |eigenvalue|.
+
+    The Hessian is over all parameters of each bee at the recorded ``epoch``
+    (a position in the recorded epochs): one double-backward pass per
+    parameter, all bees at once, so the cost grows with the parameter count,
+    not with the bees. Bees with non-finite weights give NaN.
+    """
+    rec = _common.check_recording(rec)
+    act = _common.activation(rec)
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 <= rtol < 1:
+        raise ValueError(f"`rtol` must be a number in [0, 1), got {rtol!r}")
+    params = _common.torch_params(rec, _common.epoch_index(rec, epoch))
+    flat = torch.cat([p.reshape(p.shape[0], -1) for p in params], 1)  # [bee, parameter]
+    n, size = flat.shape
+    eig = torch.full((n, size), float("nan"), dtype=torch.float64)
+    loss = torch.full((n,), float("nan"), dtype=torch.float64)
+    ok = torch.isfinite(flat).all(1).nonzero()[:, 0]
+    step = max(1, _HESSIAN_VALUES // (size * size))
+    for chunk in ok.split(step):
+        hess, loss[chunk] = _hessians(rec, act, params, flat[chunk])
+        eig[chunk] = torch.linalg.eigvalsh(hess)
+    top = eig.abs().amax(1, keepdim=True)
+    ratio = (eig > rtol * top).double().mean(1)
+    ratio = torch.where(torch.isfinite(top[:, 0]), ratio, float("nan"))
+    return MinimalRatio(ratio.numpy(), loss.numpy(), eig.numpy())
+
+
+def _hessians(rec, act, params, flat: torch.Tensor):
+    """Each bee's loss Hessian [bee, parameter, parameter] and loss [bee] at ``flat``.
+
+    Bees are independent, so the gradient of the summed loss holds every bee's
+    gradient, and differentiating its column j again gives column j of every
+    bee's Hessian at once.
+    """
+    x, y, loss_name = _data(rec)
+    flat = flat.detach().requires_grad_(True)
+    sizes = [math.prod(p.shape[1:]) for p in params]
+    stacked = [piece.reshape((flat.shape[0],) + p.shape[1:])
+               for piece, p in zip(flat.split(sizes, 1), params)]
+    loss = _loss_only(loss_name, _mlp.forward(stacked, x, act), y)
+    (grad,) = torch.autograd.grad(loss.sum(), flat, create_graph=True)
+    columns = [torch.autograd.grad(grad[:, j].sum(), flat, retain_graph=True,
+                                   allow_unused=True)[0] for j in range(flat.shape[1])]
+    columns = [torch.zeros_like(flat) if c is None else c for c in columns]
+    return torch.stack(columns, 2).detach(), loss.detach()
+
+
+def sensitivity(rec, epoch: int = -1) -> np.ndarray:
+    """Per bee, the L2 norm of d loss / d x over the training inputs: float64 [bee].
+
+    Seed 004's cheap stand-in for the Jacobian norm: large when a small shift of
+    the inputs changes the loss a lot.
+    """
+    rec = _common.check_recording(rec)
+    act = _common.activation(rec)
+    params = _common.torch_params(rec, _common.epoch_index(rec, epoch))
+    x, y, loss_name = _data(rec)
+    xb = x.expand(params[0].shape[0], -1).clone().requires_grad_(True)
+    loss = _loss_only(loss_name, _mlp.forward(params, xb, act), y)
+    (grad,) = torch.autograd.grad(loss.sum(), xb)  # bee i's loss depends on row i only
+    return torch.linalg.vector_norm(grad, dim=1).numpy()
+
+
+def interpolate(rec, bee_a: int, bee_b: int, alphas=None, *, epoch: int = -1) -> np.ndarray:
+    """Loss of the weights (1 - alpha) * bee_a + alpha * bee_b: float64 [alpha].
+
+    ``alphas`` defaults to 61 steps from -1 to 2 (seed 004's flatness plot);
+    alpha 0 is bee_a, alpha 1 bee_b, both at the recorded ``epoch``.
+    """
+    rec = _common.check_recording(rec)
+    act = _common.activation(rec)
+    for name, bee in (("bee_a", bee_a), ("bee_b", bee_b)):
+        if isinstance(bee, bool) or not isinstance(bee, (int, np.integer)) \
+                or not 0 <= bee < rec.num_bees:
+            raise ValueError(f"`{name}` must be a bee index from 0 to {rec.num_bees - 1}, "
+                             f"got {bee!r}")
+    alphas = np.linspace(-1.0, 2.0, 61) if alphas is None else alphas
+    alpha = torch.as_tensor(np.atleast_1d(np.asarray(alphas, dtype=np.float64)))
+    if alpha.ndim != 1 or not torch.isfinite(alpha).all():
+        raise ValueError(f"`alphas` must be finite numbers in one dimension, got {alphas!r}")
+    params = _common.torch_params(rec, _common.epoch_index(rec, epoch), bees=[bee_a, bee_b])
+    line = [torch.lerp(p[0].expand((alpha.numel(),) + p.shape[1:]), p[1],
+                       alpha.reshape((-1,) + (1,) * (p.ndim - 1))) for p in params]
+    x, y, loss_name = _data(rec)
+    return _loss_only(loss_name, _mlp.forward(line, x, act), y).numpy()
+
+
+def _data(rec):
+    """x, y as float64 tensors and the loss name the recording trained with."""
+    loss_name = rec.meta.get("spec", {}).get("loss", "mse")
+    x = torch.as_tensor(rec.x, dtype=torch.float64)
+    y = torch.as_tensor(rec.y, dtype=torch.float64)
+    return x, y, loss_name

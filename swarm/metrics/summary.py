@@ -1,0 +1,107 @@
+"""The headline numbers of a recording, as a JSON-able dict and as text.
+
+The CLI and reports print these: how well the swarm fit, how many bees
+diverged, whether the kinks found the turning points, and how rank and gzip
+complexity moved from the first recorded epoch to the last.
+"""
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+
+from swarm.metrics import _common
+from swarm.metrics.alignment import breakpoint_alignment
+from swarm.metrics.complexity import weight_complexity
+from swarm.metrics.spectrum import effective_rank
+
+__all__ = ["summary", "format_summary"]
+
+log = logging.getLogger("swarm")
+_QUANTILES = {"min": 0.0, "q25": 0.25, "median": 0.5, "q75": 0.75, "max": 1.0}
+
+
+def summary(rec) -> dict:
+    """Headline numbers of ``rec``; every number a plain int/float, None when undefined.
+
+    Keys: ``bees``, ``epochs`` (recorded), ``last_epoch``, ``final_loss``
+    (quantiles over non-diverged bees), ``diverged`` (count),
+    ``first_divergence_epoch``, ``breakpoint_alignment`` (None unless the
+    activation is piecewise linear and the target known), ``effective_rank``
+    ({"layer{k}": [first, last]}, means over non-diverged bees) and
+    ``gzip_complexity`` ([first, last], the same mean).
+    """
+    rec = _common.check_recording(rec)
+    kept = _common.kept_bees(rec)
+    diverged_at = np.asarray(rec["diverged_at"])[~kept]
+    ends = [0, rec.num_epochs - 1]
+    out = {
+        "bees": rec.num_bees,
+        "epochs": rec.num_epochs,
+        "last_epoch": int(rec.epoch[-1]) if rec.num_epochs else None,
+        "final_loss": _quantiles(rec["loss"][kept, -1]),
+        "diverged": int((~kept).sum()),
+        "first_divergence_epoch": int(diverged_at.min()) if diverged_at.size else None,
+        "breakpoint_alignment": _alignment(rec),
+        "effective_rank": {f"layer{k}": [_mean(effective_rank(rec.weights(k)[kept][:, e]))
+                                         for e in ends] for k in rec.layer_indices},
+        "gzip_complexity": [_mean(c) for c in weight_complexity(rec.bees(kept), ends).T],
+    }
+    return out
+
+
+def format_summary(d: dict) -> str:
+    """One line per item of a :func:`summary` dict, aligned, for terminals and logs."""
+    lines = [("bees", f"{d['bees']} ({d['epochs']} epochs recorded, last {d['last_epoch']})")]
+    loss = d.get("final_loss")
+    if loss:
+        lines.append(("final loss", f"median {_num(loss['median'])} (q25 {_num(loss['q25'])}, "
+                                    f"q75 {_num(loss['q75'])}, min {_num(loss['min'])}, "
+                                    f"max {_num(loss['max'])})"))
+    else:
+        lines.append(("final loss", "none (every bee diverged)"))
+    diverged = f"{d['diverged']}"
+    if d.get("first_divergence_epoch") is not None:
+        diverged += f" (first at epoch {d['first_divergence_epoch']})"
+    lines.append(("diverged", diverged))
+    align = d.get("breakpoint_alignment")
+    if align and align.get("fraction") is not None:
+        lines.append(("kinks at turning points",
+                      f"{_num(align['fraction'])} within {_num(align['tolerance'])} vs "
+                      f"{_num(align['expected'])} if uniform (x{_num(align['ratio'])}; "
+                      f"{align['kinks']} kinks, {align['turning_points']} turning points)"))
+    ranks = d.get("effective_rank") or {}
+    if ranks:
+        lines.append(("effective rank", ", ".join(f"{k} {_num(a)} -> {_num(b)}"
+                                                  for k, (a, b) in ranks.items())))
+    if d.get("gzip_complexity"):
+        first, last = d["gzip_complexity"]
+        lines.append(("gzip complexity", f"{_num(first)} -> {_num(last)}"))
+    width = max(len(name) for name, _ in lines)
+    return "\n".join(f"{name:<{width}}  {text}" for name, text in lines)
+
+
+def _alignment(rec):
+    try:
+        return breakpoint_alignment(rec)
+    except ValueError as err:  # not piecewise linear, custom model, or no target
+        log.debug("summary: no breakpoint alignment (%s)", err)
+        return None
+
+
+def _quantiles(values: np.ndarray):
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    q = np.quantile(values.astype(np.float64), list(_QUANTILES.values()))
+    return {name: float(v) for name, v in zip(_QUANTILES, q)}
+
+
+def _mean(values) -> float | None:
+    value = float(_common.masked_mean(np.ravel(values)))
+    return value if math.isfinite(value) else None
+
+
+def _num(value) -> str:
+    return "n/a" if value is None else f"{value:.4g}"

@@ -1,0 +1,137 @@
+"""How the weights move: their distribution, per-layer change, cross-layer
+correlation of change, and a shared PCA of their trajectories.
+
+"Weights" are the weight matrices (not the biases) unless a function says
+otherwise. Aggregates over bees leave out the bees that diverged.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import torch
+
+from swarm.metrics import _common
+
+_CHUNK_VALUES = 1 << 22  # quantile values held at once in delta_w_correlation
+
+__all__ = ["weight_density", "relative_weight_change", "delta_w_correlation", "weight_pca",
+           "WeightPCA"]
+
+
+def weight_density(rec, layer=None, bins=50, *, epochs=None) -> tuple[np.ndarray, np.ndarray]:
+    """Histogram of weight values at each epoch over all non-diverged bees (seed 000).
+
+    ``layer``: one layer's weights, or None for all layers together. ``bins``: a
+    count (edges span the finite values over all chosen epochs, so every epoch
+    shares them) or increasing edges. Returns ``(counts int64 [epoch, bin], edges)``.
+    """
+    rec = _common.check_recording(rec)
+    idx = _common.epoch_indices(rec, epochs)
+    kept = _common.kept_bees(rec)
+    values = np.concatenate([a[kept][:, idx] for a in _common.layer_arrays(rec, layer)], -1)
+    values = values.swapaxes(0, 1).reshape(idx.size, -1)  # [epoch, bee * n]
+    finite = values[np.isfinite(values)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    edges = _common.bin_edges(bins, lo, hi)
+    return _common.histogram_rows(values, edges), edges
+
+
+def relative_weight_change(rec) -> np.ndarray:
+    """|W_e - W_{e-1}|_1 / |W_{e-1}|_1 per bee, recorded epoch and layer (WeightScale).
+
+    Returns float64 [bee, epoch, layer]; entry 0 is NaN (no previous epoch). A
+    layer whose previous weights are all zero gives 0 if unchanged, else inf.
+    """
+    rec = _common.check_recording(rec)
+    out = []
+    for w in _common.layer_arrays(rec):
+        w = w.astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf weights give NaN, quietly
+            change = np.abs(np.diff(w, axis=1)).sum(-1)
+            size = np.abs(w[:, :-1]).sum(-1)
+        ratio = np.divide(change, size, out=np.where(change > 0, np.inf, 0.0), where=size > 0)
+        ratio[~(np.isfinite(change) & np.isfinite(size))] = np.nan
+        out.append(np.concatenate([np.full((w.shape[0], 1), np.nan), ratio], 1))
+    return np.stack(out, -1)
+
+
+def delta_w_correlation(rec, quantiles: int = 64) -> np.ndarray:
+    """Correlation of weight change between layers, by layer distance (seed 000).
+
+    At each epoch, each layer's |W_e - W_0| is summarised by ``quantiles``
+    evenly spaced quantiles (aligning layers of different sizes, a QQ plot);
+    the Pearson correlation of two layers' quantiles, averaged over the
+    non-diverged bees and then over all layer pairs at the same distance,
+    gives float64 [epoch, distance - 1] for distances 1 .. layers - 1. NaN where
+    undefined (epoch 0: nothing has changed yet).
+    """
+    rec = _common.check_recording(rec)
+    if isinstance(quantiles, bool) or not isinstance(quantiles, (int, np.integer)) \
+            or quantiles < 2:
+        raise ValueError(f"`quantiles` must be an integer of at least 2, got {quantiles!r}")
+    kept = _common.kept_bees(rec)
+    layers = [w[kept] for w in _common.layer_arrays(rec)]
+    q = np.linspace(0.0, 1.0, int(quantiles))
+    n_layers, n_epochs = len(layers), rec.num_epochs
+    out = np.full((n_epochs, max(n_layers - 1, 0)), np.nan)
+    step = max(1, _CHUNK_VALUES // max(1, layers[0].shape[0] * q.size))
+    for start in range(0, n_epochs, step):  # epoch chunks bound the memory
+        e = slice(start, start + step)
+        qq = [_unit_quantiles(w[:, e], w[:, :1], q) for w in layers]
+        for d in range(1, n_layers):
+            pairs = [(qq[i] * qq[i + d]).sum(-1) for i in range(n_layers - d)]  # [bee, epoch]
+            out[e, d - 1] = _common.masked_mean(np.concatenate(pairs, 0), axis=0)
+    return out
+
+
+def _unit_quantiles(w: np.ndarray, w0: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Quantiles of |w - w0| over the last axis, centred and scaled to unit norm (NaN if flat)."""
+    dw = np.abs(w.astype(np.float64) - w0)
+    qs = np.moveaxis(np.quantile(dw, q, axis=-1), 0, -1)  # [bee, epoch, q]
+    qs -= qs.mean(-1, keepdims=True)
+    norm = np.sqrt((qs * qs).sum(-1, keepdims=True))
+    return np.divide(qs, norm, out=np.full_like(qs, np.nan), where=norm > 0)
+
+
+class WeightPCA(NamedTuple):
+    """Trajectories float64 [bee, epoch, component] in one basis shared by all bees."""
+
+    trajectories: np.ndarray
+    explained: np.ndarray  # fraction of the variance per component [component]
+    components: np.ndarray  # the basis, [component, parameter]
+    mean: np.ndarray  # [parameter]
+
+
+def weight_pca(rec, layer=None, components: int = 2, *, biases: bool = False) -> WeightPCA:
+    """PCA of the weight trajectories of all bees in one basis (seed 004, HW1-2).
+
+    Each (bee, epoch) is a point: one layer's weights, or all layers' (with
+    ``biases``, their biases too) flattened. The basis is fitted on the
+    non-diverged bees' finite points; every bee is projected onto it. Each
+    component's sign makes its largest loading positive.
+    """
+    rec = _common.check_recording(rec)
+    x = np.concatenate(_common.layer_arrays(rec, layer, biases=biases), -1)  # [bee, epoch, d]
+    d = x.shape[-1]
+    if isinstance(components, bool) or not isinstance(components, (int, np.integer)) \
+            or not 1 <= components <= d:
+        raise ValueError(f"`components` must be an integer from 1 to {d} (the parameters "
+                         f"compared), got {components!r}")
+    fit = x[_common.kept_bees(rec)].reshape(-1, d)
+    fit = torch.as_tensor(fit[np.isfinite(fit).all(-1)], dtype=torch.float64)
+    if fit.shape[0] < 2:
+        raise ValueError("`rec` needs at least two finite (bee, epoch) points from bees that "
+                         "did not diverge for a PCA")
+    mean = fit.mean(0)
+    centred = fit - mean
+    variance, vectors = torch.linalg.eigh(centred.T @ centred)  # ascending
+    variance, vectors = variance.flip(0).clamp_min(0), vectors.flip(1)
+    basis = vectors[:, :components].T
+    sign = torch.sign(basis.gather(1, basis.abs().argmax(1, keepdim=True)))
+    basis = basis * torch.where(sign == 0, 1.0, sign)
+    total = variance.sum()
+    explained = variance[:components] / total if total > 0 else torch.zeros(components)
+    traj = (torch.as_tensor(x.reshape(-1, d), dtype=torch.float64) - mean) @ basis.T
+    return WeightPCA(traj.reshape(x.shape[0], x.shape[1], components).numpy(),
+                     explained.numpy(), basis.numpy(), mean.numpy())
