@@ -7,7 +7,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from swarm import animator, core
+from swarm._animator.hive import hive_panels
 from swarm._animator.video import schedule, video_path
+from swarm.recording import Recording
 from swarm.render.compose import Scene, render_frame
 from swarm.render.probe import probe
 
@@ -244,6 +246,17 @@ def test_hive_plot_bad_arguments(small_hive):
         animator.hive_plot(small_hive, "width", "lr", 3)
     with pytest.raises(ValueError, match="`hive`"):
         animator.hive_plot({"width": 2}, "width", "lr", 0)
+
+
+def test_hive_plot_of_recordings():
+    """swarm.hive's (params, Recording) pairs: x, y and the recorded epoch numbers come from the Recording."""
+    hive = [({"lr": lr}, Recording({"x": X, "y": np.sin(X), "ypred": curves() * lr, "loss": np.zeros((4, 3)),
+                                    "epoch": np.array([0, 5, 10])})) for lr in (0.5, 1.0)]
+    fig = animator.hive_plot(hive, "lr", None, -1, size=(400, 200))
+    assert [ax.get_title() for ax in fig.axes] == ["lr=0.5", "lr=1"]
+    panels, slots, shape = hive_panels(hive, "lr", None)
+    assert shape == (1, 2) and slots == [(0, 1, 0, 1), (0, 1, 1, 2)]
+    assert panels[1]._fit.epoch.tolist() == [0, 5, 10]
 
 
 def test_hive_animate_writes_a_video(small_hive, tmp_path):

@@ -9,7 +9,7 @@ __all__ = ["check_axes_calls", "apply_axes_calls", "check_hooks"]
 
 
 def check_axes_calls(calls: Mapping) -> dict:
-    """``calls`` {Axes method name: argument} as a dict; an unknown name is a ValueError now, not at render."""
+    """``calls`` {Axes method name: argument} as a dict; an unknown name fails now, not at render."""
     for name, value in calls.items():
         if name.startswith("_") or not callable(getattr(Axes, name, None)):
             raise ValueError(f"`{name}={value!r}` does not name a matplotlib Axes method; use Axes "

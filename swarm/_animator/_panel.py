@@ -69,7 +69,7 @@ class SeedPanel(Panel):
 
 
 def animate_together(panels, frames) -> list:
-    """``panel.animate(frame)`` for panels of one figure, drawing the static figure once; returns the images."""
+    """``panel.animate(frame)`` for panels of one figure, drawing it once; returns the images."""
     frames = [p._check_frame(f) for p, f in zip(panels, frames)]
     for p in panels:
         if p._ax is None:

@@ -37,7 +37,7 @@ class HistogramSwarm(SeedPanel):
 
     @classmethod
     def from_swarm(cls, data, num_bins: int = 100, hook=(), **axes_kwargs) -> "HistogramSwarm":
-        """Per epoch, the histogram of all bees' values: ``data`` [bee, epoch, ...] (e.g. -b/w [bee, epoch, unit])."""
+        """Per epoch, the histogram of all bees' values: ``data`` [bee, epoch, ...], e.g. -b/w."""
         data = as_array(data, "data", tuple(range(2, 8)))
         per_epoch = np.moveaxis(data, 1, 0).reshape(data.shape[1], -1)  # [epoch, bee * values]
         return cls(per_epoch, num_bins, hook, label="epoch", **axes_kwargs)
@@ -57,7 +57,7 @@ class HistogramSwarm(SeedPanel):
 
 
 def _histograms(data, finite, edges) -> np.ndarray:
-    """Counts int64 [frame, bin] of each row of ``data`` over ``edges`` (the last bin includes its right edge)."""
+    """Counts int64 [frame, bin] of each row of ``data`` over ``edges`` (the last bin is closed)."""
     frames, bins = len(data), len(edges) - 1
     index = np.clip(np.searchsorted(edges, np.where(finite, data, edges[0]), side="right") - 1, 0, bins - 1)
     flat = (np.arange(frames)[:, None] * bins + index)[finite]

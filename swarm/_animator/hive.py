@@ -66,8 +66,9 @@ def hive_panels(hive, facx, facy, field: str = "ypred", **panel_kwargs):
     rows = list(dict.fromkeys(k[1] for k in keys))
     if len(set(keys)) != len(keys):
         twice = next(k for k in keys if keys.count(k) > 1)
-        raise ValueError(f"several swarms share {facx}={twice[0]}" + (f", {facy}={twice[1]}" if facy else "")
-                         + "; the hive sweeps another parameter too: pick it as `facx`/`facy` or split the hive")
+        where = f"{facx}={twice[0]}" + (f", {facy}={twice[1]}" if facy else "")
+        raise ValueError(f"several swarms share {where}; the hive sweeps another parameter too: "
+                         "pick it as `facx`/`facy` or split the hive")
     panels, slots = [], []
     for swarm, (cx, cy) in zip(swarms, keys):
         data = as_array(swarm[field], field, (2, 3))
@@ -94,13 +95,9 @@ def hive_plot(hive, facx, facy, epoch, *, field: str = "ypred", size=(1280, 720)
     frames = min(p.num_frames for p in panels)
     if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or not -frames <= epoch < frames:
         raise ValueError(f"`epoch` must be an integer in {-frames}..{frames - 1}, got {epoch!r}")
-    try:
-        width, height = (int(v) for v in size)
-    except (TypeError, ValueError):
-        width = height = 0
-    if width < 16 or height < 16:
-        raise ValueError(f"`size` must be (width, height) of at least 16 pixels, got {size!r}")
-    fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
+    if np.shape(size) != (2,) or not all(isinstance(v, (int, np.integer)) and v >= 16 for v in size):
+        raise ValueError(f"`size` must be (width, height), whole pixels, at least 16 each; got {size!r}")
+    fig = Figure(figsize=(size[0] / dpi, size[1] / dpi), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     grid = fig.add_gridspec(rows, cols)
     for panel, (r0, r1, c0, c1) in zip(panels, slots):

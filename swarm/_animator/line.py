@@ -27,8 +27,10 @@ class LineSwarm(SeedPanel):
 
     The y limits are ``ylim``, or the target's range widened by half of it on
     each side, or (no target) the data's finite range padded by 5%. ``epochs``
-    [frame] labels the frames (default 0, 1, ...). ``hook``/``axes_kwargs``:
-    see :class:`~swarm._animator._panel.SeedPanel`.
+    [frame] labels the frames (default 0, 1, ...). ``legend`` (a flag, not the
+    Axes method) shows the key above the Axes (beside them when they have a
+    title). ``hook``/``axes_kwargs``: see :class:`~swarm._animator._panel.SeedPanel`;
+    the classmethods pass these keywords on as well.
     """
 
     def __init__(self, x, data, hook=(), *, target=None, ylim=None, tracked=3, epochs=None,
@@ -88,8 +90,8 @@ class LineSwarm(SeedPanel):
         if self.has_target:
             entries.append((Line2D([], [], color="black", lw=1.5, ls="--"), "target"))
         if len(fit.tracked):  # one entry, a segment in each tracked bee's colour
-            entries.append((tuple(Line2D([], [], color=track_color(i), lw=1.8) for i in range(len(fit.tracked))),
-                            "bee " + ", ".join(map(str, fit.tracked))))
+            lines = tuple(Line2D([], [], color=track_color(i), lw=1.8) for i in range(len(fit.tracked)))
+            entries.append((lines, "bee " + ", ".join(map(str, fit.tracked))))
         handles, labels = zip(*entries)
         if ax.get_title():
             place = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1)
@@ -132,7 +134,8 @@ def _tracked(rec: Recording, tracked) -> np.ndarray:
         return pick_tracked(rec, tracked)
     index = np.asarray(tracked)
     if index.dtype.kind not in "iu" or index.ndim != 1 or ((index < 0) | (index >= rec.num_bees)).any():
-        raise ValueError(f"`tracked` must be a count or bee indices in 0..{rec.num_bees - 1}, got {tracked!r}")
+        raise ValueError(f"`tracked` must be a count or bee indices in 0..{rec.num_bees - 1}, "
+                         f"got {tracked!r}")
     return index.astype(np.int64)
 
 
