@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,13 +58,12 @@ def figure(rows: int = 1, cols: int = 1, size=(6.0, 3.6), **kwargs):
 def save(fig: Figure, path: Path) -> Path:
     """Write ``fig`` whole or not at all (temporary name beside ``path``, then rename)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fig.savefig(tmp)
+        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png")
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     print(f"wrote {path}")
     return path

@@ -53,10 +53,12 @@ def grid_figure(results: dict, out) -> None:
             median_bee = np.argsort(mse)[len(mse) // 2]
             ax.fill_between(rec.x, lo, hi, color="C0", alpha=0.25, lw=0)
             ax.plot(rec.x, rec.y, "k-", lw=1.2, label="true y")
-            ax.plot(rec.x, final[median_bee], "C1--", lw=1.2, label="median bee")
+            ax.plot(rec.x, final[median_bee], "C1--", lw=1.2,
+                    label="median bee (band: 10-90% of bees)")
             ax.set_title(f"{name}, {n} units\nMSE {np.median(mse):.2g}", fontsize=8)
             ax.tick_params(labelsize=7)
-    axes[0, 0].legend(frameon=False, fontsize=7)
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncols=2,
+               frameon=False, fontsize=8)
     _common.save(fig, out / "hidden_units_grid.png")
 
 

@@ -1,0 +1,183 @@
+"""Seed 004 HW1-2, "Optimization": weight trajectories, gradient norm, and what sits at zero gradient.
+
+A swarm of small ReLU networks (1 -> 8 -> 8 -> 1, 97 parameters) fits
+``sinc(5*pi*x)`` on [0, 1] with Adam. Three views:
+
+1. Visualise the optimisation: the weights of 8 bees every 3 epochs, projected
+   by one PCA for the whole model and one for the first layer, in one video.
+2. Gradient norm and loss over training on one figure (median and band).
+3. What happens when the gradient is almost zero: every bee continues from its
+   weights at some epoch of training (spread from early to late, so the swarm
+   reaches both poor and good critical points), now minimising the squared
+   gradient norm instead of the loss. At the point reached, the minimal ratio
+   is the fraction of positive Hessian eigenvalues (1 at a strict minimum).
+   A scatter shows minimal ratio against loss.
+
+Claim: near-zero-gradient points with low loss have a high minimal ratio (they
+are minima, the high-loss ones saddles). Decided by the Spearman rank
+correlation of loss and minimal ratio over the bees that reached a small
+gradient: holds when it is at most -0.3 with a permutation p < 0.05, does not
+hold when it is 0 or above.
+
+    python examples/optimization_landscape.py [--quick] [--out DIR]
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch.func import grad, vmap
+
+import swarm
+from swarm import metrics, panels, render, report
+
+import _common
+
+TARGET, DOMAIN, POINTS = "sinc(5*pi*x)", (0.0, 1.0), 100
+SEED = 12
+SMALL_GRAD = 1e-3  # "almost zero": gradient norm below this after the second phase
+
+
+class Trajectories(panels.Panel):
+    """Bees' weights as points in a PCA plane, the path so far trailing each: traj [bee, epoch, 2]."""
+
+    def __init__(self, traj: np.ndarray, title: str):
+        self.traj, self.title = traj, title
+        self.num_frames = traj.shape[1]
+
+    def plot_init(self, ax):
+        lo, hi = np.nanmin(self.traj, (0, 1)), np.nanmax(self.traj, (0, 1))
+        pad = 0.05 * (hi - lo)
+        ax.set(xlim=(lo[0] - pad[0], hi[0] + pad[0]), ylim=(lo[1] - pad[1], hi[1] + pad[1]),
+               title=self.title, xlabel="PC 1", ylabel="PC 2")
+
+    def draw(self, canvas, frame):
+        for b, path in enumerate(self.traj):
+            color = panels.track_color(b)
+            canvas.points(path[:frame + 1, 0], path[:frame + 1, 1], color=color, radius=1.2,
+                          alpha=0.5)
+            canvas.points(path[frame:frame + 1, 0], path[frame:frame + 1, 1], color=color,
+                          radius=4.0)
+
+
+def mse_of(x: torch.Tensor, y: torch.Tensor):
+    """The training loss of one bee as a function of its parameters (W0, b0, W1, b1, ...)."""
+    def loss(params):
+        h = x[:, None]
+        for w, b in zip(params[0:-2:2], params[1:-2:2]):
+            h = torch.relu(h @ w.T + b)
+        return ((h @ params[-2].T + params[-1])[:, 0] - y).pow(2).mean()
+    return loss
+
+
+def to_zero_gradient(rec, start: np.ndarray, steps: int, lr: float = 1e-3):
+    """Bee i continues from recorded epoch ``start[i]``, minimising |grad loss|^2 with Adam.
+
+    Returns the parameters reached, stacked [bee, ...] per layer (float64).
+    """
+    bees = np.arange(rec.num_bees)
+    params = [torch.tensor(a[bees, start], dtype=torch.float64, requires_grad=True)
+              for k in rec.layer_indices for a in (rec.weights(k), rec.biases(k))]
+    loss = mse_of(torch.as_tensor(rec.x, dtype=torch.float64),
+                  torch.as_tensor(rec.y, dtype=torch.float64))
+
+    def grad_norm2(p):
+        return sum(g.pow(2).sum() for g in grad(loss)(p))
+
+    step = vmap(grad(grad_norm2))
+    opt = torch.optim.Adam(params, lr=lr)  # elementwise, so each bee gets its own update
+    for _ in range(steps):
+        for p, g in zip(params, step(tuple(params))):
+            p.grad = g
+        opt.step()
+    return [p.detach() for p in params]
+
+
+def as_recording(rec, params) -> swarm.Recording:
+    """The reached points as a one-epoch Recording, so ``swarm.metrics`` can read them."""
+    loss = mse_of(torch.as_tensor(rec.x, dtype=torch.float64),
+                  torch.as_tensor(rec.y, dtype=torch.float64))
+    losses = vmap(loss)(tuple(params)).numpy()
+    norms = torch.stack([torch.cat([g.reshape(-1) for g in grad(loss)(tuple(p[i] for p in params))])
+                         .norm() for i in range(rec.num_bees)]).numpy()
+    arrays = {"x": rec.x, "y": rec.y, "epoch": rec.epoch[-1:],
+              "ypred": np.zeros((rec.num_bees, 1, rec.x.size), np.float32),
+              "loss": losses[:, None], "grad_norm": norms[:, None]}
+    for k, (w, b) in zip(rec.layer_indices, zip(params[0::2], params[1::2])):
+        arrays[f"layer{k}.weight"] = w.numpy()[:, None]
+        arrays[f"layer{k}.bias"] = b.numpy()[:, None]
+    return swarm.Recording(arrays, rec.meta)
+
+
+def spearman(a: np.ndarray, b: np.ndarray, permutations: int = 5000, seed: int = 0):
+    """Spearman's rank correlation and its two-sided permutation p-value."""
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    rho = np.corrcoef(ra, rb)[0, 1]
+    rng = np.random.default_rng(seed)
+    null = np.array([np.corrcoef(ra, rng.permutation(rb))[0, 1] for _ in range(permutations)])
+    return float(rho), float((np.sum(np.abs(null) >= abs(rho)) + 1) / (permutations + 1))
+
+
+def training_figure(rec, out):
+    fig, ax = _common.figure(size=(6.0, 3.4))
+    epochs = rec.epoch + 1
+    _common.band(ax, epochs, rec["loss"], label="loss (MSE)", color="C0", log=True)
+    _common.band(ax, epochs, rec["grad_norm"], label="gradient norm", color="C3", log=True)
+    ax.set(xscale="log", xlabel="epoch", title="loss and gradient norm (median, 10-90%)")
+    ax.legend(frameon=False)
+    _common.save(fig, out / "optimization_landscape_grad_norm.png")
+
+
+def scatter_figure(loss, ratio, start_epoch, out):
+    fig, ax = _common.figure(size=(5.0, 3.6))
+    dots = ax.scatter(loss, ratio, c=start_epoch, cmap="viridis", s=14)
+    fig.colorbar(dots, ax=ax, label="epoch the bee left training")
+    ax.set(xscale="log", xlabel="loss at the point reached", ylabel="minimal ratio",
+           title="near-zero gradient: minimal ratio vs loss")
+    _common.save(fig, out / "optimization_landscape_minimal_ratio.png")
+
+
+def main(argv=None):
+    args = _common.parse_args(__doc__.splitlines()[0], argv)
+    bees, epochs, steps = (6, 30, 20) if args.quick else (100, 600, 3000)
+    rec = swarm.train(TARGET, bees=bees, epochs=epochs, width=8, depth=2, optimizer="adam",
+                      lr=0.01, domain=DOMAIN, points=POINTS, record_every=3, seed=SEED,
+                      progress=False)
+    print(f"{bees} bees, {epochs} epochs: final loss median {np.median(rec['loss'][:, -1]):.2e}, "
+          f"gradient norm median {np.median(rec['grad_norm'][:, -1]):.2e}")
+    training_figure(rec, args.out)
+
+    eight = rec.bees(np.arange(min(8, bees)))
+    whole, first = metrics.weight_pca(eight, biases=True), metrics.weight_pca(eight, layer=0)
+    print(f"PCA of 8 bees: whole model {whole.explained.sum():.0%} of the variance in 2 "
+          f"components, first layer {first.explained.sum():.0%}")
+    video = render.animate(eight, args.out / "optimization_landscape.mp4", progress=False,
+                           panels=[Trajectories(whole.trajectories, "whole model"),
+                                   Trajectories(first.trajectories, "first layer")],
+                           title="8 bees' weights, PCA", size=(960, 432), jobs=1,
+                           duration=1 if args.quick else None)  # jobs=1: a script's own
+    # panel class lives in __main__, which worker processes cannot import
+
+    start = np.round(np.geomspace(1, rec.num_epochs - 1, bees)).astype(int)
+    reached = as_recording(rec, to_zero_gradient(rec, start, steps))
+    found = metrics.minimal_ratio(reached)
+    small = reached["grad_norm"][:, 0] < SMALL_GRAD
+    print(f"after {steps} steps on |grad|^2: gradient norm median "
+          f"{np.median(reached['grad_norm']):.1e}; {small.sum()} of {bees} bees below {SMALL_GRAD}")
+    scatter_figure(found.loss, found.ratio, rec.epoch[start], args.out)
+    report.write_report(rec, args.out / "optimization_landscape.html", videos=[video])
+    print(f"wrote {video} and {args.out / 'optimization_landscape.html'}")
+    if small.sum() < 5:
+        return _common.verdict("unclear", "low-loss critical points have a high minimal ratio",
+                               f"only {small.sum()} bees reached a gradient norm < {SMALL_GRAD}")
+    rho, p = spearman(found.loss[small], found.ratio[small])
+    low = found.loss[small] <= np.median(found.loss[small])
+    print(f"minimal ratio: median {np.median(found.ratio[small][low]):.2f} in the lower-loss half, "
+          f"{np.median(found.ratio[small][~low]):.2f} in the higher-loss half")
+    status = "holds" if rho <= -0.3 and p < 0.05 else ("does not hold" if rho >= 0 else "unclear")
+    return _common.verdict(status, "near-zero-gradient points with low loss have a high "
+                           "minimal ratio", f"Spearman rho(loss, minimal ratio) = {rho:.2f}, "
+                           f"p = {p:.3f}, {small.sum()} bees")
+
+
+if __name__ == "__main__":
+    main()
