@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib import colormaps
+from matplotlib.ticker import MaxNLocator
 
 from swarm.metrics.weights import weight_density
 from swarm.panels.base import Panel, split_axes, track_color
@@ -55,14 +56,16 @@ class WeightsPanel(Panel):
             edges = self.edges[j]
             heat.set_xlim(edges[0], edges[-1])
             heat.set_ylim(self.epoch[-1] + 0.5, self.epoch[0] - 0.5)  # time runs down
-            heat.set_title(f"layer {k} weights", fontsize=10)
+            heat.set_title(f"layer {k} weights" if n <= 2 else f"layer {k}", fontsize=10)
             heat.tick_params(labelbottom=False)
             hist.set_xlim(edges[0], edges[-1])
             top = max(1.0, float(self.counts[j].max()) * 1.05)
             hist.set_ylim(-0.16 * top, top)
             hist.axhline(0, color="0.6", lw=0.8)
             hist.set_yticks([])
-            hist.set_xlabel("weight value")
+            hist.set_xlabel("weight value" if n <= 2 else "weight")
+            for axis in (heat.xaxis, hist.xaxis):
+                axis.set_major_locator(MaxNLocator(5 if n <= 2 else 3))
             if j == 0:
                 heat.set_ylabel("epoch")
                 hist.set_ylabel("now")

@@ -33,8 +33,9 @@ def num_frames(num_epochs: int, fps: float = 30, duration: float | None = None) 
 def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
     """Index into ``epochs`` [epoch] (the recorded epoch numbers, increasing) for each frame: int64 [frame].
 
-    Frame f shows the last recorded epoch at or before its time; the first and
-    last frames show the first and last recorded epochs.
+    Frame f shows the last recorded epoch at or before its time. With more
+    frames than epochs each epoch is held about equally long; with fewer, the
+    first and last frames show the first and last recorded epochs.
     """
     if time_axis not in TIME_AXES:
         raise ValueError(f"`time_axis` must be one of {', '.join(TIME_AXES)}, got {time_axis!r}")
@@ -44,9 +45,17 @@ def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
     if int(frames) < 1:
         raise ValueError(f"`frames` must be at least 1, got {frames!r}")
     first, last = epochs[0], epochs[-1]
+    frames = int(frames)
+    hold = frames >= epochs.size  # every epoch gets about the same number of frames
+    if hold:  # the last epoch lasts one step too, so it is held as long as the others
+        end = last + (last - epochs[-2] if epochs.size > 1 else 1.0)
+        share = np.arange(frames) / frames
+    else:  # skipping: the first and last frames show the first and last epochs
+        end = last
+        share = np.linspace(0.0, 1.0, frames)
     if time_axis == "log":
-        times = np.geomspace(1, last - first + 1, int(frames)) - 1 + first
+        times = first - 1 + (end - first + 1) ** share
     else:
-        times = np.linspace(first, last, int(frames))
+        times = first + share * (end - first)
     index = np.searchsorted(epochs, times + 1e-9 * max(1.0, last), side="right") - 1
     return np.clip(index, 0, epochs.size - 1).astype(np.int64)

@@ -17,13 +17,14 @@ import ctypes
 import logging
 import math
 import os
+import pickle
 import shutil
 import signal
 import tempfile
 import threading
 from pathlib import Path
 
-import joblib
+import cloudpickle
 import numpy as np
 from joblib import Parallel, delayed
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -187,20 +188,57 @@ def _keep_memory() -> None:
 
 
 _SCENES: dict[str, Scene] = {}  # per worker process: the scene of the current render
+_SHARE_BYTES = 1 << 20  # arrays at least this big travel as memory-mapped .npy files
+
+
+class _Dumper(cloudpickle.Pickler):
+    """cloudpickle (so panels defined in ``__main__`` or a notebook travel too), with
+    big arrays saved beside as .npy files for the workers to memory-map."""
+
+    def __init__(self, fh, folder: Path):
+        super().__init__(fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.folder, self.saved = folder, {}
+
+    def persistent_id(self, obj):
+        if not (isinstance(obj, np.ndarray) and obj.nbytes >= _SHARE_BYTES and obj.dtype.kind in "biuf"):
+            return None
+        if id(obj) not in self.saved:
+            name = f"array{len(self.saved)}.npy"
+            np.save(self.folder / name, obj)
+            self.saved[id(obj)] = (name, obj)  # keep obj alive so its id stays unique
+        return self.saved[id(obj)][0]
+
+
+class _Loader(pickle.Unpickler):
+    def __init__(self, fh, folder: Path):
+        super().__init__(fh)
+        self.folder = folder
+
+    def persistent_load(self, name):
+        return np.load(self.folder / name, mmap_mode="r")
+
+
+def _share_scene(scene: Scene, folder: Path) -> str:
+    """Save ``scene`` into ``folder`` once for all workers; returns the path to give them."""
+    path = folder / "scene.pickle"
+    with open(path, "wb") as fh:
+        _Dumper(fh, folder).dump(scene)
+    return str(path)
 
 
 def _load_scene(path: str) -> Scene:
-    """The scene dumped at ``path``, loaded once per process with its arrays memory-mapped."""
+    """The scene shared at ``path``, loaded once per process, its big arrays memory-mapped."""
     if path not in _SCENES:
         _SCENES.clear()
-        _SCENES[path] = joblib.load(path, mmap_mode="r")
+        with open(path, "rb") as fh:
+            _SCENES[path] = _Loader(fh, Path(path).parent).load()
     return _SCENES[path]
 
 
 def _render_piece(scene, schedule: np.ndarray, path: str, fps: float, codec: dict) -> int:
     """Render ``schedule`` [frame, panel] into one piece (runs in a worker).
 
-    ``scene`` is a Scene or the path of one saved with ``joblib.dump``.
+    ``scene`` is a Scene or the path of one saved by :func:`_share_scene`.
     """
     if isinstance(scene, str):
         scene = _load_scene(scene)
@@ -282,8 +320,7 @@ def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict
     starts = range(0, len(schedule), size)
     workdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
-        shared = str(workdir / "scene.joblib")  # sent once, memory-mapped by every worker
-        joblib.dump(scene, shared)
+        shared = _share_scene(scene, workdir)  # sent once, memory-mapped by every worker
         pieces = [str(workdir / f"piece{k:05d}{piece_suffix(fmt)}") for k in range(len(starts))]
         tasks = (delayed(_render_piece)(shared, schedule[s:s + size], piece, fps,
                                         dict(codec, piece_of=fmt))

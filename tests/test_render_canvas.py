@@ -1,0 +1,127 @@
+"""Panes map data to the pixels matplotlib uses; canvases and shading paint where the data is."""
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from swarm.render.canvas import Canvas, Pane
+from swarm.render.shade import DensityShader, blend, density_levels
+from swarm.render.text import text_mask
+
+
+def pane_of(xlim=(-2, 2), ylim=(-1, 3), xscale="linear", yscale="linear", size=(320, 240)):
+    fig = Figure(figsize=(size[0] / 100, size[1] / 100), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_xscale(xscale)
+    ax.set_yscale(yscale)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    fig.canvas.draw()
+    return ax, Pane.from_axes(ax, size[1]), size[1]
+
+
+@pytest.mark.parametrize("scales", [("linear", "linear"), ("log", "log"), ("linear", "inverted")])
+def test_pane_maps_like_matplotlib(scales):
+    xscale, yscale = scales
+    ylim = (3, -1) if yscale == "inverted" else ((0.01, 100) if yscale == "log" else (-1, 3))
+    xlim = (0.1, 10) if xscale == "log" else (-2, 2)
+    ax, pane, height = pane_of(xlim, ylim, xscale, "linear" if yscale == "inverted" else yscale)
+    xs = np.geomspace(*xlim, 7) if xscale == "log" else np.linspace(*xlim, 7)
+    ys = np.geomspace(*sorted(ylim), 7) if yscale == "log" else np.linspace(-1, 3, 7)
+    display = ax.transData.transform(np.column_stack([xs, ys]))
+    np.testing.assert_allclose(pane.cols(xs) + pane.left, display[:, 0], atol=1e-6)
+    np.testing.assert_allclose(pane.rows(ys) + pane.top, height - display[:, 1], atol=1e-6)
+    cx, cy = pane.pixel_centers()
+    np.testing.assert_allclose(pane.cols(cx), np.arange(pane.width) + 0.5, atol=1e-6)
+    np.testing.assert_allclose(pane.rows(cy), np.arange(pane.height) + 0.5, atol=1e-6)
+
+
+def test_unsupported_scale_is_refused():
+    with pytest.raises(ValueError, match="linear or log"):
+        pane_of(xscale="symlog")
+
+
+def white_canvas(channels=4):
+    _, pane, height = pane_of()
+    frame = np.full((height, 320, channels), 255, np.uint8)
+    canvas = Canvas(pane)
+    canvas.begin(frame)
+    return canvas, frame
+
+
+def darkness(canvas, x, y):
+    """255 * 3 minus the RGB sum at data (x, y): 0 on white."""
+    r, c = int(canvas.pane.rows(y)), int(canvas.pane.cols(x))
+    return 765 - int(canvas.rgb[r, c].astype(int).sum())
+
+
+def test_moving_a_curve_into_an_empty_region_darkens_it():
+    x = np.linspace(-2, 2, 11)
+    ys = np.zeros((3, 11))
+    canvas, _ = white_canvas()
+    canvas.density(x, ys)
+    before = (darkness(canvas, 0.5, 2.0), darkness(canvas, 0.5, 0.0))
+    assert before[0] == 0 and before[1] > 0
+    canvas, _ = white_canvas()
+    ys[0] = 2.0
+    canvas.density(x, ys)
+    after = (darkness(canvas, 0.5, 2.0), darkness(canvas, 0.5, 0.0))
+    assert after[0] > 0  # the moved bee shows where there was nothing
+    assert after[1] < before[1]  # and the crowd it left is lighter
+
+
+def test_density_leaves_out_curves_that_are_not_finite():
+    x = np.linspace(-2, 2, 5)
+    canvas, _ = white_canvas()
+    counts = canvas.density(x, [[0, 0, 0, 0, 0], [1, np.nan, 1, 1, 1]])
+    np.testing.assert_allclose(counts.sum(axis=0), 1.0, atol=1e-4)  # one flat curve per column
+    assert darkness(canvas, 0.5, 1.0) == 0
+
+
+def test_shading_is_darker_for_more_curves_and_keeps_empty_pixels():
+    shader = DensityShader()
+    pixels = np.zeros((1, 4, 4), np.uint8)
+    pixels[..., :3] = 200
+    shader.paint(pixels, np.array([[0, 1, 10, 500]], np.int32), total=500)
+    sums = pixels[0, :, :3].astype(int).sum(-1)
+    assert sums[0] == 600 and sums[1] > sums[2] > sums[3]
+    rgb = np.full((1, 4, 3), 200, np.uint8)
+    shader.paint(rgb, np.array([[0, 1, 10, 500]], np.int32), total=500)
+    np.testing.assert_array_equal(rgb, pixels[..., :3])
+    levels = density_levels(np.array([0, 1, 10, 500, 900]), 500)
+    assert levels[0] == 0 and np.all(np.diff(levels[:4]) > 0) and levels[3] == levels[4] == 1
+    with pytest.raises(ValueError, match="cmap"):
+        DensityShader("no-such-map")
+
+
+def test_blend_mixes_towards_the_colour():
+    pixels = np.full((2, 3), 100, np.uint8)[None]
+    blend(pixels, np.array([[0.0, 0.5]]), "white")
+    np.testing.assert_array_equal(pixels[0], [[100] * 3, [178] * 3])
+
+
+def test_line_rect_points_and_text_paint_only_near_their_place():
+    canvas, frame = white_canvas(channels=3)
+    before = frame.copy()
+    canvas.line([-2, 2], [1, 1], color="red", width=2)
+    canvas.vline(0.0, color="black", width=3)
+    canvas.points([1.0], [2.5], color="blue", radius=4)
+    canvas.text("epoch 12", 0.02, 0.98, size=12, color="black")
+    changed = np.argwhere((frame != before).any(-1))
+    rows = canvas.pane.rows(1.0) + canvas.pane.top
+    assert np.any(np.abs(changed[:, 0] - rows) < 2)  # the line
+    assert darkness(canvas, 0.0, -0.5) > 600  # the vertical line is nearly black
+    assert canvas.rgb[int(canvas.pane.rows(2.5)), int(canvas.pane.cols(1.0)), 2] > 200  # blue dot
+    mask = text_mask("epoch 12", 17)
+    assert mask.max() > 0.9 and mask.shape[1] > mask.shape[0]
+    assert (frame[canvas.pane.top:canvas.pane.top + 20, canvas.pane.left:canvas.pane.left + 60]
+            != 255).any()
+
+
+def test_dashed_line_leaves_gaps():
+    canvas, _ = white_canvas()
+    canvas.line([-2, 2], [1, 1], color="black", width=1.5, dash=(4, 4))
+    row = canvas.rgb[int(canvas.pane.rows(1.0))].astype(int).sum(-1)
+    dark = row < 500
+    assert 0.3 < dark.mean() < 0.7

@@ -1,0 +1,104 @@
+"""The compositor: layout, frame schedules, the render loop (fake writer) and real parallel encodes."""
+import numpy as np
+import pytest
+
+from swarm.panels.base import Panel
+from swarm.render import compose
+from swarm.render.compose import Scene, frame_schedule, grid_slots, render, render_frame
+from swarm.render.probe import probe
+from render_helpers import CountingWriter
+
+
+class MeanFit(Panel):
+    """The docstring example of swarm.panels.base: a new panel in one short class."""
+
+    def __init__(self, ys, fail_at=None):
+        self.x, self.ys = np.linspace(-1, 1, ys.shape[1]), ys
+        self.num_frames, self.fail_at = len(ys), fail_at
+
+    def plot_init(self, ax):
+        ax.set(xlim=(-1, 1), ylim=(-2, 2), title="mean fit")
+
+    def draw(self, canvas, frame):
+        if frame == self.fail_at:
+            raise RuntimeError(f"panel failed at {frame}")
+        canvas.line(self.x, self.ys[frame], color="C1", width=2)
+
+
+def ramp_panel(frames=8, **kwargs):
+    return MeanFit(np.linspace(-1.5, 1.5, frames)[:, None] * np.ones((1, 5)), **kwargs)
+
+
+def test_grid_slots():
+    assert grid_slots(2)[:2] == (1, 2)
+    assert grid_slots(5)[:2] == (2, 3)
+    rows, cols, slots = grid_slots(3, (3, 1))
+    assert (rows, cols) == (3, 1) and slots[2] == (2, 3, 0, 1)
+    assert grid_slots(2, [(0, 2, 0, 1), (0, 1, 1, 3)])[:2] == (2, 3)
+    for bad in [(1, 1), [(0, 1, 0, 1)], [(0, 0, 0, 1), (0, 1, 0, 1)], "wide"]:
+        with pytest.raises(ValueError, match="`layout`"):
+            grid_slots(2, bad)
+
+
+def test_scene_draws_the_background_once_and_measures_panes():
+    scene = Scene([ramp_panel(), ramp_panel()], size=(320, 180))
+    assert scene.background.shape == (180, 320, 4)
+    (left,), (right,) = scene.panes
+    assert left.left + left.width <= right.left and left.height > 50
+    with pytest.raises(ValueError, match="`panels` is empty"):
+        Scene([])
+    with pytest.raises(ValueError, match="is not a panel"):
+        Scene([object()])
+    with pytest.raises(ValueError, match="`size`"):
+        Scene([ramp_panel()], size=(8, 8))
+
+
+def test_frame_schedule_shares_one_clock():
+    short, long = ramp_panel(4), ramp_panel(13)
+    schedule = frame_schedule([short, long], 7)
+    assert schedule.shape == (7, 2)
+    assert schedule[0].tolist() == [0, 0] and schedule[-1].tolist() == [3, 12]
+    assert np.all(np.diff(schedule, axis=0) >= 0)
+    with pytest.raises(ValueError, match="`epochs`"):
+        frame_schedule([short], 4, epochs=[0, 1])
+
+
+def test_render_loop_writes_every_scheduled_frame(monkeypatch, tmp_path):
+    monkeypatch.setattr(compose, "VideoWriter", CountingWriter)
+    CountingWriter.instances.clear()
+    scene = Scene([ramp_panel()], size=(160, 120))
+    schedule = frame_schedule(scene.panels, 20)
+    render(scene, tmp_path / "out.mp4", schedule, jobs=1, progress=False)
+    (writer,) = CountingWriter.instances
+    assert writer.frames == 20 and writer.kwargs["channels"] == 4
+    np.testing.assert_array_equal(writer.last[..., :3], render_frame(scene, schedule[-1]))
+    first = render_frame(scene, schedule[0])
+    assert (first != writer.last[..., :3]).any()  # the line moved
+
+
+def test_parallel_render_joins_pieces_into_one_video(tmp_path):
+    scene = Scene([ramp_panel(30)], size=(160, 120))
+    out = render(scene, tmp_path / "out.mp4", frame_schedule(scene.panels, 75), jobs=2,
+                 progress=False, poster=tmp_path / "poster.png")
+    info = probe(out)
+    assert info["frames"] == 75 and info["faststart"] and info["codec"] == "h264"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.mp4", "poster.png"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_panel_leaves_no_file(tmp_path, jobs):
+    scene = Scene([ramp_panel(40, fail_at=33)], size=(96, 64))
+    with pytest.raises(RuntimeError, match="panel failed at 33"):
+        render(scene, tmp_path / "out.mp4", frame_schedule(scene.panels, 40), jobs=jobs,
+               progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_validates_before_work(tmp_path):
+    scene = Scene([ramp_panel()], size=(96, 64))
+    with pytest.raises(ValueError, match="`schedule`"):
+        render(scene, tmp_path / "out.mp4", np.zeros((3, 2), int))
+    with pytest.raises(ValueError, match="`jobs`"):
+        render(scene, tmp_path / "out.mp4", np.zeros((3, 1), int), jobs=0)
+    with pytest.raises(ValueError, match="extension"):
+        render(scene, tmp_path / "out.mov", np.zeros((3, 1), int))

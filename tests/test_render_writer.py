@@ -1,0 +1,84 @@
+"""The ffmpeg writer: real encodes checked with ffmpeg, and nothing left behind on failure."""
+import numpy as np
+import pytest
+
+from swarm.render.probe import mp4_atoms, probe
+from swarm.render.writer import VideoWriter, join_pieces, piece_suffix, save_png
+
+
+def moving_bar(i, size=(48, 32), channels=3):
+    width, height = size
+    frame = np.full((height, width, channels), 30, np.uint8)
+    frame[:, (3 * i) % width] = 255
+    return frame
+
+
+def write(path, frames, size=(48, 32), **kwargs):
+    with VideoWriter(path, 30, size, **kwargs) as writer:
+        for i in range(frames):
+            writer.write(moving_bar(i, size, kwargs.get("channels", 3)))
+    return path
+
+
+@pytest.mark.parametrize("suffix, codec", [(".mp4", "h264"), (".webm", "vp9"), (".gif", "gif")])
+def test_each_format_encodes_every_frame(tmp_path, suffix, codec):
+    info = probe(write(tmp_path / f"out{suffix}", 17))
+    assert info["codec"] == codec and info["frames"] == 17
+    assert (info["width"], info["height"]) == (48, 32)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"out{suffix}"]
+
+
+def test_mp4_is_browser_ready_and_padded_to_even(tmp_path):
+    info = probe(write(tmp_path / "odd.mp4", 5, size=(47, 31), channels=4))
+    assert info["pix_fmt"] == "yuv420p" and info["faststart"] is True
+    assert (info["width"], info["height"]) == (48, 32)
+    atoms = mp4_atoms(tmp_path / "odd.mp4")
+    assert atoms.index("moov") < atoms.index("mdat")
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".webm", ".gif"])
+def test_pieces_join_without_losing_frames(tmp_path, suffix):
+    pieces = [write(tmp_path / f"p{k}{piece_suffix(suffix)}", n, piece_of=suffix)
+              for k, n in enumerate([7, 5, 9])]
+    info = probe(join_pieces(pieces, tmp_path / f"joined{suffix}", 30))
+    assert info["frames"] == 21
+    if suffix == ".mp4":
+        assert info["faststart"] and info["pix_fmt"] == "yuv420p"
+
+
+def test_error_inside_the_block_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError, match="boom"):
+        with VideoWriter(tmp_path / "out.mp4", 30, (48, 32)) as writer:
+            writer.write(moving_bar(0))
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_frames_and_arguments_are_value_errors(tmp_path):
+    with pytest.raises(ValueError, match="`frame` must be uint8 \\[32, 48, 3\\]"):
+        with VideoWriter(tmp_path / "out.mp4", 30, (48, 32)) as writer:
+            writer.write(np.zeros((32, 48, 3), np.float32))
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="unknown output extension '.avi'"):
+        VideoWriter(tmp_path / "out.avi")
+    with pytest.raises(ValueError, match="`fps`"):
+        VideoWriter(tmp_path / "out.mp4", fps=0)
+    with pytest.raises(ValueError, match="`size`"):
+        VideoWriter(tmp_path / "out.mp4", size=(1, 10))
+    with pytest.raises(ValueError, match="does not exist"):
+        VideoWriter(tmp_path / "missing" / "out.mp4")
+
+
+def test_ffmpeg_failure_raises_with_its_message_and_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError, match="ffmpeg failed"):
+        write(tmp_path / "out.mp4", 3, preset="no-such-preset")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_poster_png(tmp_path):
+    from PIL import Image
+    frame = moving_bar(2, channels=4)
+    save_png(frame, tmp_path / "poster.png")
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "poster.png")), frame[..., :3])
+    with pytest.raises(ValueError, match=".png"):
+        save_png(frame, tmp_path / "poster.jpg")
