@@ -4,12 +4,45 @@ The public surface, re-exported explicitly. Three steps::
 
     rec = swarm.train("sin", bees=500)        # a Recording [bee, epoch, ...]
     rec.save("run.npz"); rec = swarm.load("run.npz")
-"""
-__version__ = "0.1.0"
+    swarm.animate(rec, "sin.mp4")             # a video of the swarm learning
 
-from swarm.engine import fly, train
+Names that need torch (``train``, ``fly``) are imported on first use, so
+rendering workers, which need only numpy and matplotlib, start in a fraction
+of the time.
+"""
+from __future__ import annotations
+
+import importlib
+
 from swarm.recording import Recording, load
 from swarm.targets import TARGETS, Target, get_target
 
-__all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS",
+__version__ = "0.1.0"
+
+# name -> module it lives in, imported when first asked for
+_LAZY = {
+    "train": "swarm.engine",
+    "fly": "swarm.engine",
+    "animate": "swarm.render",
+    "get_activation": "swarm.registry",
+    "get_network": "swarm.registry",
+    "get_regime": "swarm.registry",
+    "get_torch_nn": "swarm.registry",
+    "get_torch_optim": "swarm.registry",
+}
+
+__all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS", "animate",
+           "get_activation", "get_network", "get_regime", "get_torch_nn", "get_torch_optim",
            "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'swarm' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
