@@ -3,6 +3,8 @@ network of a Recording as stacked torch parameters, and masked aggregates that
 never warn on empty or all-NaN data."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -93,7 +95,7 @@ def layer_arrays(rec: Recording, layer=None, *, biases: bool = False) -> list[np
     out = []
     for k in layers:
         w = rec.weights(k)
-        out.append(w.reshape(w.shape[0], w.shape[1], -1))
+        out.append(w.reshape(w.shape[:2] + (math.prod(w.shape[2:]),)))
         if biases:
             out.append(rec.biases(k))
     return out
@@ -117,7 +119,10 @@ def bin_edges(bins, lo: float, hi: float) -> np.ndarray:
         if not hi > lo:  # all values equal: a unit-wide bin around them, as numpy does
             lo, hi = lo - 0.5, hi + 0.5
         return np.linspace(lo, hi, int(bins) + 1)
-    edges = np.asarray(bins, dtype=np.float64)
+    try:
+        edges = np.asarray(bins, dtype=np.float64)
+    except (TypeError, ValueError):
+        edges = np.zeros(0)
     if edges.ndim != 1 or edges.size < 2 or not np.all(np.isfinite(edges)) \
             or not np.all(np.diff(edges) > 0):
         raise ValueError(f"`bins` must be a positive integer or at least two increasing finite "

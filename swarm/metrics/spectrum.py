@@ -26,7 +26,7 @@ def singular_values(W):
     if w.ndim < 2:
         raise ValueError(f"`W` must have shape [..., m, n], got shape {tuple(w.shape)}")
     if 1 in w.shape[-2:]:  # a row or column: its norm is its one singular value
-        s = torch.linalg.vector_norm(w, dim=-1 if w.shape[-2] == 1 else -2)[..., None]
+        s = torch.linalg.vector_norm(w, dim=-1 if w.shape[-2] == 1 else -2)  # [..., 1]
     else:
         bad = ~torch.isfinite(w).all(-1).all(-1)
         s = torch.linalg.svdvals(torch.where(bad[..., None, None], 0.0, w))

@@ -1,0 +1,156 @@
+"""Exact breakpoints against closed forms (depth 1) and brute force on a fine grid."""
+import numpy as np
+import pytest
+import torch
+
+from swarm import _act
+from swarm.metrics import breakpoint_histogram, breakpoints
+from swarm.metrics._synthetic import from_params, random_walk
+
+GRID = 400_001  # brute-force resolution over [-3, 3]
+
+
+def _random_params(rng, bees, width, depth, epochs=1):
+    dims = [1] + [width] * depth + [1]
+    w = [rng.normal(size=(bees, epochs, o, i)) for i, o in zip(dims[:-1], dims[1:])]
+    b = [rng.normal(size=(bees, epochs, o)) for o in dims[1:]]
+    return w, b
+
+
+def _brute_force(rec, bee, activation):
+    """Sign changes of every hidden unit's pre-activation, and bends of the output, on a grid."""
+    x = np.linspace(-3, 3, GRID)
+    act = _act.get(activation).fn
+    a = x[None, :]
+    crossings, layers = [], rec.layer_indices
+    for k in layers:
+        w, b = rec.weights(k)[bee, -1].astype(np.float64), rec.biases(k)[bee, -1]
+        z = w @ a + b[:, None]
+        if k == layers[-1]:
+            break
+        sign = np.sign(z)
+        for unit in range(z.shape[0]):
+            cells = np.flatnonzero(sign[unit, 1:] * sign[unit, :-1] < 0)
+            crossings.extend(x[cells])
+        a = act(torch.as_tensor(z)).numpy()
+    second = np.abs(np.diff(z[0], 2))  # output bends: second differences well above rounding
+    bends = x[1:-1][second > 1e-9 * max(1.0, np.abs(z[0]).max())]
+    return np.sort(crossings), _cluster(bends)
+
+
+def _cluster(x, gap=1e-4):
+    """Grid cells next to each other are one bend."""
+    if x.size == 0:
+        return x
+    starts = np.concatenate([[True], np.diff(x) > gap])
+    return x[starts]
+
+
+def test_depth_one_breakpoints_are_minus_b_over_w():
+    w0 = np.array([2.0, -1.0, 0.0, 0.5, 4.0])[None, None, :, None]  # unit 2 has w = 0
+    b0 = np.array([1.0, 0.5, 0.3, -3.0, 0.4])[None, None, :]  # unit 3's -b/w = 6 is outside
+    w1 = np.array([[1.0, -2.0, 1.0, 1.0, 3.0]])[None, None]
+    rec = from_params([w0, w1], [b0, np.zeros((1, 1, 1))], target="x", x=np.linspace(-3, 3, 7))
+    expected = np.sort([-1.0 / 2.0, 0.5 / 1.0, -0.4 / 4.0])
+    for kind in ("output", "units"):
+        np.testing.assert_allclose(breakpoints(rec, kind=kind)[0], expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "abs"])
+def test_depth_one_random_swarm_matches_closed_form(activation):
+    rng = np.random.default_rng(1)
+    w, b = _random_params(rng, 6, 7, 1)
+    rec = from_params(w, b, activation=activation, target="x", x=np.linspace(-3, 3, 5))
+    found = breakpoints(rec)
+    for bee in range(6):
+        kinks = -b[0][bee, 0] / w[0][bee, 0, :, 0]
+        kinks = np.sort(kinks[(kinks > -3) & (kinks < 3)])
+        np.testing.assert_allclose(found[bee], kinks.astype(np.float32), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "abs"])
+@pytest.mark.parametrize("depth", [2, 3])
+def test_deep_breakpoints_match_brute_force(activation, depth):
+    rng = np.random.default_rng(depth)
+    w, b = _random_params(rng, 3, 5, depth)
+    rec = from_params(w, b, activation=activation, target="x", x=np.linspace(-3, 3, 5))
+    units, output = breakpoints(rec, kind="units"), breakpoints(rec, kind="output")
+    for bee in range(3):
+        crossings, bends = _brute_force(rec, bee, activation)
+        assert abs(units[bee].size - crossings.size) <= 1
+        assert abs(output[bee].size - bends.size) <= 1
+        # every exact kink sits in a grid cell where brute force saw one
+        cell = 2 * 6.0 / (GRID - 1)
+        assert np.abs(units[bee][:, None] - crossings[None, :]).min(1).max() <= cell
+        assert np.isin(output[bee], units[bee]).all()
+
+
+def test_a_kink_behind_dead_units_is_a_unit_crossing_but_no_bend():
+    # u0 = relu(x) bends at 0, u1 = relu(x - 0.5) has no way out; v = relu(u0 - 1) wakes at 1
+    w = [np.array([[1.0], [1.0]]), np.array([[1.0, 0.0]]), np.array([[1.0]])]
+    b = [np.array([0.0, -0.5]), np.array([-1.0]), np.array([0.0])]
+    rec = from_params([a[None, None] for a in w], [a[None, None] for a in b], target="x",
+                      x=np.linspace(-2, 2, 9))
+    np.testing.assert_allclose(breakpoints(rec, kind="units")[0], [0.0, 0.5, 1.0], atol=1e-12)
+    np.testing.assert_allclose(breakpoints(rec)[0], [1.0], atol=1e-12)
+
+
+def test_identical_units_give_one_kink():
+    w = [np.ones((1, 1, 3, 1)), np.ones((1, 1, 1, 3))]
+    b = [np.full((1, 1, 3), 0.25), np.zeros((1, 1, 1))]
+    rec = from_params(w, b, target="x", x=np.linspace(-1, 1, 5))
+    np.testing.assert_allclose(breakpoints(rec)[0], [-0.25])
+
+
+def test_identity_networks_have_no_breakpoints():
+    w, b = _random_params(np.random.default_rng(0), 2, 4, 2)
+    rec = from_params(w, b, activation="identity", target="x")
+    assert all(k.size == 0 for k in breakpoints(rec))
+
+
+def test_smooth_activations_are_refused():
+    w, b = _random_params(np.random.default_rng(0), 2, 4, 1)
+    rec = from_params(w, b, activation="tanh", target="x")
+    with pytest.raises(ValueError, match="piecewise-linear"):
+        breakpoints(rec)
+    with pytest.raises(ValueError, match="piecewise-linear"):
+        breakpoint_histogram(rec, 10)
+
+
+def test_histogram_counts_the_non_diverged_bees_kinks_at_each_epoch():
+    diverged = np.array([False, True, False, False, False])
+    rec = random_walk(5, 6, width=4, depth=2, step=0.1, seed=3, diverged=diverged)
+    counts, edges = breakpoint_histogram(rec, 12)
+    lo, hi = float(rec.x.min()), float(rec.x.max())
+    np.testing.assert_allclose(edges, np.linspace(lo, hi, 13))
+    assert counts.shape == (6, 12)
+    for e in range(6):
+        pooled = np.concatenate([k for bee, k in enumerate(breakpoints(rec, e))
+                                 if not diverged[bee]])
+        np.testing.assert_array_equal(counts[e], np.histogram(pooled, edges)[0])
+
+
+def test_histogram_takes_epochs_and_edges():
+    rec = random_walk(3, 5, width=4, depth=1, seed=4)
+    edges = np.linspace(-2, 2, 5)
+    counts, out_edges = breakpoint_histogram(rec, edges, epochs=[0, 4])
+    full, _ = breakpoint_histogram(rec, edges)
+    np.testing.assert_array_equal(counts, full[[0, 4]])
+    np.testing.assert_array_equal(out_edges, edges)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"kind": "bends"}, "`kind`"), ({"epoch": 7}, "`epoch`"), ({"epoch": 1.0}, "`epoch`"),
+    ({"domain": (1, -1)}, "`domain`"),
+])
+def test_bad_arguments_name_themselves(kwargs, match):
+    rec = random_walk(2, 3, width=3, depth=1)
+    with pytest.raises(ValueError, match=match):
+        breakpoints(rec, **kwargs)
+
+
+@pytest.mark.parametrize("bins", [0, [1.0], [0.0, 0.0, 1.0], "ten"])
+def test_bad_bins_are_refused(bins):
+    rec = random_walk(2, 3, width=3, depth=1)
+    with pytest.raises(ValueError, match="`bins`"):
+        breakpoint_histogram(rec, bins)

@@ -1,0 +1,120 @@
+"""Weight density, relative change, change correlation and PCA against hand computations."""
+import warnings
+
+import numpy as np
+import pytest
+
+from swarm.metrics import delta_w_correlation, relative_weight_change, weight_density, weight_pca
+from swarm.metrics._synthetic import from_params, random_walk
+
+
+def _layers(rec):
+    return [rec.weights(k).reshape(rec.num_bees, rec.num_epochs, -1) for k in rec.layer_indices]
+
+
+def test_density_is_numpys_histogram_of_the_kept_bees_per_epoch_with_shared_edges():
+    diverged = np.array([False, False, True])
+    rec = random_walk(3, 5, width=4, depth=2, step=0.2, diverged=diverged)
+    counts, edges = weight_density(rec, bins=9)
+    kept = np.concatenate([w[~diverged] for w in _layers(rec)], -1)
+    np.testing.assert_allclose(edges, np.linspace(kept.min(), kept.max(), 10), rtol=1e-6)
+    for e in range(5):
+        np.testing.assert_array_equal(counts[e], np.histogram(kept[:, e], edges)[0])
+    one, _ = weight_density(rec, layer=1, bins=edges)
+    for e in range(5):
+        np.testing.assert_array_equal(one[e], np.histogram(_layers(rec)[1][~diverged, e], edges)[0])
+
+
+def test_density_leaves_non_finite_diverged_bees_out_quietly():
+    rec = random_walk(2, 3, width=3, depth=1)
+    arrays = dict(rec)
+    arrays["layer0.weight"] = arrays["layer0.weight"].copy()
+    arrays["layer0.weight"][1] = np.nan
+    arrays["diverged"] = np.array([False, True])
+    bad = type(rec)(arrays, rec.meta)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        counts, _ = weight_density(bad, bins=4)
+    assert (counts.sum(1) == 3 + 3).all()  # bee 0's 3 + 3 weights per epoch
+
+
+def test_relative_change_of_a_constant_recording_is_zero():
+    w = [np.tile(np.random.default_rng(0).normal(size=(2, 1, 3, 1)), (1, 4, 1, 1)),
+         np.tile(np.random.default_rng(1).normal(size=(2, 1, 1, 3)), (1, 4, 1, 1))]
+    rec = from_params(w, [np.zeros((2, 4, 3)), np.zeros((2, 4, 1))])
+    out = relative_weight_change(rec)
+    assert out.shape == (2, 4, 2)
+    assert np.isnan(out[:, 0]).all() and (out[:, 1:] == 0).all()
+
+
+def test_relative_change_is_the_l1_change_over_the_l1_size():
+    w0 = np.array([[1.0], [-2.0]])[None, None].repeat(2, 1)
+    w0[0, 1] = [[1.5], [-1.0]]
+    w1 = np.zeros((1, 2, 1, 2))  # all zero and unchanged: 0
+    rec = from_params([w0, w1], [np.zeros((1, 2, 2)), np.zeros((1, 2, 1))])
+    out = relative_weight_change(rec)
+    np.testing.assert_allclose(out[0, 1], [(0.5 + 1.0) / 3.0, 0.0])
+
+
+def test_change_correlation_is_one_for_layers_that_change_alike():
+    rng = np.random.default_rng(2)
+    start = [rng.normal(size=(2, 1, 4, 1)), rng.normal(size=(2, 1, 1, 4))]
+    step = rng.normal(size=(2, 3, 4))  # layer 1 moves by twice layer 0's steps, reordered
+    w = [start[0] + np.concatenate([np.zeros((2, 1, 4)), step.cumsum(1)], 1)[..., None],
+         start[1] + 2 * np.concatenate([np.zeros((2, 1, 4)), step.cumsum(1)[..., ::-1]], 1)[:, :, None]]
+    rec = from_params(w, [np.zeros((2, 4, 4)), np.zeros((2, 4, 1))])
+    out = delta_w_correlation(rec)
+    assert out.shape == (4, 1) and np.isnan(out[0, 0])
+    np.testing.assert_allclose(out[1:, 0], 1.0, atol=1e-6)
+
+
+def test_change_correlation_averages_pearson_of_quantiles_over_bees_and_pairs():
+    rec = random_walk(3, 4, width=5, depth=2, step=0.3, seed=7)
+    out = delta_w_correlation(rec, quantiles=11)
+    q = np.linspace(0, 1, 11)
+    w = [a.astype(np.float64) for a in _layers(rec)]
+    qs = [np.quantile(np.abs(a - a[:, :1]), q, axis=-1) for a in w]  # [q, bee, epoch]
+
+    def corr(i, j, bee, e):
+        return np.corrcoef(qs[i][:, bee, e], qs[j][:, bee, e])[0, 1]
+    for e in range(1, 4):
+        d1 = np.mean([corr(i, i + 1, bee, e) for i in range(2) for bee in range(3)])
+        d2 = np.mean([corr(0, 2, bee, e) for bee in range(3)])
+        np.testing.assert_allclose(out[e], [d1, d2], rtol=1e-9)
+
+
+def test_pca_of_motion_along_one_line_has_one_component():
+    t = np.random.default_rng(3).normal(size=(4, 6))  # each bee's position on the line
+    direction = np.random.default_rng(4).normal(size=4)
+    flat = 0.3 + t[..., None] * direction  # [bee, epoch, 4]: 2 weights of layer 0, 2 of layer 1
+    w = [flat[..., :2, None], flat[..., None, 2:]]
+    rec = from_params(w, [np.zeros((4, 6, 2)), np.zeros((4, 6, 1))])
+    pca = weight_pca(rec, components=2)
+    assert pca.explained[0] == pytest.approx(1.0, abs=1e-6)
+    assert pca.explained[1] == pytest.approx(0.0, abs=1e-6)
+    along = (t - t.mean()) * np.linalg.norm(direction)
+    sign = np.sign(pca.trajectories[0, 0, 0] * along[0, 0])
+    np.testing.assert_allclose(pca.trajectories[..., 0], sign * along, atol=1e-4)
+    np.testing.assert_allclose(np.abs(pca.components[0]),
+                               np.abs(direction) / np.linalg.norm(direction), atol=1e-5)
+
+
+def test_pca_projects_all_bees_on_a_basis_fitted_without_the_diverged():
+    rec = random_walk(4, 5, width=3, depth=1, step=0.1, diverged=[False, False, False, True])
+    pca = weight_pca(rec, layer=0, components=3)
+    x = rec.weights(0).reshape(4, 5, -1).astype(np.float64)
+    fit = x[:3].reshape(-1, 3)
+    np.testing.assert_allclose(pca.mean, fit.mean(0), rtol=1e-6)
+    np.testing.assert_allclose(pca.trajectories, (x - pca.mean) @ pca.components.T, atol=1e-6)
+    np.testing.assert_allclose(pca.components @ pca.components.T, np.eye(3), atol=1e-10)
+    assert pca.explained.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda r: weight_density(r, layer=5), "`layer`"),
+    (lambda r: weight_pca(r, components=0), "`components`"),
+    (lambda r: delta_w_correlation(r, quantiles=1), "`quantiles`"),
+])
+def test_bad_arguments_are_refused(call, match):
+    with pytest.raises(ValueError, match=match):
+        call(random_walk(2, 3, width=2, depth=1))
