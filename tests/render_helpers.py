@@ -13,7 +13,7 @@ from swarm.recording import Recording
 def tiny(depth: int = 1, bees: int = 6, epochs: int = 12) -> Recording:
     """A small trained sin swarm (cached; treat as read-only)."""
     return swarm.train("sin", bees=bees, epochs=epochs, width=4, depth=depth, points=21,
-                       lr=0.05, progress=False)
+                       lr=0.02, progress=False)
 
 
 def hand_recording(ypred, x=None, y=None, **arrays) -> Recording:

@@ -39,7 +39,8 @@ class WeightsPanel(Panel):
             weights = np.asarray(rec.weights(k))
             self.edges.append(_value_edges(weights[live], bins))
             self.counts.append(_density(rec, k, self.edges[-1]))  # [epoch, bin]
-            self.tracked_w.append(weights[self.tracked].reshape(len(self.tracked), len(self.epoch), -1))
+            self.tracked_w.append(weights[self.tracked].reshape(len(self.tracked), len(self.epoch),
+                                                                  weights[0, 0].size))
         self.num_frames = len(self.epoch)
         self._heat: dict = {}  # per process: pane -> RGB heat map at that pane's size
 

@@ -73,12 +73,13 @@ class Scene:
     """Panels laid out in one figure: the static background, drawn once, and each panel's panes.
 
     ``size`` is (width, height) in pixels; ``dpi`` sets how big points are
-    (100: a 10 pt label is 14 px tall). ``title`` goes above all panels.
+    (100: a 10 pt label is 14 px tall); by default it scales with the size
+    (100 at 1280x720), so a video looks the same at any size. ``title`` goes above all panels.
     ``layout``: see :func:`grid_slots`, or a callable ``layout(fig)`` returning
     one matplotlib SubplotSpec per panel (for nested grids).
     """
 
-    def __init__(self, panels, size=(1280, 720), layout=None, *, dpi: float = 100,
+    def __init__(self, panels, size=(1280, 720), layout=None, *, dpi: float | None = None,
                  title: str | None = None):
         self.panels = list(panels)
         if not self.panels:
@@ -93,6 +94,8 @@ class Scene:
         if width < 16 or height < 16:
             raise ValueError(f"`size` must be (width, height) of at least 16 pixels, got {size!r}")
         self.size = (width, height)
+        if dpi is None:
+            dpi = max(40.0, 100 * min(width / 1280, height / 720))
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         if title:

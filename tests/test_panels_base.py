@@ -1,0 +1,42 @@
+"""The panel registry, tracked bees and the diverged note."""
+import numpy as np
+import pytest
+
+from swarm.panels import PANELS, get_panel, pick_tracked
+from swarm.panels.base import Panel, diverged_note
+from render_helpers import hand_recording
+
+
+def test_registry_lists_valid_names_on_a_miss():
+    assert list(PANELS) == ["line", "breakpoints", "weights", "rank", "loss"]
+    assert get_panel(" Line ") is PANELS["line"]
+    with pytest.raises(ValueError, match="unknown panel 'lines'; choose from line, breakpoints"):
+        get_panel("lines")
+    assert all(issubclass(cls, Panel) and cls.name == name for name, cls in PANELS.items())
+
+
+def test_tracked_bees_spread_over_the_final_loss_ranking():
+    loss = np.zeros((10, 3), np.float32)
+    loss[:, -1] = [9, 0, 8, 1, 7, 2, 6, 3, 5, 4]
+    diverged = np.zeros(10, bool)
+    diverged[1] = True  # the best final loss, but diverged
+    rec = hand_recording(np.zeros((10, 3, 4)), loss=loss, diverged=diverged)
+    picked = pick_tracked(rec, 3)
+    assert 1 not in picked and picked[0] == 3  # best live bee first
+    assert picked[-1] == 0  # the worst last
+    np.testing.assert_array_equal(picked, pick_tracked(rec, 3))
+    assert pick_tracked(rec, 0).size == 0 and pick_tracked(rec, 50).size == 9
+    with pytest.raises(ValueError, match="`tracked`"):
+        pick_tracked(rec, -1)
+
+
+def test_diverged_note():
+    rec = hand_recording(np.zeros((4, 2, 3)))
+    assert diverged_note(rec) is None
+    rec = hand_recording(np.zeros((4, 2, 3)), diverged=np.array([1, 0, 1, 0], bool))
+    assert diverged_note(rec) == "2 of 4 bees diverged (not shown)"
+
+
+def test_a_panel_must_draw():
+    with pytest.raises(NotImplementedError, match="draw"):
+        Panel().draw(None, 0)

@@ -1,0 +1,34 @@
+"""The loss panel: quantile bands against numpy, and the marker at the current epoch."""
+import numpy as np
+
+from swarm.panels import LossPanel
+from swarm.panels.loss import quantile_band
+from swarm.render.compose import Scene, render_frame
+from render_helpers import hand_recording, tiny
+
+
+def test_band_leaves_out_diverged_and_non_finite():
+    loss = np.array([[1.0, 2.0], [3.0, np.inf], [5.0, 6.0], [100.0, 100.0]])
+    q10, q50, q90 = quantile_band(loss, live=[True, True, True, False])
+    np.testing.assert_allclose(q50, [3.0, 4.0])
+    np.testing.assert_allclose(q10, [np.percentile([1, 3, 5], 10), np.percentile([2, 6], 10)])
+    assert np.isnan(quantile_band(np.full((2, 3), np.nan))[1]).all()
+
+
+def test_marker_moves_with_the_epoch():
+    rec = tiny()
+    panel = LossPanel(rec, tracked=[0])
+    np.testing.assert_allclose(panel.median, np.median(rec["loss"].astype(np.float64), axis=0))
+    scene = Scene([panel], size=(400, 260))
+    pane = scene.panes[0][0]
+    early, late = render_frame(scene, [0]), render_frame(scene, [rec.num_epochs - 1])
+    col = int(pane.left + pane.cols(panel.t[-1]))
+    column = (slice(pane.top, pane.top + pane.height), slice(col - 1, col + 2))
+    assert (late[column] != early[column]).any()
+
+
+def test_all_bees_diverged_still_draws():
+    ypred = np.zeros((2, 3, 5), np.float32)
+    rec = hand_recording(ypred, loss=np.full((2, 3), np.nan, np.float32), diverged=np.ones(2, bool))
+    scene = Scene([LossPanel(rec)], size=(300, 200))
+    assert render_frame(scene, [2]).shape == (200, 300, 3)

@@ -1,0 +1,29 @@
+"""The rank panel: effective rank and spectra against numpy's SVD."""
+import numpy as np
+
+from swarm.panels import RankPanel
+from swarm.render.compose import Scene, render_frame
+from render_helpers import tiny
+
+
+def test_effective_rank_and_spectrum_match_numpy():
+    rec = tiny(depth=2)
+    panel = RankPanel(rec)
+    assert panel.layers == [1]  # layers 0 and 2 are a column and a row: rank 1 always
+    s = np.linalg.svd(rec.weights(1).astype(np.float64), compute_uv=False)  # [bee, epoch, 4]
+    p = s / s.sum(-1, keepdims=True)
+    rank = np.exp(-(p * np.log(p)).sum(-1))
+    q10, q50, q90 = panel.rank[0]
+    np.testing.assert_allclose(q50, np.median(rank, axis=0), rtol=1e-6)
+    np.testing.assert_allclose(q10, np.percentile(rank, 10, axis=0), rtol=1e-6)
+    np.testing.assert_allclose(panel.spectrum[0][1], np.median(s / s[..., :1], axis=0), rtol=1e-6)
+
+
+def test_renders_both_panes():
+    rec = tiny(depth=2)
+    scene = Scene([RankPanel(rec)], size=(480, 240))
+    assert len(scene.panes[0]) == 2
+    a, b = render_frame(scene, [0]), render_frame(scene, [rec.num_epochs - 1])
+    right = scene.panes[0][1]
+    box = (slice(right.top, right.top + right.height), slice(right.left, right.left + right.width))
+    assert (a[box] != b[box]).any()  # the spectrum moves
