@@ -79,6 +79,26 @@ def band(ax, x, values, label=None, color=None, log=False):
     return line
 
 
+def video_and_report(rec, out: Path, stem: str, quick: bool, report_of=None, **animate_kwargs):
+    """Render ``rec`` to ``<stem>.mp4`` (with a poster PNG) and write ``<stem>.html`` around it.
+
+    The report is of ``report_of`` when given (a larger swarm than the video's), else of ``rec``.
+    ``--quick`` runs get a one-second video rendered in this process.
+    ``animate_kwargs`` go to ``swarm.render.animate`` (panels, title, size, ...).
+    Returns (video path, report path).
+    """
+    from swarm import render, report
+
+    if quick:
+        animate_kwargs.update(duration=1, jobs=1)
+    video = render.animate(rec, out / f"{stem}.mp4", poster=out / f"{stem}_poster.png",
+                           progress=False, **animate_kwargs)
+    page = report.write_report(rec if report_of is None else report_of, out / f"{stem}.html",
+                               videos=[video])
+    print(f"wrote {video} and {page}")
+    return video, page
+
+
 @contextmanager
 def timed(label: str, times: dict):
     """Store the seconds the block took in ``times[label]``."""

@@ -98,6 +98,8 @@ def main(argv=None):
         wins[function] = (win_rate(deep, shallow), np.median(deep) < np.median(shallow))
         print(f"{function:>18} a 5x11 bee beats a 1x190 bee in {wins[function][0]:.0%} of pairs")
         plot(function, runs, args.out)
+        if function == next(iter(FUNCTIONS)):
+            _common.video_and_report(runs["5x11"][0], args.out, "deep_vs_shallow", args.quick)
     shown = ", ".join(f"{f}: {w:.0%}" for f, (w, _) in wins.items())
     holds = all(w >= 0.75 and lower for w, lower in wins.values())
     fails = all(w <= 0.5 for w, _ in wins.values())

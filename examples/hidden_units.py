@@ -82,6 +82,7 @@ def main(argv=None):
                   f"{inversion_chance(finals[a], finals[b]):.0%}")
         widest_better &= bool(np.median(finals[units[-1]]) < np.median(finals[units[0]]))
     grid_figure(results, args.out)
+    _common.video_and_report(results["|x|"][16], args.out, "hidden_units", args.quick)
     status = "holds" if steps_down == total_steps else (
         "unclear" if widest_better else "does not hold")
     return _common.verdict(status, "MSE falls as hidden units grow",

@@ -28,7 +28,7 @@ import torch
 from torch.func import grad, vmap
 
 import swarm
-from swarm import metrics, panels, render, report
+from swarm import metrics, panels
 
 import _common
 
@@ -150,12 +150,11 @@ def main(argv=None):
     whole, first = metrics.weight_pca(eight, biases=True), metrics.weight_pca(eight, layer=0)
     print(f"PCA of 8 bees: whole model {whole.explained.sum():.0%} of the variance in 2 "
           f"components, first layer {first.explained.sum():.0%}")
-    video = render.animate(eight, args.out / "optimization_landscape.mp4", progress=False,
-                           panels=[Trajectories(whole.trajectories, "whole model"),
-                                   Trajectories(first.trajectories, "first layer")],
-                           title="8 bees' weights, PCA", size=(960, 432), jobs=1,
-                           duration=1 if args.quick else None)  # jobs=1: a script's own
-    # panel class lives in __main__, which worker processes cannot import
+    _common.video_and_report(eight, args.out, "optimization_landscape", args.quick, report_of=rec,
+                             panels=[Trajectories(whole.trajectories, "whole model"),
+                                     Trajectories(first.trajectories, "first layer")],
+                             title="8 bees' weights, PCA", size=(960, 432), jobs=1)
+    # jobs=1: the script's own panel class lives in __main__, which workers cannot import
 
     start = np.round(np.geomspace(1, rec.num_epochs - 1, bees)).astype(int)
     reached = as_recording(rec, to_zero_gradient(rec, start, steps))
@@ -164,8 +163,6 @@ def main(argv=None):
     print(f"after {steps} steps on |grad|^2: gradient norm median "
           f"{np.median(reached['grad_norm']):.1e}; {small.sum()} of {bees} bees below {SMALL_GRAD}")
     scatter_figure(found.loss, found.ratio, rec.epoch[start], args.out)
-    report.write_report(rec, args.out / "optimization_landscape.html", videos=[video])
-    print(f"wrote {video} and {args.out / 'optimization_landscape.html'}")
     if small.sum() < 5:
         return _common.verdict("unclear", "low-loss critical points have a high minimal ratio",
                                f"only {small.sum()} bees reached a gradient norm < {SMALL_GRAD}")

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 import swarm
-from swarm import metrics, render, report
+from swarm import metrics
 
 import _common
 
@@ -150,9 +150,7 @@ def main(argv=None):
     fits_figure(results, args.out)
     layer_figure(keep, args.out)
     dw_figure(results, args.out)
-    video = render.animate(keep, args.out / "piecewise_deep.mp4", progress=False)
-    report.write_report(keep, args.out / "piecewise_deep.html", videos=[video])
-    print(f"wrote {video} and {args.out / 'piecewise_deep.html'}")
+    _common.video_and_report(keep, args.out, "piecewise_deep", args.quick)
     share_verdict("weights become less compressible (gzip complexity rises)",
                   {c: rose(r["gzip"]) for c, r in results.items()})
     share_verdict("the effective rank of the hidden weight matrices decreases",

@@ -8,8 +8,11 @@ the inner turning points rather than the outer ones.
 First the seed's own way (its bee_trainer, one bee at a time through
 ``core.swarm_train``, its animator video), then the same swarm through the
 batched engine ``swarm.train``. Both times are printed. The claim is measured on
-the engine's run: the share of bends within pi/8 of a turning point, against
-the share a uniform spread of bends would put there (0.25).
+the engine's run with ``swarm.metrics.breakpoint_alignment``: the share of
+bends within 2% of the domain (0.38) of a turning point, against the share a
+uniform spread of bends would put there (24%). It holds when that ratio is at
+least 1.5 and the inner turning points hold more of the near bends than the
+outer ones; it does not hold below 1.1 or when the outer ones hold as many.
 
     python examples/weight_distribution.py [--quick] [--out DIR]
 """
@@ -20,14 +23,15 @@ import torch
 from torch import nn
 
 import swarm
-from swarm import animator, core, networks
+from swarm import animator, core, metrics, networks
 
 import _common
 
 SEED = 20
-RADIUS = np.pi / 8  # "near a turning point": within this distance of one
 DOMAIN = (-3 * np.pi, 3 * np.pi)
-TURNING = np.pi * (np.arange(-3, 3) + 0.5)  # sin's turning points in DOMAIN
+TOLERANCE = 0.02  # "near a turning point": within this share of the domain's width
+RADIUS = TOLERANCE * (DOMAIN[1] - DOMAIN[0])
+TURNING = metrics.turning_points("sin", DOMAIN)  # +-pi/2, +-3pi/2, +-5pi/2
 
 
 def bee_trainer(xt, yt, width=2, num_epochs=200):
@@ -85,7 +89,7 @@ def by_ring(per_point: np.ndarray) -> np.ndarray:
 def report_alignment(label: str, kinks: np.ndarray) -> tuple[float, np.ndarray]:
     share, uniform, per_point = alignment(kinks)
     rings = by_ring(per_point)
-    print(f"{label}: {share:.1%} of {kinks.size} bends within pi/8 of a turning point "
+    print(f"{label}: {share:.1%} of {kinks.size} -b/w within {RADIUS:.2f} of a turning point "
           f"(uniform spread: {uniform:.0%}; ratio {share / uniform:.2f}); of those, inner "
           f"{rings[0]:.0%}, middle {rings[1]:.0%}, outer {rings[2]:.0%}")
     return share / uniform, rings
@@ -122,8 +126,16 @@ def main(argv=None):
           f"10-90%: {np.percentile(rec['loss'][:, -1], 10):.4f}-"
           f"{np.percentile(rec['loss'][:, -1], 90):.4f}")
     report_alignment("seed's trainer", seed_bw[:, -1].ravel())
-    ratio, rings = report_alignment("swarm.train   ", engine_bw.ravel())
+    rings = report_alignment("swarm.train   ", engine_bw.ravel())[1]
+    for tol in (TOLERANCE / 2, TOLERANCE, TOLERANCE * 2):
+        found = metrics.breakpoint_alignment(rec, tolerance=tol)
+        print(f"metrics.breakpoint_alignment, tolerance {found['tolerance']:.2f}: "
+              f"{found['fraction']:.1%} of {found['kinks']} output kinks near a turning point, "
+              f"uniform {found['expected']:.1%}, ratio {found['ratio']:.2f}")
+        if tol == TOLERANCE:
+            ratio = found["ratio"]
     histogram_figure(seed_bw[:, -1], engine_bw, args.out)
+    _common.video_and_report(rec, args.out, "weight_distribution", args.quick)
     status = _common.decide(ratio, lambda r: r >= 1.5 and rings[0] > rings[2],
                             lambda r: r < 1.1 or rings[0] <= rings[2])
     return _common.verdict(

@@ -1,0 +1,71 @@
+"""Every example script runs at --quick, writes its files and ends with a verdict line.
+
+The five scripts start together (subprocesses, one per script) and each test
+waits for its own, so the file costs about the slowest script, not the sum.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+VERDICT = re.compile(r"^verdict: (holds|does not hold|unclear) — .+ \(.+\)$")
+VIDEO_AND_REPORT = ("{}.mp4", "{}_poster.png", "{}.html")
+EXPECTED = {
+    "weight_distribution": ("weight_distr.mp4", "weight_distribution_bends.png"),
+    "piecewise_deep": ("piecewise_deep_loss.png", "piecewise_deep_fits.png",
+                       "piecewise_deep_gzip.png", "piecewise_deep_rank.png",
+                       "piecewise_deep_layers.png", "piecewise_deep_dw_correlation.png"),
+    "deep_vs_shallow": ("deep_vs_shallow_sinc.png", "deep_vs_shallow_sign.png"),
+    "hidden_units": ("hidden_units_grid.png",),
+    "optimization_landscape": ("optimization_landscape_grad_norm.png",
+                               "optimization_landscape_minimal_ratio.png"),
+}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Start every script with --quick in its own folder; {name: (process, folder)}."""
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"}
+    started = {}
+    for name in EXPECTED:
+        out = tmp_path_factory.mktemp(name)
+        proc = subprocess.Popen([sys.executable, str(EXAMPLES / f"{name}.py"), "--quick",
+                                 "--out", str(out)], cwd=out, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        started[name] = (proc, out)
+    yield started
+    for proc, _ in started.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_example_quick_run(runs, name):
+    proc, out = runs[name]
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, f"{name} failed:\n{stdout}\n{stderr[-3000:]}"
+    lines = stdout.strip().splitlines()
+    assert lines and VERDICT.match(lines[-1]), f"{name} did not end with a verdict:\n{stdout}"
+    wanted = list(EXPECTED[name]) + [f.format(name) for f in VIDEO_AND_REPORT]
+    missing = [f for f in wanted if not (out / f).is_file() or (out / f).stat().st_size == 0]
+    assert not missing, f"{name} did not write {missing}; it wrote {sorted(os.listdir(out))}"
+    leftovers = [f for f in os.listdir(out) if f.startswith(".") or f.endswith(".tmp")]
+    assert not leftovers, f"{name} left temporary files {leftovers}"
+
+
+def test_verdict_line_format():
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        import _common
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    assert VERDICT.match(_common.verdict("unclear", "a claim", "x = 1"))
+    with pytest.raises(ValueError, match="`status`"):
+        _common.verdict("maybe", "a claim", "x = 1")
