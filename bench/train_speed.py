@@ -46,7 +46,8 @@ def baseline_seconds(bees: int) -> float:
     xt = torch.linspace(-3 * np.pi, 3 * np.pi, 101)
     params = {"xt": xt, "yt": torch.sin(xt), "width": WIDTH, "num_epochs": EPOCHS}
     start = time.perf_counter()
-    core.swarm_train(bee_trainer, params, num_bees=bees, fields="ypred,weights,biases", seed=20)
+    core.swarm_train(bee_trainer, params, num_bees=bees, fields="ypred,weights,biases", seed=20,
+                     progress=False)
     return time.perf_counter() - start
 
 

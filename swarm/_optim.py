@@ -45,7 +45,7 @@ class SGD:
                 d = g + _per_bee(self.momentum, g) * self.bufs[i] if self.nesterov else self.bufs[i]
             lr = _per_bee(self.lr, p)
             if isinstance(lr, Tensor):
-                p.sub_(lr * d)
+                p.addcmul_(lr, d, value=-1)  # rounds once, like the scalar path
             else:
                 p.add_(d, alpha=-lr)
 
