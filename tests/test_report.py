@@ -133,7 +133,9 @@ def test_page_states_the_spec_numbers_versions_and_times(tmp_path, rec):
     assert "train 1.25 s · render 2.50 s · total 3.75 s" in text
     assert f"torch {rec.meta['versions']['torch']}" in text
     median = np.median(rec["loss"][:, -1])
-    assert any(f"{median:.{d}g}" in text for d in (3, 4))  # the summary's final loss
+    assert f"<th scope=\"row\">final loss, median</th><td>{median:.4g}</td>" in text
+    assert "<th scope=\"row\">diverged bees</th><td>0</td>" in text
+    assert "of the 6 turning points; " in text  # sin on [-3 pi, 3 pi]
     assert "<img" not in text
 
 

@@ -5,7 +5,6 @@ so a run is described the same way everywhere.
 """
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Mapping
 
@@ -16,8 +15,6 @@ from swarm.recording import Recording
 
 __all__ = ["check_recording", "title", "subtitle", "spec_rows", "headline_rows", "versions",
            "wall_time", "fmt", "page", "drawn_figures"]
-
-log = logging.getLogger(__name__)
 
 _SHOWN = ("target", "domain", "points", "bees", "width", "depth", "activation", "model", "init",
           "optimizer", "lr", "momentum", "nesterov", "loss", "l1", "l2", "epochs",
@@ -42,7 +39,8 @@ def fmt(value) -> str:
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
-        if len(value) == 2 and all(isinstance(v, (int, float, np.number)) for v in value):
+        if len(value) == 2 and all(v is None or isinstance(v, (int, float, np.number))
+                                   for v in value):
             return f"{fmt(value[0])} → {fmt(value[1])}"
         if len(value) > 6 and all(isinstance(v, (int, float, np.number)) for v in value):
             return f"{fmt(min(value))} … {fmt(max(value))} (per bee)"
@@ -160,24 +158,36 @@ def wall_time(rec: Recording) -> str:
 def headline_rows(rec: Recording) -> list[tuple[str, str]]:
     """The headline numbers of :func:`swarm.metrics.summary` as (name, text) rows.
 
-    When the summary cannot be computed for this recording (e.g. a custom
-    model), the final loss quantiles and the diverged count are given instead,
-    with the reason logged.
+    The known keys read as sentences (quantiles, alignment against chance,
+    first → last); any other key is listed as it comes.
     """
     from swarm import metrics
 
-    try:
-        return _flatten(metrics.summary(rec))
-    except ValueError as err:
-        log.warning("headline numbers limited to the loss: %s", err)
-    kept = ~np.asarray(rec.diverged, dtype=bool)
-    final = np.asarray(rec["loss"][kept, -1], dtype=np.float64)
-    rows = [("diverged bees", fmt(int(np.sum(rec.diverged))))]
-    if final.size:
-        q = np.quantile(final, [0.1, 0.5, 0.9])
-        rows.insert(0, ("final loss · median (10%–90%)",
-                        f"{fmt(q[1])} ({fmt(q[0])}–{fmt(q[2])})"))
-    return rows
+    d = dict(metrics.summary(rec))
+    for key in ("bees", "epochs", "last_epoch"):  # the spec table says these
+        d.pop(key, None)
+    rows = []
+    if "final_loss" in d:
+        loss = d.pop("final_loss")
+        rows += [("final loss, median", fmt(loss["median"])),
+                 ("final loss, middle half", f"{fmt(loss['q25'])} – {fmt(loss['q75'])}"),
+                 ("final loss, range", f"{fmt(loss['min'])} – {fmt(loss['max'])}")] if loss \
+            else [("final loss", "none: every bee diverged")]
+    first = d.pop("first_divergence_epoch", None)
+    if "diverged" in d:
+        rows.append(("diverged bees", fmt(d.pop("diverged"))
+                     + (f" (first at epoch {first})" if first is not None else "")))
+    align = d.pop("breakpoint_alignment", None)
+    if align and align.get("fraction") is not None:
+        rows.append(("kinks near turning points",
+                     f"{align['fraction']:.1%} of kinks within ±{fmt(align['tolerance'])} of the "
+                     f"{align['turning_points']} turning points; {align['expected']:.1%} if "
+                     f"spread uniformly (× {fmt(align['ratio'])})"))
+    for layer, pair in (d.pop("effective_rank", None) or {}).items():
+        rows.append((f"effective rank, {layer.replace('layer', 'layer ')}", fmt(pair)))
+    if d.get("gzip_complexity") is not None:
+        rows.append(("gzip complexity", fmt(d.pop("gzip_complexity"))))
+    return rows + _flatten({k: v for k, v in d.items() if v is not None})
 
 
 def page(rec: Recording, title_text: str | None) -> dict:
