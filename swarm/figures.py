@@ -9,6 +9,7 @@ with a caption and a test saying whether the recording's network allows it;
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
@@ -23,6 +24,8 @@ from swarm.recording import Recording
 
 __all__ = ["fit_density", "loss_curves", "breakpoint_histogram", "rank_curves", "FIGURES",
            "FigureSpec", "standard", "to_png"]
+
+log = logging.getLogger(__name__)
 
 SIZE = (5.0, 3.3)  # inches: with DPI, labels stay readable scaled down to a phone
 DPI = 140
@@ -180,15 +183,17 @@ def breakpoint_histogram(rec: Recording, *, bins: int = 60) -> Figure:
 
 
 def _turning_points(rec: Recording) -> np.ndarray:
-    """x of the target's local extrema inside the recording's domain."""
+    """x of the target's local extrema inside the recording's domain (none if unknown)."""
     from swarm import metrics
-    from swarm.targets import get_target
 
-    spec = rec.meta.get("spec", {})
-    if not spec.get("target"):
+    target = rec.meta.get("spec", {}).get("target")
+    if not target:
         return np.empty(0)
-    lo, hi = float(np.min(rec.x)), float(np.max(rec.x))
-    return np.asarray(metrics.turning_points(get_target(spec["target"]), (lo, hi)))
+    try:
+        return metrics.turning_points(target, (float(np.min(rec.x)), float(np.max(rec.x))))
+    except ValueError as err:  # e.g. a target that is not finite on the domain
+        log.info("no turning points marked: %s", err)
+        return np.empty(0)
 
 
 def rank_curves(rec: Recording) -> Figure:

@@ -68,6 +68,9 @@ def test_breakpoint_histogram_is_the_histogram_of_minus_b_over_w(rec):
         real = (w != 0) & (v != 0) & (x > edges[0]) & (x < edges[-1])
         expected, _ = np.histogram(x[real], edges)
         np.testing.assert_array_equal(patch.get_data().values, expected)
+    marks = sorted(line.get_xdata()[0] for line in ax.lines)  # sin's extrema on [-3 pi, 3 pi]
+    np.testing.assert_allclose(marks, np.pi * np.array([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5]),
+                               atol=1e-6)
 
 
 def test_rank_curves_are_the_median_effective_rank(rec):
