@@ -51,9 +51,10 @@ def test_poster_is_a_frame_of_the_video(tmp_path):
     assert _media.video_seconds(video) == pytest.approx(2.0, abs=0.11)
 
 
-def test_poster_beside_the_video_is_used_as_is(tmp_path):
+@pytest.mark.parametrize("name", ["v.png", "v_poster.png"])
+def test_poster_beside_the_video_is_used_as_is(tmp_path, name):
     video = make_mp4(tmp_path / "v.mp4", frames=4)
-    (tmp_path / "v.png").write_bytes(b"\x89PNG\r\n\x1a\nrender's poster")
+    (tmp_path / name).write_bytes(b"\x89PNG\r\n\x1a\nrender's poster")
     assert _media.poster_png(video).endswith(b"render's poster")
 
 

@@ -20,6 +20,8 @@ __all__ = ["VIDEO_TYPES", "check_videos", "file_names", "data_uri", "encoded_siz
 VIDEO_TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm",
                ".gif": "image/gif"}
 PNG = "image/png"
+# a render's poster beside its video, by the names swarm's CLI and examples give it
+POSTER_NAMES = ("{stem}.png", "{stem}_poster.png", "{stem}.poster.png", "{stem}-poster.png")
 
 
 def check_videos(videos) -> list[Path]:
@@ -74,12 +76,14 @@ def video_seconds(path) -> float:
 def poster_png(video, at: float = 0.5) -> bytes:
     """One frame of ``video`` as PNG bytes: a poster ``at`` this fraction of its length.
 
-    A PNG with the video's name beside it (a render's poster output) is used as is.
+    A render's poster beside the video (``<stem>.png`` or ``<stem>_poster.png``,
+    see POSTER_NAMES) is used as is.
     """
     video = Path(video)
-    beside = video.with_suffix(".png")
-    if beside.is_file():
-        return beside.read_bytes()
+    for name in POSTER_NAMES:
+        beside = video.with_name(name.format(stem=video.stem))
+        if beside.is_file():
+            return beside.read_bytes()
     seek = max(0.0, at * video_seconds(video))
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-ss", f"{seek:.3f}",
            "-i", str(video), "-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "-"]
