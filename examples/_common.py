@@ -41,13 +41,6 @@ def verdict(status: str, claim: str, number: str) -> str:
     return line
 
 
-def decide(value: float, holds_if, fails_if) -> str:
-    """``holds`` when ``holds_if(value)``, ``does not hold`` when ``fails_if(value)``, else unclear."""
-    if holds_if(value):
-        return "holds"
-    return "does not hold" if fails_if(value) else "unclear"
-
-
 def figure(rows: int = 1, cols: int = 1, size=(6.0, 3.6), **kwargs):
     """A pyplot-free Figure and its axes (squeezed as ``plt.subplots`` does)."""
     fig = Figure(figsize=size, dpi=110, layout="constrained")
@@ -97,6 +90,12 @@ def video_and_report(rec, out: Path, stem: str, quick: bool, report_of=None, **a
                                videos=[video])
     print(f"wrote {video} and {page}")
     return video, page
+
+
+def median_bee(rec) -> int:
+    """The bee whose final loss is the swarm's median (the upper one of an even swarm)."""
+    final = np.nan_to_num(rec["loss"][:, -1], nan=np.inf)
+    return int(np.argsort(final, kind="stable")[len(final) // 2])
 
 
 @contextmanager

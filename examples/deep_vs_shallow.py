@@ -69,9 +69,8 @@ def plot(function: str, runs: dict, out) -> None:
     for name, (rec, lr) in runs.items():
         line = _common.band(ax_loss, rec.epoch + 1, rec["loss"], label=f"{name} (lr {lr:g})",
                             log=True)
-        best = np.argmin(np.median(np.abs(rec["loss"][:, -1:] -
-                                          np.median(rec["loss"][:, -1])), axis=1))
-        ax_fit.plot(rec.x, rec["ypred"][best, -1], color=line.get_color(), lw=1.2,
+        ax_fit.plot(rec.x, rec["ypred"][_common.median_bee(rec), -1], color=line.get_color(),
+                    lw=1.2,
                     label=f"{name}, median bee")
     ax_loss.set(xscale="log", xlabel="epoch", ylabel="MSE (median, 10-90%)",
                 title=f"{function}: loss per epoch")

@@ -42,18 +42,17 @@ def inversion_chance(narrow: np.ndarray, wide: np.ndarray) -> float:
 
 def grid_figure(results: dict, out) -> None:
     units = list(next(iter(results.values())))
-    fig, axes = _common.figure(len(results), len(units), size=(2.3 * len(units), 2.1 * len(results)),
-                               sharex=True, squeeze=False)
+    size = (2.3 * len(units), 2.1 * len(results))
+    fig, axes = _common.figure(len(results), len(units), size=size, sharex=True, squeeze=False)
     for row, (name, recs) in zip(axes, results.items()):
         for ax, n in zip(row, units):
             rec = recs[n]
             final = rec["ypred"][:, -1]
             lo, hi = np.percentile(final, [10, 90], axis=0)
             mse = rec["loss"][:, -1]
-            median_bee = np.argsort(mse)[len(mse) // 2]
             ax.fill_between(rec.x, lo, hi, color="C0", alpha=0.25, lw=0)
             ax.plot(rec.x, rec.y, "k-", lw=1.2, label="true y")
-            ax.plot(rec.x, final[median_bee], "C1--", lw=1.2,
+            ax.plot(rec.x, final[_common.median_bee(rec)], "C1--", lw=1.2,
                     label="median bee (band: 10-90% of bees)")
             ax.set_title(f"{name}, {n} units\nMSE {np.median(mse):.2g}", fontsize=8)
             ax.tick_params(labelsize=7)

@@ -1,4 +1,4 @@
-"""Seed 004 HW1-2, "Optimization": weight trajectories, gradient norm, and what sits at zero gradient.
+"""Seed 004 HW1-2, "Optimization": weight trajectories, gradient norm, zero-gradient points.
 
 A swarm of small ReLU networks (1 -> 8 -> 8 -> 1, 97 parameters) fits
 ``sinc(5*pi*x)`` on [0, 1] with Adam. Three views:
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from torch.func import grad, vmap
 
 import swarm
 from swarm import metrics, panels
@@ -38,7 +37,7 @@ SMALL_GRAD = 1e-3  # "almost zero": gradient norm below this after the second ph
 
 
 class Trajectories(panels.Panel):
-    """Bees' weights as points in a PCA plane, the path so far trailing each: traj [bee, epoch, 2]."""
+    """Bees' weights as points in a PCA plane, each trailing its path: traj [bee, epoch, 2]."""
 
     def __init__(self, traj: np.ndarray, title: str):
         self.traj, self.title = traj, title
@@ -59,52 +58,53 @@ class Trajectories(panels.Panel):
                           radius=4.0)
 
 
-def mse_of(x: torch.Tensor, y: torch.Tensor):
-    """The training loss of one bee as a function of its parameters (W0, b0, W1, b1, ...)."""
-    def loss(params):
-        h = x[:, None]
-        for w, b in zip(params[0:-2:2], params[1:-2:2]):
-            h = torch.relu(h @ w.T + b)
-        return ((h @ params[-2].T + params[-1])[:, 0] - y).pow(2).mean()
-    return loss
+def predict(params, x: torch.Tensor) -> torch.Tensor:
+    """[bee, point] outputs of stacked ReLU nets, params [W0, b0, W1, b1, ...] ([bee, ...])."""
+    h = x[None, :, None].expand(params[0].shape[0], -1, 1)
+    for w, b in zip(params[0:-2:2], params[1:-2:2]):
+        h = torch.relu(torch.baddbmm(b[:, None, :], h, w.transpose(1, 2)))
+    return torch.baddbmm(params[-1][:, None, :], h, params[-2].transpose(1, 2))[..., 0]
+
+
+def losses(params, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Each bee's training MSE, [bee]."""
+    return (predict(params, x) - y).pow(2).mean(1)
 
 
 def to_zero_gradient(rec, start: np.ndarray, steps: int, lr: float = 1e-3):
     """Bee i continues from recorded epoch ``start[i]``, minimising |grad loss|^2 with Adam.
 
-    Returns the parameters reached, stacked [bee, ...] per layer (float64).
+    Each bee's loss depends on its own parameters only, so the gradient of the
+    summed losses holds every bee's own gradient, and likewise for the summed
+    squared norms. Returns the parameters reached, [bee, ...] per layer (float64).
     """
     bees = np.arange(rec.num_bees)
     params = [torch.tensor(a[bees, start], dtype=torch.float64, requires_grad=True)
               for k in rec.layer_indices for a in (rec.weights(k), rec.biases(k))]
-    loss = mse_of(torch.as_tensor(rec.x, dtype=torch.float64),
-                  torch.as_tensor(rec.y, dtype=torch.float64))
-
-    def grad_norm2(p):
-        return sum(g.pow(2).sum() for g in grad(loss)(p))
-
-    step = vmap(grad(grad_norm2))
+    x, y = (torch.as_tensor(v, dtype=torch.float64) for v in (rec.x, rec.y))
     opt = torch.optim.Adam(params, lr=lr)  # elementwise, so each bee gets its own update
     for _ in range(steps):
-        for p, g in zip(params, step(tuple(params))):
-            p.grad = g
+        grads = torch.autograd.grad(losses(params, x, y).sum(), params, create_graph=True)
+        opt.zero_grad()
+        sum(g.pow(2).sum() for g in grads).backward()
         opt.step()
     return [p.detach() for p in params]
 
 
 def as_recording(rec, params) -> swarm.Recording:
     """The reached points as a one-epoch Recording, so ``swarm.metrics`` can read them."""
-    loss = mse_of(torch.as_tensor(rec.x, dtype=torch.float64),
-                  torch.as_tensor(rec.y, dtype=torch.float64))
-    losses = vmap(loss)(tuple(params)).numpy()
-    norms = torch.stack([torch.cat([g.reshape(-1) for g in grad(loss)(tuple(p[i] for p in params))])
-                         .norm() for i in range(rec.num_bees)]).numpy()
+    x, y = (torch.as_tensor(v, dtype=torch.float64) for v in (rec.x, rec.y))
+    params = [p.clone().requires_grad_(True) for p in params]
+    ypred = predict(params, x)
+    loss = (ypred - y).pow(2).mean(1)
+    grads = torch.autograd.grad(loss.sum(), params)
+    norms = torch.cat([g.reshape(g.shape[0], -1) for g in grads], 1).norm(dim=1)
     arrays = {"x": rec.x, "y": rec.y, "epoch": rec.epoch[-1:],
-              "ypred": np.zeros((rec.num_bees, 1, rec.x.size), np.float32),
-              "loss": losses[:, None], "grad_norm": norms[:, None]}
-    for k, (w, b) in zip(rec.layer_indices, zip(params[0::2], params[1::2])):
-        arrays[f"layer{k}.weight"] = w.numpy()[:, None]
-        arrays[f"layer{k}.bias"] = b.numpy()[:, None]
+              "ypred": ypred.detach().numpy()[:, None], "loss": loss.detach().numpy()[:, None],
+              "grad_norm": norms.numpy()[:, None]}
+    for k, w, b in zip(rec.layer_indices, params[0::2], params[1::2]):
+        arrays[f"layer{k}.weight"] = w.detach().numpy()[:, None]
+        arrays[f"layer{k}.bias"] = b.detach().numpy()[:, None]
     return swarm.Recording(arrays, rec.meta)
 
 

@@ -47,10 +47,9 @@ def hidden_rank(rec) -> np.ndarray:
 
 def analyse(rec) -> dict:
     """What the figures and claims need from one swarm, so the recording can go."""
-    loss = rec["loss"]
-    median_bee = int(np.argsort(loss[:, -1])[rec.num_bees // 2])
-    return {"epoch": rec.epoch + 1, "loss": loss, "x": rec.x, "y": rec.y,
-            "fit": rec["ypred"][median_bee, -1], "gzip": metrics.weight_complexity(rec),
+    return {"epoch": rec.epoch + 1, "loss": rec["loss"], "x": rec.x, "y": rec.y,
+            "fit": rec["ypred"][_common.median_bee(rec), -1],
+            "gzip": metrics.weight_complexity(rec),
             "rank": hidden_rank(rec), "dw": metrics.delta_w_correlation(rec)}
 
 

@@ -136,8 +136,8 @@ def main(argv=None):
             ratio = found["ratio"]
     histogram_figure(seed_bw[:, -1], engine_bw, args.out)
     _common.video_and_report(rec, args.out, "weight_distribution", args.quick)
-    status = _common.decide(ratio, lambda r: r >= 1.5 and rings[0] > rings[2],
-                            lambda r: r < 1.1 or rings[0] <= rings[2])
+    status = "holds" if ratio >= 1.5 and rings[0] > rings[2] else (
+        "does not hold" if ratio < 1.1 or rings[0] <= rings[2] else "unclear")
     return _common.verdict(
         status, "-b/w cluster at sin's turning points, most at the inner ones",
         f"{ratio:.2f}x the uniform share near turning points; inner {rings[0]:.0%} vs outer "
