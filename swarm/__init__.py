@@ -24,6 +24,8 @@ _LAZY = {
     "train": "swarm.engine",
     "fly": "swarm.engine",
     "animate": "swarm.render",
+    "show": "swarm.notebook",
+    "write_report": "swarm.report",
     "get_activation": "swarm.registry",
     "get_network": "swarm.registry",
     "get_regime": "swarm.registry",
@@ -32,6 +34,7 @@ _LAZY = {
 }
 
 __all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS", "animate",
+           "show", "write_report",
            "get_activation", "get_network", "get_regime", "get_torch_nn", "get_torch_optim",
            "__version__"]
 

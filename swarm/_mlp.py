@@ -140,7 +140,7 @@ def _backward_one_hidden(params, cache, dypred: Tensor, act: Activation) -> list
     delta = dypred.unsqueeze(1)  # [bee, 1, point]
     grad_w2 = torch.bmm(delta, h_in.transpose(1, 2))
     grad_b2 = dypred.sum(-1, keepdim=True)
-    slope = out.sign_() if act.name == "relu" else act.backward(torch.ones_like(pre), pre, out)
+    slope = out.sign_() if act.name == "relu" else act.backward(torch.ones_like(out), pre, out)
     xs = x_in[:, 0, :]  # [1 or bee, point]
     rhs = torch.stack([dypred * xs, dypred], dim=-1)  # [bee, point, 2]
     m = torch.bmm(slope, rhs)  # [bee, unit, 2]

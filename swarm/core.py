@@ -25,7 +25,7 @@ from collections.abc import Mapping
 import joblib
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 
 from swarm._random import bee_seed
 from swarm.util import check_seed, merge_dicts, seed_as

@@ -14,7 +14,7 @@ from typing import Iterator
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 
 from swarm import _random
 from swarm._nets import FuncNet, FusedMLP

@@ -159,6 +159,12 @@ class Recording(Mapping):
         columns[key] = value.ravel()
         return pd.DataFrame(columns)
 
+    def _repr_html_(self) -> str:
+        """A summary table when a notebook displays the recording."""
+        from swarm.notebook import recording_html
+
+        return recording_html(self)
+
     def __repr__(self) -> str:
         spec = self.meta.get("spec", {})
         return (f"Recording({self.num_bees} bees x {self.num_epochs} epochs, "

@@ -25,10 +25,10 @@ def test_each_bee_matches_a_plain_torch_loop(optimizer, depth):
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "gelu", "xtanh", "abs", "sigmoid",
                                         "softplus", "sin", "square", "leaky_relu", "identity"])
-@pytest.mark.parametrize("loss", ["mse", "huber"])
-def test_activations_and_losses_match_a_plain_loop(activation, loss):
-    rec = swarm.train("cos", domain=(-2, 2), width=5, depth=2, activation=activation, loss=loss,
-                      lr=0.005, **TINY)
+@pytest.mark.parametrize("loss,depth", [("mse", 1), ("huber", 2)])
+def test_activations_and_losses_match_a_plain_loop(activation, loss, depth):
+    rec = swarm.train("cos", domain=(-2, 2), width=5, depth=depth, activation=activation,
+                      loss=loss, lr=0.005, **TINY)
     assert not rec.diverged.any()
     preds, _ = plain_loop(rec, 1, "sgd", 50)
     np.testing.assert_allclose(rec["ypred"][1], preds, atol=1e-5, rtol=1e-5)
