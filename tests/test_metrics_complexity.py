@@ -14,10 +14,12 @@ def test_zeros_compress_to_almost_nothing_and_noise_hardly_at_all():
     assert 0.9 < gzip_complexity(noise) < 1.05
 
 
-def test_it_is_gzips_compressed_size_over_the_float64_size():
+@pytest.mark.parametrize("level", [1, 6, 9])
+def test_it_is_gzips_compressed_size_over_the_float64_size(level):
     a = np.round(np.random.default_rng(1).normal(size=(7, 9)), 2).astype(np.float32)
     raw = a.astype("<f8").tobytes()
-    assert gzip_complexity(a) == len(gzip.compress(raw, mtime=0)) / len(raw)
+    expected = len(gzip.compress(raw, compresslevel=level, mtime=0)) / len(raw)
+    assert gzip_complexity(a, level=level) == expected
 
 
 def test_weight_complexity_is_gzip_complexity_of_each_bees_weights_at_each_epoch():
@@ -33,9 +35,12 @@ def test_weight_complexity_is_gzip_complexity_of_each_bees_weights_at_each_epoch
     assert with_biases == gzip_complexity(np.concatenate(parts))
 
 
-def test_threads_do_not_change_the_answer():
+def test_threads_and_levels_are_passed_on():
     rec = random_walk(4, 5, width=3, depth=1, seed=5)
     np.testing.assert_array_equal(weight_complexity(rec, n_jobs=1), weight_complexity(rec, n_jobs=2))
+    fast = weight_complexity(rec, [2], level=1)
+    assert fast[3, 0] == gzip_complexity(np.concatenate([rec.weights(k)[3, 2].ravel()
+                                                         for k in rec.layer_indices]), level=1)
 
 
 def test_bad_arguments_are_refused():
@@ -46,3 +51,5 @@ def test_bad_arguments_are_refused():
         weight_complexity(rec, n_jobs=0)
     with pytest.raises(ValueError, match="`epochs`"):
         weight_complexity(rec, epochs=[5])
+    with pytest.raises(ValueError, match="`level`"):
+        weight_complexity(rec, level=0)

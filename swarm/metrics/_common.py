@@ -131,18 +131,16 @@ def bin_edges(bins, lo: float, hi: float) -> np.ndarray:
 
 
 def histogram_rows(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Counts [row, bin] of ``values`` [row, n] (NaN ignored), np.histogram's bin rule.
+    """Counts int64 [row, bin] of ``values`` [row, ...] with shared ``edges``; NaN ignored.
 
-    One ``searchsorted`` and one ``bincount`` for all rows; values outside the
-    edges are not counted, the last bin includes its right edge.
+    np.histogram's rule (the last bin includes its right edge). One C pass per
+    row: faster than any single vectorised pass over all rows, whose
+    temporaries outgrow the caches.
     """
-    rows, nbins = values.shape[0], edges.size - 1
-    flat = values.reshape(rows, -1)
-    ok = np.isfinite(flat) & (flat >= edges[0]) & (flat <= edges[-1])
-    row_id = np.broadcast_to(np.arange(rows)[:, None], flat.shape)[ok]
-    idx = np.searchsorted(edges, flat[ok], side="right") - 1
-    idx = np.minimum(idx, nbins - 1)
-    return np.bincount(row_id * nbins + idx, minlength=rows * nbins).reshape(rows, nbins)
+    counts = np.zeros((values.shape[0], edges.size - 1), dtype=np.int64)
+    for row, v in enumerate(values.reshape(values.shape[0], -1)):
+        counts[row] = np.histogram(v, edges)[0]
+    return counts
 
 
 def masked_mean(values: np.ndarray, axis: int = 0) -> np.ndarray:

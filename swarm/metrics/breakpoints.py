@@ -21,7 +21,7 @@ Tensor = torch.Tensor
 _NAN = float("nan")
 _MERGE_EPS = 1e-12  # points closer than this fraction of the domain are one point
 _SLOPE_RTOL = 1e-12  # a bend changes the slope by more than this x the largest slope
-_CHUNK_NETS = 2048  # networks per batch in breakpoint_histogram (cache-sized)
+_CHUNK_NETS = 2048  # networks per batch (cache-sized)
 _KINDS = ("output", "units")
 
 
@@ -40,9 +40,12 @@ def breakpoints(rec, epoch: int = -1, *, kind: str = "output", domain=None) -> l
     act = _common.activation(rec, piecewise_linear=True)
     kind = _check_kind(kind)
     lo, hi = _common.domain(rec, domain)
-    e = _common.epoch_index(rec, epoch)
-    found = kinks(_common.torch_params(rec, e), act, lo, hi, kind).numpy()
-    return [row[np.isfinite(row)] for row in found]
+    params = _common.torch_params(rec, _common.epoch_index(rec, epoch))
+    out = []
+    for start in range(0, rec.num_bees, _CHUNK_NETS):
+        found = kinks([p[start:start + _CHUNK_NETS] for p in params], act, lo, hi, kind)
+        out += [row[np.isfinite(row)] for row in found.numpy()]
+    return out
 
 
 def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
@@ -69,7 +72,7 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
         params = []
         for k in rec.layer_indices:  # [bee, epoch, ...] -> [epoch * bee, ...], epoch-major
             for a in (rec.weights(k), rec.biases(k)):
-                sel = a[bees][:, chunk].swapaxes(0, 1)
+                sel = a[np.ix_(bees, chunk)].swapaxes(0, 1)
                 params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:]),
                                               dtype=torch.float64))
         found = kinks(params, act, lo, hi, kind).numpy()

@@ -87,8 +87,12 @@ def delta_w_correlation(rec, quantiles: int = 64) -> np.ndarray:
 
 def _unit_quantiles(w: np.ndarray, w0: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Quantiles of |w - w0| over the last axis, centred and scaled to unit norm (NaN if flat)."""
-    dw = np.abs(w.astype(np.float64) - w0)
-    qs = np.moveaxis(np.quantile(dw, q, axis=-1), 0, -1)  # [bee, epoch, q]
+    dw = np.sort(np.abs(w.astype(np.float64) - w0), axis=-1)
+    pos = q * (dw.shape[-1] - 1)  # np.quantile's default (linear) rule, on sorted rows
+    below = np.floor(pos).astype(np.intp)
+    above = np.minimum(below + 1, dw.shape[-1] - 1)
+    frac = pos - below
+    qs = dw[..., below] * (1.0 - frac) + dw[..., above] * frac  # [bee, epoch, q]
     qs -= qs.mean(-1, keepdims=True)
     norm = np.sqrt((qs * qs).sum(-1, keepdims=True))
     return np.divide(qs, norm, out=np.full_like(qs, np.nan), where=norm > 0)
