@@ -40,6 +40,17 @@ def test_spans_match_dense_sampling(flip):
     assert np.isnan(want_lo[:, :plan.first]).all() and np.isnan(want_lo[:, cols.stop:]).all()
 
 
+def test_many_vertices_in_one_column():
+    rng = np.random.default_rng(3)
+    x = np.sort(rng.uniform(0, 5, 40))
+    ys = rng.normal(size=(2, 40))
+    lo, hi = raster.column_plan(x, 5).spans(ys)
+    want_lo, want_hi = brute_spans(x, ys, 5, samples=200)
+    cols = slice(int(np.floor(x[0])), None)
+    np.testing.assert_allclose(lo, want_lo[:, cols], atol=1e-5)
+    np.testing.assert_allclose(hi, want_hi[:, cols], atol=1e-5)
+
+
 def test_plan_outside_the_box_is_empty():
     assert raster.column_plan([20.0, 30.0], 10).num_cols == 0
     assert raster.column_plan([-5.0, -1.0], 10).num_cols == 0

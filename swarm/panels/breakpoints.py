@@ -10,7 +10,6 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm import metrics
 from swarm.panels.base import Panel, track_color
 from swarm.recording import Recording
 
@@ -29,6 +28,8 @@ class BreakpointsPanel(Panel):
     name = "breakpoints"
 
     def __init__(self, rec, tracked=(), *, bins: int = 100):
+        from swarm import metrics  # here, not at the top: render workers need no torch
+
         self.counts, self.edges = metrics.breakpoint_histogram(rec, bins)  # [epoch, bin], [bin + 1]
         self.turning = turning_points(rec)
         self.tracked = np.asarray(tracked, dtype=np.int64)
@@ -61,6 +62,8 @@ class BreakpointsPanel(Panel):
 
 def turning_points(rec) -> np.ndarray:
     """x of the target's local extrema in the recording's domain [point]."""
+    from swarm import metrics
+
     finder = getattr(metrics, "turning_points", None)
     spec = rec.meta.get("spec", {})
     if finder is not None and spec.get("target"):
@@ -87,6 +90,8 @@ def _kinks_by_epoch(rec, bees) -> list[list[np.ndarray]]:
     The (bee, epoch) pairs become the bees of a one-epoch Recording, so
     :func:`metrics.breakpoints` handles them all at once.
     """
+    from swarm import metrics
+
     if len(bees) == 0:
         return []
     n, epochs = len(bees), rec.num_epochs

@@ -13,7 +13,6 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.lines import Line2D
 
-from swarm.metrics.spectrum import spectra
 from swarm.panels.base import Panel, split_axes
 from swarm.panels.loss import quantile_band
 
@@ -39,6 +38,8 @@ class RankPanel(Panel):
     name = "rank"
 
     def __init__(self, rec, tracked=()):
+        from swarm.metrics.spectrum import spectra  # here: render workers need no torch
+
         live = ~np.asarray(rec.diverged, bool)
         values = spectra(rec)  # per layer, [bee, epoch, k]
         keep = [j for j, s in enumerate(values) if s.shape[-1] > 1] or list(range(len(values)))

@@ -11,7 +11,6 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from swarm.metrics.weights import weight_density
 from swarm.panels.base import Panel, split_axes, track_color
 
 __all__ = ["WeightsPanel", "HEAT_CMAP"]
@@ -117,6 +116,8 @@ def _value_edges(weights: np.ndarray, bins: int) -> np.ndarray:
 
 def _density(rec, layer: int, edges: np.ndarray) -> np.ndarray:
     """Counts [epoch, bin] of layer ``layer``'s weights over the bees that did not diverge."""
+    from swarm.metrics.weights import weight_density  # here: render workers need no torch
+
     counts, _ = weight_density(rec, layer=layer, bins=edges)
     return np.asarray(counts, dtype=np.float64)
 

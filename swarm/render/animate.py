@@ -7,11 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from swarm import _act
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import frame_epochs, num_frames
-from swarm.render.compose import Scene, render
+from swarm.render.compose import Scene, render, warm_up
 from swarm.render.writer import output_format
 
 __all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe"]
@@ -25,6 +24,8 @@ def default_panels(rec) -> list[str]:
     """The panels that say something about ``rec``: all of DEFAULT_PANELS, less
     ``breakpoints`` when the activation is not piecewise linear (or a custom
     model was trained), less ``rank`` when every layer is one row or column."""
+    from swarm import _act
+
     spec = rec.meta.get("spec", {})
     names = list(DEFAULT_PANELS)
     name = spec.get("activation")
@@ -85,7 +86,7 @@ def _panel_names(panels) -> list:
 def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None = None,
             size=(1280, 720), jobs: int | None = None, poster=None, progress: bool = True,
             time_axis: str = "linear", tracked=4, title: str | None = None,
-            preset: str = "superfast", crf: int | None = None, timings: dict | None = None) -> Path:
+            preset: str = "veryfast", crf: int | None = None, timings: dict | None = None) -> Path:
     """Render ``rec`` (a Recording) into the video ``path`` (.mp4, .webm or .gif); returns ``path``.
 
     ``panels``: names from ``swarm.panels.PANELS`` (a list or "line,loss"), or
@@ -106,6 +107,7 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     if poster is not None:
         check_writable(poster)
     names = default_panels(rec) if panels is None else _panel_names(panels)
+    warm_up(jobs)  # workers start while the panels compute their metrics
     frames = num_frames(rec.num_epochs, fps, duration)
     epoch_of_frame = frame_epochs(rec.epoch, frames, time_axis)
     shown = np.unique(epoch_of_frame)

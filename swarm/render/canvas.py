@@ -91,6 +91,17 @@ class Canvas:
         self.panes: tuple[Canvas, ...] = (self,)
         self.pixels: np.ndarray | None = None  # the box of the frame, uint8 [height, width, 4 or 3]
         self.rgb: np.ndarray | None = None  # its colour channels [height, width, 3]
+        self._plans: dict = {}
+
+    def _plan(self, x) -> raster.ColumnPlan:
+        """The column plan of curves over ``x``, cached: a panel's curves share their x."""
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        key = x.tobytes()
+        if key not in self._plans:
+            if len(self._plans) > 64:
+                self._plans.clear()
+            self._plans[key] = raster.column_plan(self.pane.cols(x), self.pane.width)
+        return self._plans[key]
 
     # frame binding, used by the compositor
     def begin(self, frame: np.ndarray) -> None:
@@ -118,7 +129,7 @@ class Canvas:
         """
         ys = np.asarray(ys, dtype=np.float32)
         ys = ys[np.isfinite(ys).all(axis=1)]
-        plan = raster.column_plan(self.pane.cols(x), self.pane.width)
+        plan = self._plan(x)
         if not (len(ys) and plan.num_cols):
             return np.zeros((self.pane.height, 0), np.int32)
         lo, hi = plan.spans(self.pane.rows(ys))
@@ -126,9 +137,15 @@ class Canvas:
         if smooth:
             lo -= 0.5
             hi += 0.5
-        counts = raster.span_counts(lo, hi, self.pane.height, antialias=smooth)
+        # only the rows the curves reach: early in training that is a thin band
+        top = int(np.clip(np.floor(lo.min()), 0, self.pane.height))
+        bottom = int(np.clip(np.floor(hi.max()) + 1, top, self.pane.height))
+        lo -= top
+        hi -= top
+        counts = np.zeros((self.pane.height, plan.num_cols), np.float32 if smooth else np.int32)
+        counts[top:bottom] = raster.span_counts(lo, hi, bottom - top, antialias=smooth)
         cols = slice(plan.first, plan.first + plan.num_cols)
-        (shader or _DEFAULT_SHADER).paint(self.pixels[:, cols], counts,
+        (shader or _DEFAULT_SHADER).paint(self.pixels[top:bottom, cols], counts[top:bottom],
                                           len(ys) if total is None else total)
         return counts
 
@@ -142,7 +159,7 @@ class Canvas:
         ok = np.isfinite(y)
         if ok.sum() < 2:
             return
-        plan = raster.column_plan(self.pane.cols(np.asarray(x)[ok]), self.pane.width)
+        plan = self._plan(np.asarray(x)[ok])
         if not plan.num_cols:
             return
         lo, hi = plan.spans(self.pane.rows(y[ok])[None])

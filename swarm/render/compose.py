@@ -36,7 +36,7 @@ from swarm.render.canvas import Canvas, Pane
 from swarm.render.clock import frame_epochs
 from swarm.render.writer import VideoWriter, join_pieces, output_format, piece_suffix, save_png
 
-__all__ = ["Scene", "frame_schedule", "render", "render_frame", "grid_slots"]
+__all__ = ["Scene", "frame_schedule", "render", "render_frame", "grid_slots", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +261,28 @@ def _worker_count(jobs, frames: int) -> int:
     return int(max(1, min(jobs, frames)))
 
 
+def warm_up(jobs: int | None = None) -> None:
+    """Start the render workers now, in the background, so a render soon after finds them ready.
+
+    A fresh worker spends a second or more importing numpy, matplotlib and
+    swarm; :func:`swarm.render.animate` calls this before preparing its panels
+    so that happens meanwhile. Does nothing for one job.
+    """
+    workers = _worker_count(jobs, 1 << 30)
+    if workers > 1:
+        threading.Thread(target=_start_workers, args=(workers,), daemon=True,
+                         name="swarm-render-warm-up").start()
+
+
+def _start_workers(workers: int) -> None:
+    with contextlib.suppress(Exception):  # only a head start: a failure shows in the render
+        Parallel(n_jobs=workers)(delayed(_import_renderer)() for _ in range(workers))
+
+
+def _import_renderer() -> None:
+    import swarm.panels  # noqa: F401  (what unpickling a scene needs)
+
+
 @contextlib.contextmanager
 def _sigterm_raises():
     """While rendering, a polite kill (SIGTERM) unwinds like Ctrl-C, so cleanup runs.
@@ -283,7 +305,7 @@ def _sigterm_raises():
 
 
 def render(scene: Scene, path, schedule, *, fps: float = 30, jobs: int | None = None,
-           progress: bool = True, poster=None, preset: str = "superfast",
+           progress: bool = True, poster=None, preset: str = "veryfast",
            crf: int | None = None) -> Path:
     """Render every row of ``schedule`` [frame, panel] into the video ``path``; returns ``path``.
 

@@ -29,16 +29,16 @@ class ColumnPlan:
     """Where to sample curves over x positions ``x_px`` to get their span in each column.
 
     The plan covers columns ``first .. first + num_cols - 1``. ``seg``/``t``
-    interpolate a curve at the column edges [num_cols + 1]; ``inner`` are the
-    vertices strictly inside a column and ``inner_col`` that column.
+    interpolate a curve at the column edges [num_cols + 1]; ``inner`` lists the
+    vertices strictly inside a column as (vertex indices, their columns) groups
+    in which no column repeats, so each group is one vectorised min/max.
     """
 
     first: int
     num_cols: int
     seg: np.ndarray
     t: np.ndarray
-    inner: np.ndarray
-    inner_col: np.ndarray
+    inner: tuple
     flipped: bool
 
     def spans(self, y_px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,10 +53,10 @@ class ColumnPlan:
         edge += left  # the curve at every column edge, [curve, num_cols + 1]
         lo = np.minimum(edge[..., :-1], edge[..., 1:])
         hi = np.maximum(edge[..., :-1], edge[..., 1:])
-        if self.inner.size:  # a vertex inside a column can reach beyond both edges
-            vertex = np.take(y, self.inner, axis=-1)
-            np.minimum.at(lo, (Ellipsis, self.inner_col), vertex)
-            np.maximum.at(hi, (Ellipsis, self.inner_col), vertex)
+        for vertices, cols in self.inner:  # a vertex inside a column can reach beyond both edges
+            vertex = np.take(y, vertices, axis=-1)
+            lo[..., cols] = np.minimum(lo[..., cols], vertex)
+            hi[..., cols] = np.maximum(hi[..., cols], vertex)
         return lo, hi
 
 
@@ -77,9 +77,11 @@ def column_plan(x_px, width: int) -> ColumnPlan:
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(dx > 0, (edges - x[seg]) / dx, 0.0).astype(np.float32)
     inside = (x > edges[0]) & (x < edges[-1]) & (x != np.floor(x))
-    inner = np.flatnonzero(inside)
-    inner_col = np.floor(x[inner]).astype(np.int64) - first
-    return ColumnPlan(first, num_cols, seg, t, inner, inner_col, flipped)
+    vertices = np.flatnonzero(inside)
+    cols = np.floor(x[vertices]).astype(np.int64) - first
+    rank = np.arange(cols.size) - np.searchsorted(cols, cols)  # k-th vertex of its column
+    inner = tuple((vertices[rank == k], cols[rank == k]) for k in range(int(rank.max(initial=-1)) + 1))
+    return ColumnPlan(first, num_cols, seg, t, inner, flipped)
 
 
 def _clip_spans(lo, hi, height: int):
@@ -104,9 +106,9 @@ def span_counts(lo: np.ndarray, hi: np.ndarray, height: int, antialias: bool = T
     size = num_cols * stride
     base = np.arange(num_cols) * stride  # flat positions in a [column, row] buffer
     if not antialias:
-        start = np.clip(lo, 0, height).astype(np.int64)
+        start = np.clip(lo, 0, height).astype(np.intp)
         start += base
-        stop = np.clip(hi, 0, height).astype(np.int64)
+        stop = np.clip(hi, 0, height).astype(np.intp)
         stop += base + 1
         diff = np.bincount(start.ravel(), minlength=size)
         diff -= np.bincount(stop.ravel(), minlength=size)

@@ -67,9 +67,12 @@ class DensityShader:
         total = max(int(np.ceil(total)), 1)
         steps = 1 if counts.dtype.kind in "iu" else _STEPS
         table = _table(self.cmap, self.low, self.gamma, total, steps)
-        index = counts if steps == 1 else counts * np.float32(steps) + np.float32(0.5)
-        index = np.minimum(index, table.size - 1).astype(np.intp)
-        shade = np.take(table, index)
+        if steps == 1 and counts.size and counts.max() < table.size:
+            index = counts  # the usual case: integer counts within the table
+        else:
+            index = counts if steps == 1 else counts * np.float32(steps) + np.float32(0.5)
+            index = np.minimum(index, table.size - 1).astype(np.intp)
+        shade = table[index]
         if pixels.shape[-1] == 4:
             np.copyto(pixels.view(np.uint32)[..., 0], shade, where=index > 0)
         else:

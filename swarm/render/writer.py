@@ -39,6 +39,11 @@ from PIL import Image
 
 from swarm._files import check_writable
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None
+
 __all__ = ["VideoWriter", "join_pieces", "save_png", "FORMATS", "ffmpeg_exe", "piece_suffix", "output_format"]
 
 log = logging.getLogger(__name__)
@@ -95,6 +100,9 @@ class _Ffmpeg:
             cmd, stdin=subprocess.PIPE if feed else subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, start_new_session=True,
             preexec_fn=_no_orphan if sys.platform.startswith("linux") else None)
+        if feed and hasattr(fcntl, "F_SETPIPE_SZ"):  # bigger pipe, fewer switches per frame
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(self.proc.stdin.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
         self._drain.start()
 
@@ -168,7 +176,7 @@ class VideoWriter:
     """
 
     def __init__(self, path, fps: float = 30, size: tuple[int, int] = (1280, 720), *,
-                 preset: str = "superfast", crf: int | None = None, piece_of: str | None = None,
+                 preset: str = "veryfast", crf: int | None = None, piece_of: str | None = None,
                  channels: int = 3):
         self.path = Path(path)
         self.format = output_format("x" + piece_of) if piece_of else output_format(self.path)
