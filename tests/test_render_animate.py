@@ -4,7 +4,7 @@ import pytest
 
 import swarm
 from swarm.render import animate, compose, default_panels
-from swarm.render.animate import default_layout
+from swarm.render.animation import default_layout
 from swarm.render.probe import probe
 from render_helpers import CountingWriter, tiny
 

@@ -7,6 +7,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from swarm.panels.base import Panel, diverged_note, track_color
+from swarm.render.shade import DensityShader
 
 __all__ = ["LinePanel", "MEDIAN_COLOR", "TARGET_STYLE"]
 
@@ -46,7 +47,7 @@ class LinePanel(Panel):
         ax.set_xlabel("x")
         ax.set_ylabel("prediction")
         ax.grid(True, color="0.92", linewidth=0.8)
-        handles = [Patch(color="#6baed6"), Line2D([], [], color=MEDIAN_COLOR, lw=2),
+        handles = [Patch(color=DensityShader().color()), Line2D([], [], color=MEDIAN_COLOR, lw=2),
                    Line2D([], [], color="black", lw=1.5, ls="--")]
         labels = [f"all {len(self.ypred)} bees (density)", "median fit", "target"]
         if len(self.tracked):

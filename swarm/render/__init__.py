@@ -6,14 +6,24 @@ Stages, each a module of plain functions or one small class:
 static background once, frames in parallel chunks), ``writer`` (ffmpeg),
 ``clock`` (epochs -> frames). :func:`animate` ties them together.
 """
-from swarm.render.animate import DEFAULT_PANELS, animate, default_panels
+import importlib
+
 from swarm.render.canvas import Canvas, Pane
 from swarm.render.clock import frame_epochs, num_frames
-from swarm.render.compose import Scene, frame_schedule, render, render_frame
+from swarm.render.compose import Scene, frame_schedule, render, render_frame, warm_up
 from swarm.render.probe import probe
 from swarm.render.shade import DensityShader
 from swarm.render.writer import FORMATS, VideoWriter, join_pieces
 
 __all__ = ["animate", "DEFAULT_PANELS", "default_panels", "Scene", "render", "render_frame",
-           "frame_schedule", "frame_epochs", "num_frames", "Canvas", "Pane", "DensityShader",
-           "VideoWriter", "join_pieces", "probe", "FORMATS"]
+           "frame_schedule", "frame_epochs", "num_frames", "warm_up", "Canvas", "Pane",
+           "DensityShader", "VideoWriter", "join_pieces", "probe", "FORMATS"]
+
+_FROM_ANIMATE = ("animate", "DEFAULT_PANELS", "default_panels")  # in swarm.render.animation
+
+
+def __getattr__(name):
+    """``animate`` and friends load on first use: they need the panels, which need this package."""
+    if name in _FROM_ANIMATE:
+        return getattr(importlib.import_module("swarm.render.animation"), name)
+    raise AttributeError(f"module 'swarm.render' has no attribute {name!r}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import logging
 import math
 import os
@@ -34,7 +35,8 @@ from tqdm.auto import tqdm
 from swarm._files import check_writable
 from swarm.render.canvas import Canvas, Pane
 from swarm.render.clock import frame_epochs
-from swarm.render.writer import VideoWriter, join_pieces, output_format, piece_suffix, save_png
+from swarm.render.writer import (VideoWriter, check_size, join_pieces, output_format, piece_suffix,
+                                 save_png)
 
 __all__ = ["Scene", "frame_schedule", "render", "render_frame", "grid_slots", "warm_up"]
 
@@ -87,12 +89,7 @@ class Scene:
         for p in self.panels:
             if not callable(getattr(p, "draw", None)) or int(getattr(p, "num_frames", 0)) < 1:
                 raise ValueError(f"{p!r} is not a panel: it needs num_frames >= 1 and draw(canvas, frame)")
-        try:
-            width, height = (int(v) for v in size)
-        except (TypeError, ValueError):
-            width = height = 0
-        if width < 16 or height < 16:
-            raise ValueError(f"`size` must be (width, height) of at least 16 pixels, got {size!r}")
+        width, height = check_size(size, 16)
         self.size = (width, height)
         if dpi is None:
             dpi = max(40.0, 100 * min(width / 1280, height / 720))
@@ -280,7 +277,7 @@ def _start_workers(workers: int) -> None:
 
 
 def _import_renderer() -> None:
-    import swarm.panels  # noqa: F401  (what unpickling a scene needs)
+    importlib.import_module("swarm.panels")  # what unpickling a scene needs
 
 
 @contextlib.contextmanager

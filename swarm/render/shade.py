@@ -29,7 +29,7 @@ def rgb255(color) -> np.ndarray:
 def density_levels(counts, total: float, gamma: float = 0.5) -> np.ndarray:
     """Shade levels in [0, 1] of ``counts`` [...]: (log1p(c) / log1p(total)) ** gamma.
 
-    With 500 curves one curve gets 0.33, ten 0.62 and all of them 1.
+    With 500 curves and gamma 0.7 one curve gets 0.21, ten 0.51, a hundred 0.81.
     """
     level = np.log1p(np.maximum(np.asarray(counts, np.float64), 0)) / np.log1p(max(float(total), 1.0))
     return np.clip(level, 0, 1) ** gamma
@@ -53,10 +53,14 @@ class DensityShader:
     white; pixels with none keep what is beneath.
     """
 
-    def __init__(self, cmap: str = "Blues", low: float = 0.3, gamma: float = 0.5):
+    def __init__(self, cmap: str = "PuBu", low: float = 0.25, gamma: float = 0.7):
         if cmap not in colormaps:
             raise ValueError(f"unknown `cmap` {cmap!r}; use a matplotlib colormap name such as 'Blues'")
         self.cmap, self.low, self.gamma = cmap, float(low), float(gamma)
+
+    def color(self, level: float = 0.6):
+        """The RGB colour (0..1) of a shade level, e.g. for a legend patch."""
+        return colormaps[self.cmap](self.low + (1 - self.low) * level)[:3]
 
     def paint(self, pixels: np.ndarray, counts: np.ndarray, total: float) -> None:
         """Shade ``counts`` [row, col] (ints, or floats from anti-aliasing) into ``pixels``.
@@ -81,7 +85,10 @@ class DensityShader:
 
 
 def blend(pixels: np.ndarray, alpha: np.ndarray, color) -> None:
-    """pixels = pixels * (1 - alpha) + color * alpha in place; uint8 ``pixels`` [..., 3], ``alpha`` [...] in 0..1."""
+    """pixels = pixels * (1 - alpha) + color * alpha, in place.
+
+    ``pixels`` uint8 [..., 3]; ``alpha`` [...] in 0..1.
+    """
     value = pixels.astype(np.float32)
     value -= (value - rgb255(color)) * np.asarray(alpha, np.float32)[..., None]
     value += 0.5

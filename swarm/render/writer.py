@@ -66,6 +66,17 @@ def output_format(path) -> str:
     return suffix
 
 
+def check_size(size, minimum: int) -> tuple[int, int]:
+    """``size`` as (width, height) ints, each at least ``minimum`` pixels, else a ``ValueError``."""
+    try:
+        width, height = (int(v) for v in size)
+    except (TypeError, ValueError):
+        width = height = 0
+    if width < minimum or height < minimum:
+        raise ValueError(f"`size` must be (width, height) of at least {minimum} pixels, got {size!r}")
+    return width, height
+
+
 def piece_suffix(fmt: str) -> str:
     """Container of the intermediate pieces that :func:`join_pieces` turns into ``fmt``."""
     return _PIECE[output_format("x" + fmt)]
@@ -183,12 +194,7 @@ class VideoWriter:
         self.piece = piece_of is not None
         if not (np.isscalar(fps) and float(fps) > 0):
             raise ValueError(f"`fps` must be a positive number, got {fps!r}")
-        try:
-            width, height = (int(v) for v in size)
-        except (TypeError, ValueError):
-            width = height = 0
-        if width < 2 or height < 2:
-            raise ValueError(f"`size` must be (width, height) of at least 2 pixels, got {size!r}")
+        width, height = check_size(size, 2)
         if channels not in (3, 4):
             raise ValueError(f"`channels` must be 3 (RGB) or 4 (RGBX), got {channels!r}")
         check_writable(self.path)
