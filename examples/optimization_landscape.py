@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
 
 import swarm
 from swarm import metrics, panels
@@ -34,13 +36,14 @@ import _common
 TARGET, DOMAIN, POINTS = "sinc(5*pi*x)", (0.0, 1.0), 100
 SEED = 12
 SMALL_GRAD = 1e-3  # "almost zero": gradient norm below this after the second phase
+COLORS = [to_hex(c) for c in colormaps["tab10"].colors]  # one per bee in the video
 
 
 class Trajectories(panels.Panel):
     """Bees' weights as points in a PCA plane, each trailing its path: traj [bee, epoch, 2]."""
 
-    def __init__(self, traj: np.ndarray, title: str):
-        self.traj, self.title = traj, title
+    def __init__(self, traj: np.ndarray, title: str, epochs: np.ndarray):
+        self.traj, self.title, self.epochs = traj, title, epochs
         self.num_frames = traj.shape[1]
 
     def plot_init(self, ax):
@@ -51,11 +54,12 @@ class Trajectories(panels.Panel):
 
     def draw(self, canvas, frame):
         for b, path in enumerate(self.traj):
-            color = panels.track_color(b)
+            color = COLORS[b % len(COLORS)]
             canvas.points(path[:frame + 1, 0], path[:frame + 1, 1], color=color, radius=1.2,
                           alpha=0.5)
             canvas.points(path[frame:frame + 1, 0], path[frame:frame + 1, 1], color=color,
                           radius=4.0)
+        canvas.text(f"epoch {self.epochs[frame]}", size=11)
 
 
 def predict(params, x: torch.Tensor) -> torch.Tensor:
@@ -150,9 +154,10 @@ def main(argv=None):
     whole, first = metrics.weight_pca(eight, biases=True), metrics.weight_pca(eight, layer=0)
     print(f"PCA of 8 bees: whole model {whole.explained.sum():.0%} of the variance in 2 "
           f"components, first layer {first.explained.sum():.0%}")
+    views = [Trajectories(whole.trajectories, "whole model", eight.epoch),
+             Trajectories(first.trajectories, "first layer", eight.epoch)]
     _common.video_and_report(eight, args.out, "optimization_landscape", args.quick, report_of=rec,
-                             panels=[Trajectories(whole.trajectories, "whole model"),
-                                     Trajectories(first.trajectories, "first layer")],
+                             panels=views,
                              title="8 bees' weights, PCA", size=(960, 432), jobs=1)
     # jobs=1: the script's own panel class lives in __main__, which workers cannot import
 
@@ -167,6 +172,11 @@ def main(argv=None):
         return _common.verdict("unclear", "low-loss critical points have a high minimal ratio",
                                f"only {small.sum()} bees reached a gradient norm < {SMALL_GRAD}")
     rho, p = spearman(found.loss[small], found.ratio[small])
+    flat = found.loss >= 0.99 * np.var(rec.y)  # a constant fit: every ReLU unit dead
+    fitting = small & ~flat
+    if fitting.sum() >= 5:
+        print(f"{(small & flat).sum()} of them are constant fits (dead ReLU units); without them "
+              f"Spearman rho = {spearman(found.loss[fitting], found.ratio[fitting])[0]:.2f}")
     low = found.loss[small] <= np.median(found.loss[small])
     print(f"minimal ratio: median {np.median(found.ratio[small][low]):.2f} in the lower-loss half, "
           f"{np.median(found.ratio[small][~low]):.2f} in the higher-loss half")

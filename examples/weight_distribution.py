@@ -131,19 +131,22 @@ def main(argv=None):
           f"{np.percentile(rec['loss'][:, -1], 90):.4f}")
     report_alignment("seed's trainer", seed_bw[:, -1].ravel())
     rings = report_alignment("swarm.train   ", engine_bw.ravel())[1]
+    ratios = {}
     for tol in (TOLERANCE / 2, TOLERANCE, TOLERANCE * 2):  # how much the window matters
         found = metrics.breakpoint_alignment(rec, tolerance=tol)
+        ratios[tol] = found["ratio"]
         print(f"metrics.breakpoint_alignment, tolerance {found['tolerance']:.2f}: "
               f"{found['fraction']:.1%} of {found['kinks']} output kinks near a turning point, "
               f"uniform {found['expected']:.1%}, ratio {found['ratio']:.2f}")
-    ratio = metrics.breakpoint_alignment(rec, tolerance=TOLERANCE)["ratio"]
+    ratio = ratios[TOLERANCE]
     histogram_figure(seed_bw[:, -1], engine_bw, args.out)
     _common.video_and_report(rec, args.out, "weight_distribution", args.quick)
     status = "holds" if ratio >= 1.5 and rings[0] > rings[2] else (
         "does not hold" if ratio < 1.1 or rings[0] <= rings[2] else "unclear")
     return _common.verdict(
         status, "-b/w cluster at sin's turning points, more at the inner than the outer ones",
-        f"{ratio:.2f}x the uniform share near turning points; inner {rings[0]:.0%} vs outer "
+        f"{ratio:.2f}x the uniform share within {RADIUS:.2f} of a turning point, "
+        f"{ratios[TOLERANCE / 2]:.2f}x within {RADIUS / 2:.2f}; inner {rings[0]:.0%} vs outer "
         f"{rings[2]:.0%}")
 
 
