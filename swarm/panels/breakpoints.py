@@ -51,13 +51,11 @@ class BreakpointsPanel(Panel):
 
     def draw(self, canvas, frame: int) -> None:
         canvas.bars(self.edges, self.counts[frame], color=BAR_COLOR, alpha=0.9)
-        for x in self.turning:
-            canvas.vline(x, color="black", width=1.0, alpha=0.55, ymin=0.08)
+        canvas.vlines(self.turning, color="black", width=1.0, alpha=0.55, ymin=0.08)
         band = 1 / max(len(self.tracked), 1)
         for i, per_epoch in enumerate(self.tracked_kinks):
-            for x in per_epoch[frame]:
-                canvas.vline(x, color=track_color(i), width=2.0,
-                             ymin=0.075 * (1 - (i + 1) * band), ymax=0.075 * (1 - i * band))
+            canvas.vlines(per_epoch[frame], color=track_color(i), width=2.0,
+                          ymin=0.075 * (1 - (i + 1) * band), ymax=0.075 * (1 - i * band))
 
 
 def turning_points(rec) -> np.ndarray:

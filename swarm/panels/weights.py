@@ -80,8 +80,7 @@ class WeightsPanel(Panel):
             heat.hline(self.epoch[frame] + 0.5, color="#1f77b4", width=1.2, alpha=0.8)
             hist.bars(self.edges[j], self.counts[j][frame], color=BAR_COLOR, alpha=0.9)
             for i, values in enumerate(self.tracked_w[j][:, frame]):
-                for v in values:
-                    hist.vline(v, color=track_color(i), width=1.6, ymin=0.02, ymax=0.12)
+                hist.vlines(values, color=track_color(i), width=1.6, ymin=0.02, ymax=0.12)
 
     def _heat_image(self, j: int, pane) -> np.ndarray:
         """Layer j's heat map as RGB uint8 [height, width, 3] at ``pane``'s size (cached)."""

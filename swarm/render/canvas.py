@@ -179,7 +179,7 @@ class Canvas:
         top = np.interp(centers, cols[order], self.pane.rows(hi)[order])
         bottom = np.interp(centers, cols[order], self.pane.rows(lo)[order])
         top[~inside] = bottom[~inside] = np.nan
-        blend(self.rgb, raster.column_fill(top, bottom, self.pane.height) * alpha, color)
+        self._fill_columns(top, bottom, color, alpha)
 
     def bars(self, edges, heights, color="C0", alpha: float = 1.0, bottom: float = 0.0) -> None:
         """A histogram: bar i spans ``edges[i]..edges[i+1]`` [bin + 1] up to ``heights[i]`` [bin]."""
@@ -189,16 +189,43 @@ class Canvas:
         inside = (index >= 0) & (index < len(edges) - 1)
         top = np.full(self.pane.width, np.nan)
         top[inside] = self.pane.rows(np.asarray(heights, np.float64)[index[inside]])
-        base = np.broadcast_to(self.pane.rows(bottom), top.shape)
-        blend(self.rgb, raster.column_fill(top, base, self.pane.height) * alpha, color)
+        self._fill_columns(top, np.full(top.shape, float(self.pane.rows(bottom))), color, alpha)
+
+    def _fill_columns(self, top, bottom, color, alpha: float) -> None:
+        """Blend the area between rows ``top`` and ``bottom`` [column], only over the rows it reaches."""
+        ends = np.concatenate([top, bottom])
+        ends = np.clip(ends[np.isfinite(ends)], 0, self.pane.height)
+        if not ends.size:
+            return
+        r0, r1 = int(np.floor(ends.min())), int(np.ceil(ends.max()))
+        fill = raster.column_fill(top - r0, bottom - r0, r1 - r0)
+        blend(self.rgb[r0:r1], fill * alpha, color)
 
     # marks
     def vline(self, x, color="black", width: float = 1.0, alpha: float = 1.0,
               ymin: float = 0.0, ymax: float = 1.0) -> None:
         """A vertical line at data ``x`` from axes fraction ``ymin`` to ``ymax``."""
-        c = float(self.pane.cols(x))
+        self.vlines([x], color, width, alpha, ymin, ymax)
+
+    def vlines(self, xs, color="black", width: float = 1.0, alpha: float = 1.0,
+               ymin: float = 0.0, ymax: float = 1.0) -> None:
+        """Vertical lines at data ``xs`` [n] (ticks, a rug), all in one colour, in one blend."""
+        cols = self.pane.cols(np.asarray(xs, dtype=np.float64).ravel())
+        cols = cols[np.isfinite(cols)]
         r0, r1 = (self.pane.origin[1] + (1 - f) * self.pane.size[1] for f in (ymax, ymin))
-        self.rect(c - width / 2, c + width / 2, r0, r1, color, alpha)
+        row_cover, rows = _cover_1d(r0, r1, self.pane.height)
+        if not (cols.size and row_cover.size):
+            return
+        left, right = cols - width / 2, cols + width / 2
+        reach = int(np.ceil(width)) + 1
+        touched = np.floor(left).astype(np.int64)[:, None] + np.arange(reach)  # [line, reach]
+        overlap = np.minimum(touched + 1, right[:, None]) - np.maximum(touched, left[:, None])
+        keep = (overlap > 0) & (touched >= 0) & (touched < self.pane.width)
+        col_cover = np.minimum(np.bincount(touched[keep], overlap[keep], self.pane.width), 1.0)
+        hit = np.flatnonzero(col_cover)  # blend only the columns the lines touch
+        picked = self.rgb[rows, hit]
+        blend(picked, row_cover[:, None] * col_cover[None, hit] * alpha, color)
+        self.rgb[rows, hit] = picked
 
     def hline(self, y, color="black", width: float = 1.0, alpha: float = 1.0) -> None:
         """A horizontal line at data ``y`` across the box."""

@@ -344,8 +344,9 @@ def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict
     try:
         shared = _share_scene(scene, workdir)  # sent once, memory-mapped by every worker
         pieces = [str(workdir / f"piece{k:05d}{piece_suffix(fmt)}") for k in range(len(starts))]
+        threads = 1 if workers >= (os.cpu_count() or 1) else None  # the cores are taken already
         tasks = (delayed(_render_piece)(shared, schedule[s:s + size], piece, fps,
-                                        dict(codec, piece_of=fmt))
+                                        dict(codec, piece_of=fmt, threads=threads))
                  for s, piece in zip(starts, pieces))
         for done in Parallel(n_jobs=workers, return_as="generator_unordered")(tasks):
             bar.update(done)

@@ -180,7 +180,8 @@ class VideoWriter:
 
     ``size`` is (width, height); ``channels`` 3 takes RGB frames, 4 RGBX frames
     (the 4th byte ignored; the compositor's fast layout). ``preset``/``crf``
-    tune H.264 (and ``crf`` VP9).
+    tune H.264 (and ``crf`` VP9); ``threads`` caps the encoder's threads (one per
+    process is cheapest when several encoders already share the cores).
     ``piece=True`` writes an intermediate piece for :func:`join_pieces` instead:
     the same codec settings, no faststart, a lossless piece for GIFs; its format
     is given by ``piece_of`` (an output suffix).
@@ -188,7 +189,7 @@ class VideoWriter:
 
     def __init__(self, path, fps: float = 30, size: tuple[int, int] = (1280, 720), *,
                  preset: str = "veryfast", crf: int | None = None, piece_of: str | None = None,
-                 channels: int = 3):
+                 channels: int = 3, threads: int | None = None):
         self.path = Path(path)
         self.format = output_format("x" + piece_of) if piece_of else output_format(self.path)
         self.piece = piece_of is not None
@@ -200,6 +201,7 @@ class VideoWriter:
         check_writable(self.path)
         self.channels = channels
         self.fps, self.size, self.preset, self.crf = float(fps), (width, height), preset, crf
+        self.threads = threads
         self.frames = 0
         self._job: _Ffmpeg | None = None
         self._stack: contextlib.ExitStack | None = None
@@ -221,6 +223,8 @@ class VideoWriter:
         stream = ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgb24" if self.channels == 3 else "rgb0",
                               s=f"{width}x{height}", r=self.fps)
         options = _codec(self.format if direct else ".gif", self.preset, self.crf)
+        if self.threads:
+            options["threads"] = int(self.threads)
         if self.format != ".gif" and (width % 2 or height % 2):
             stream = stream.filter("pad", "ceil(iw/2)*2", "ceil(ih/2)*2")
         if self.format == ".mp4" and not self.piece:
