@@ -84,7 +84,11 @@ class Pane:
 
 class Canvas:
     """Paints one :class:`Pane` of the current frame. ``panes`` are all the
-    canvases of the panel (itself first) when its ``plot_init`` made several axes."""
+    canvases of the panel (itself first) when its ``plot_init`` made several axes.
+
+    Widths and radii are pixels of a 1280x720 (dpi 100) video and scale with
+    the figure's dpi, like text in points.
+    """
 
     def __init__(self, pane: Pane):
         self.pane = pane
@@ -92,6 +96,10 @@ class Canvas:
         self.pixels: np.ndarray | None = None  # the box of the frame, uint8 [height, width, 4 or 3]
         self.rgb: np.ndarray | None = None  # its colour channels [height, width, 3]
         self._plans: dict = {}
+
+    def _px(self, size: float) -> float:
+        """Pixels for a size given in pixels of a 1280x720 video (sizes scale with the video, as text does)."""
+        return size * self.pane.dpi / 100
 
     def _plan(self, x) -> raster.ColumnPlan:
         """The column plan of curves over ``x``, cached: a panel's curves share their x."""
@@ -163,7 +171,8 @@ class Canvas:
         if not plan.num_cols:
             return
         lo, hi = plan.spans(self.pane.rows(y[ok])[None])
-        rows, cols, cover = raster.span_pixels(lo[0] - width / 2, hi[0] + width / 2, self.pane.height)
+        half = self._px(width) / 2
+        rows, cols, cover = raster.span_pixels(lo[0] - half, hi[0] + half, self.pane.height)
         cols += plan.first
         if dash:
             keep = cols % (dash[0] + dash[1]) < dash[0]
@@ -216,6 +225,7 @@ class Canvas:
         row_cover, rows = _cover_1d(r0, r1, self.pane.height)
         if not (cols.size and row_cover.size):
             return
+        width = self._px(width)
         left, right = cols - width / 2, cols + width / 2
         reach = int(np.ceil(width)) + 1
         touched = np.floor(left).astype(np.int64)[:, None] + np.arange(reach)  # [line, reach]
@@ -229,8 +239,8 @@ class Canvas:
 
     def hline(self, y, color="black", width: float = 1.0, alpha: float = 1.0) -> None:
         """A horizontal line at data ``y`` across the box."""
-        r = float(self.pane.rows(y))
-        self.rect(0, self.pane.width, r - width / 2, r + width / 2, color, alpha)
+        r, half = float(self.pane.rows(y)), self._px(width) / 2
+        self.rect(0, self.pane.width, r - half, r + half, color, alpha)
 
     def rect(self, c0, c1, r0, r1, color="black", alpha: float = 1.0) -> None:
         """An anti-aliased rectangle in box pixels (columns c0..c1, rows r0..r1)."""
@@ -243,6 +253,7 @@ class Canvas:
 
     def points(self, x, y, color="black", radius: float = 3.0, alpha: float = 1.0) -> None:
         """Filled discs of ``radius`` pixels at data points ``x``, ``y`` [point]."""
+        radius = self._px(radius)
         for c, r in zip(np.atleast_1d(self.pane.cols(x)), np.atleast_1d(self.pane.rows(y))):
             if not (np.isfinite(c) and np.isfinite(r)):
                 continue
