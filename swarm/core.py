@@ -20,6 +20,7 @@ import inspect
 import itertools
 import logging
 import secrets
+import threading
 from collections.abc import Mapping
 
 import joblib
@@ -97,9 +98,16 @@ def _epoch_fields(item, fields) -> dict:
     return {n: _to_numpy(v) for n, v in zip(names, values)}
 
 
+# Trainers draw from the process-wide torch/numpy generators, so two bees run in
+# threads of one process (joblib's threading backend, an in-process dask cluster)
+# would interleave their draws. One bee at a time per process keeps every bee's
+# numbers those of its own seed; process-based backends still run in parallel.
+_GLOBAL_RNG = threading.RLock()  # re-entrant: a trainer may run a swarm itself
+
+
 def _collect(trainer, params: dict, seed, fields) -> dict:
     """Run one generator under ``seed``: {name: array [epoch, *dims]}."""
-    with seed_as(seed):
+    with _GLOBAL_RNG, seed_as(seed):
         epochs = [_epoch_fields(item, fields) for item in trainer(**params)]
     if not epochs:
         raise ValueError(f"`bee_trainer` {_name(trainer)} yielded nothing; it must yield once "
