@@ -1,5 +1,5 @@
-"""Ctrl-C or a polite kill while rendering: non-zero exit, no output or temporary file,
-no ffmpeg or worker process left running."""
+"""Ctrl-C or a polite kill while preparing or rendering: non-zero exit, no output or
+temporary file, no ffmpeg or worker process left running."""
 import os
 import signal
 import subprocess
@@ -36,6 +36,30 @@ SCRIPT = textwrap.dedent('''
 ''')
 
 
+PREPARING = textwrap.dedent('''
+    import sys, time
+    from pathlib import Path
+    import numpy as np
+    from swarm import panels
+    from swarm.render import animate
+    from swarm.recording import Recording
+
+    class Preparing(panels.LinePanel):
+        def __init__(self, rec, tracked=()):
+            (Path(sys.argv[1]).parent / "started").touch()
+            time.sleep(60)  # metrics that take long
+
+    panels.PANELS["line"] = Preparing
+    rec = Recording({"ypred": np.zeros((3, 4, 5)), "x": np.arange(5.0), "y": np.zeros(5),
+                     "epoch": np.arange(4), "loss": np.ones((3, 4))})
+    try:
+        animate(rec, sys.argv[1], panels="line", jobs=int(sys.argv[2]), progress=False)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+''')
+
+
 def descendants(pid: int) -> set[int]:
     """Every process below ``pid``, from /proc."""
     parent = {}
@@ -59,10 +83,11 @@ def alive(pids) -> set[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("jobs, how", [(2, "SIGTERM"), (2, "SIGINT")])
-def test_interrupted_render_leaves_nothing(tmp_path, jobs, how):
+@pytest.mark.parametrize("jobs, how, stage", [(2, "SIGTERM", "render"), (2, "SIGINT", "render"),
+                                              (2, "SIGTERM", "prepare")])
+def test_interrupted_render_leaves_nothing(tmp_path, jobs, how, stage):
     script = tmp_path / "render.py"
-    script.write_text(SCRIPT)
+    script.write_text(SCRIPT if stage == "render" else PREPARING)
     out = tmp_path / "video" / "out.mp4"
     out.parent.mkdir()
     proc = subprocess.Popen([sys.executable, str(script), str(out), str(jobs)],
@@ -73,8 +98,13 @@ def test_interrupted_render_leaves_nothing(tmp_path, jobs, how):
         assert time.monotonic() < deadline, "the render never started"
         time.sleep(0.05)
     children = descendants(proc.pid)
-    assert any("ffmpeg" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")
-               for p in alive(children))
+    while stage == "prepare" and not children:  # the warm-up starts workers while preparing
+        assert time.monotonic() < deadline, "no worker was started"
+        time.sleep(0.1)
+        children = descendants(proc.pid)
+    if stage == "render":
+        assert any("ffmpeg" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")
+                   for p in alive(children))
     if how == "SIGINT":  # Ctrl-C in a terminal signals the whole foreground group
         os.killpg(proc.pid, signal.SIGINT)
     else:  # a polite kill signals the main process only

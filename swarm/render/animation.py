@@ -10,7 +10,7 @@ import numpy as np
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import frame_epochs, num_frames
-from swarm.render.compose import Scene, render, warm_up
+from swarm.render.compose import Scene, render, sigterm_raises, stop_workers, warm_up
 from swarm.render.writer import output_format
 
 __all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe"]
@@ -107,28 +107,38 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     if poster is not None:
         check_writable(poster)
     names = default_panels(rec) if panels is None else _panel_names(panels)
-    warm_up(jobs)  # workers start while the panels compute their metrics
-    frames = num_frames(rec.num_epochs, fps, duration)
-    epoch_of_frame = frame_epochs(rec.epoch, frames, time_axis)
+    epoch_of_frame = frame_epochs(rec.epoch, num_frames(rec.num_epochs, fps, duration), time_axis)
+    bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
+    with sigterm_raises():
+        try:
+            warm_up(jobs)  # workers start while the panels compute their metrics
+            scene, schedule = _prepare(rec, names, epoch_of_frame, bees, size, title)
+            prepared = time.perf_counter()
+            render(scene, path, schedule, fps=fps, jobs=jobs, progress=progress, poster=poster,
+                   preset=preset, crf=crf)
+        except BaseException:
+            stop_workers()  # an interruption while preparing leaves no warm worker behind
+            raise
+    done = time.perf_counter()
+    if timings is not None:
+        timings.update(prepare=prepared - start, render=done - prepared)
+    log.info("animate: %d frames of %s in %.1f s (prepare %.1f s)", len(schedule), ", ".join(
+        getattr(p, "name", type(p).__name__) for p in scene.panels), done - start, prepared - start)
+    return path
+
+
+def _prepare(rec, names, epoch_of_frame, bees, size, title):
+    """The scene and its schedule [frame, panel]: panels built on the epochs the video shows."""
     shown = np.unique(epoch_of_frame)
     if shown.size < rec.num_epochs:  # panels prepare only the epochs the video shows
         rec = rec.epochs(shown)
-    bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     built = [get_panel(n)(rec, tracked=bees) if isinstance(n, str) else n for n in names]
     layout = default_layout(names) if all(isinstance(n, str) for n in names) else None
     scene = Scene(built, size, layout, title=describe(rec) if title is None else title)
     lead = np.searchsorted(shown, epoch_of_frame)
     schedule = np.stack([np.rint(lead / max(len(shown) - 1, 1) * (p.num_frames - 1)) for p in built],
                         axis=1).astype(np.int64)
-    prepared = time.perf_counter()
-    render(scene, path, schedule, fps=fps, jobs=jobs, progress=progress, poster=poster,
-           preset=preset, crf=crf)
-    done = time.perf_counter()
-    if timings is not None:
-        timings.update(prepare=prepared - start, render=done - prepared)
-    log.info("animate: %d frames of %s in %.1f s (prepare %.1f s)", frames, ", ".join(
-        getattr(p, "name", type(p).__name__) for p in built), done - start, prepared - start)
-    return path
+    return scene, schedule
 
 
 def _check_bees(tracked, num_bees: int) -> np.ndarray:

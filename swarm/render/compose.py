@@ -38,7 +38,8 @@ from swarm.render.clock import frame_epochs
 from swarm.render.writer import (VideoWriter, check_size, join_pieces, output_format, piece_suffix,
                                  save_png)
 
-__all__ = ["Scene", "frame_schedule", "render", "render_frame", "grid_slots", "warm_up"]
+__all__ = ["Scene", "frame_schedule", "render", "render_frame", "grid_slots", "warm_up", "stop_workers",
+           "sigterm_raises"]
 
 log = logging.getLogger(__name__)
 
@@ -271,6 +272,16 @@ def warm_up(jobs: int | None = None) -> None:
                          name="swarm-render-warm-up").start()
 
 
+def stop_workers() -> None:
+    """Kill the render worker processes (the reusable joblib/loky pool), e.g. after an interruption."""
+    with contextlib.suppress(Exception):
+        from joblib.externals.loky import reusable_executor
+
+        executor = reusable_executor._executor
+        if executor is not None:
+            executor.shutdown(wait=False, kill_workers=True)
+
+
 def _start_workers(workers: int) -> None:
     with contextlib.suppress(Exception):  # only a head start: a failure shows in the render
         Parallel(n_jobs=workers)(delayed(_import_renderer)() for _ in range(workers))
@@ -281,7 +292,7 @@ def _import_renderer() -> None:
 
 
 @contextlib.contextmanager
-def _sigterm_raises():
+def sigterm_raises():
     """While rendering, a polite kill (SIGTERM) unwinds like Ctrl-C, so cleanup runs.
 
     Only when we are the main thread and nobody installed a SIGTERM handler.
@@ -323,7 +334,7 @@ def render(scene: Scene, path, schedule, *, fps: float = 30, jobs: int | None = 
     workers = _worker_count(jobs, len(schedule))
     codec = {"preset": preset, "crf": crf}
     bar = tqdm(total=len(schedule), unit="frame", disable=not progress, desc=path.name)
-    with _sigterm_raises(), bar:
+    with sigterm_raises(), bar:
         if workers == 1:
             with VideoWriter(path, fps, scene.size, channels=4, **codec) as writer:
                 for frame in _frames(scene, schedule):
