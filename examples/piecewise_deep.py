@@ -111,7 +111,8 @@ def dw_figure(results: dict, out):
     for (target, arch), r in results.items():
         final = r["dw"][-1]
         ax.plot(np.arange(1, final.size + 1), final, "o-", label=f"{target} {arch}")
-    ax.set(xlabel="layer distance", ylabel="correlation of |ΔW| quantiles",
+    widest = max(r["dw"].shape[1] for r in results.values())
+    ax.set(xticks=np.arange(1, widest + 1), xlabel="layer distance", ylabel="correlation of |ΔW| quantiles",
            title="weight-change correlation, last epoch")
     ax.legend(frameon=False, fontsize=7)
     _common.save(fig, out / "piecewise_deep_dw_correlation.png")
