@@ -47,7 +47,8 @@ PREPARING = textwrap.dedent('''
     class Preparing(panels.LinePanel):
         def __init__(self, rec, tracked=()):
             (Path(sys.argv[1]).parent / "started").touch()
-            time.sleep(60)  # metrics that take long
+            for _ in range(600):  # metrics that take long (a signal caught by another
+                time.sleep(0.1)   # thread reaches Python between steps, not inside a sleep)
 
     panels.PANELS["line"] = Preparing
     rec = Recording({"ypred": np.zeros((3, 4, 5)), "x": np.arange(5.0), "y": np.zeros(5),

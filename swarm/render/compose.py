@@ -23,6 +23,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import cloudpickle
@@ -259,31 +260,47 @@ def _worker_count(jobs, frames: int) -> int:
     return int(max(1, min(jobs, frames)))
 
 
+_WARMING: list[threading.Thread] = []  # warm-up threads that may still be starting workers
+
+
 def warm_up(jobs: int | None = None) -> None:
     """Start the render workers now, in the background, so a render soon after finds them ready.
 
     A fresh worker spends a second or more importing numpy, matplotlib and
     swarm; :func:`swarm.render.animate` calls this before preparing its panels
-    so that happens meanwhile. Does nothing for one job.
+    so that happens meanwhile. Does nothing for one job. :func:`stop_workers` undoes it.
     """
     workers = _worker_count(jobs, 1 << 30)
     if workers > 1:
-        threading.Thread(target=_start_workers, args=(workers,), daemon=True,
-                         name="swarm-render-warm-up").start()
+        thread = threading.Thread(target=_start_workers, args=(workers,), daemon=True,
+                                  name="swarm-render-warm-up")
+        _WARMING.append(thread)
+        thread.start()
 
 
-def stop_workers() -> None:
-    """Kill the render worker processes (the reusable joblib/loky pool), e.g. after an interruption."""
-    with contextlib.suppress(Exception):
-        from joblib.externals.loky import reusable_executor
+def stop_workers(timeout: float = 5.0) -> None:
+    """Kill the render worker processes (joblib's reusable loky pool), e.g. after an interruption.
 
-        executor = reusable_executor._executor
-        if executor is not None:
+    Waits (up to ``timeout`` s) for a warm-up that is still creating the pool,
+    so no worker appears after this returns.
+    """
+    from joblib.externals.loky import reusable_executor
+
+    deadline = time.monotonic() + timeout
+    while any(t.is_alive() for t in _WARMING) and reusable_executor._executor is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.02)
+    executor = reusable_executor._executor
+    if executor is not None:
+        with contextlib.suppress(Exception):
             executor.shutdown(wait=False, kill_workers=True)
+    for thread in _WARMING:  # their Parallel fails fast once the pool is gone
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    _WARMING[:] = [t for t in _WARMING if t.is_alive()]
 
 
 def _start_workers(workers: int) -> None:
-    with contextlib.suppress(Exception):  # only a head start: a failure shows in the render
+    with contextlib.suppress(BaseException):  # only a head start: a failure shows in the render
         Parallel(n_jobs=workers)(delayed(_import_renderer)() for _ in range(workers))
 
 
