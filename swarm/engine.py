@@ -7,7 +7,9 @@ its last finite state and flagged; the others go on.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import platform
 import time
 from typing import Iterator
@@ -75,14 +77,45 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
     net = _make_net(spec, engine)
     opt = make_optimizer(spec.optimizer, net.params, _per_bee(spec.lr, spec.device),
                          _per_bee(spec.momentum, spec.device), spec.nesterov)
+    bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
+               leave=False)
+    with _idle_core_threads(spec.device):
+        yield from _epochs(spec, net, opt, bar, x, y)
+
+
+@contextlib.contextmanager
+def _idle_core_threads(device):
+    """Use no more CPU threads than there are idle cores while training.
+
+    Intra-op threads that outnumber the idle cores spin-wait at every barrier:
+    on a 2-core machine with one other busy process, a 2-thread epoch measured
+    5-10x slower than a 1-thread one. The 1-minute load average says how many
+    cores are busy; the previous thread count is restored afterwards.
+    """
+    if device.type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    try:
+        busy = os.getloadavg()[0]
+        cores = len(os.sched_getaffinity(0))
+    except (OSError, AttributeError):
+        busy, cores = 0.0, before
+    torch.set_num_threads(max(1, min(before, round(cores - busy))))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def _epochs(spec: Spec, net, opt, bar, x, y) -> Iterator[dict]:
+    """The training loop of :func:`fly`: one optimizer step per batch, a state per kept epoch."""
     recorded = set(spec.record_epochs().tolist())
     full_batch = spec.batch_size is None or spec.batch_size >= spec.points
     frozen = torch.zeros(spec.bees, dtype=torch.bool, device=spec.device)
     any_frozen = False
     diverged_at = np.full(spec.bees, -1, dtype=np.int64)
     saved = [p.clone() for p in net.params]
-    bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
-               leave=False)
     for epoch in bar:
         state = None
         if full_batch or epoch in recorded:
