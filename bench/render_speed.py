@@ -1,7 +1,7 @@
 """Render speed: our fast path against matplotlib's FuncAnimation, in one process.
 
 1. The line panel, 500 bees x 400 frames at 1280x720: ours (numpy density,
-   parallel pieces) against seed 001's way (one Line2D per bee redrawn by
+   parallel pieces, workers warmed up as ``animate`` does) against seed 001's way (one Line2D per bee redrawn by
    FuncAnimation, saved through FFMpegWriter). Same frames, same encoder
    settings (libx264, same preset and crf, yuv420p). The baseline is timed on
    its first --baseline-frames frames and scaled to 400 (it is uniform per frame).
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from matplotlib.animation import FFMpegWriter, FuncAnimation  # noqa: E402
 
 import swarm  # noqa: E402
 from swarm.panels import LinePanel, pick_tracked  # noqa: E402
-from swarm.render import Scene, animate, frame_schedule, probe, render  # noqa: E402
+from swarm.render import Scene, animate, frame_schedule, probe, render, warm_up  # noqa: E402
 from swarm.render.writer import ffmpeg_exe  # noqa: E402
 
 SIZE = (1280, 720)
@@ -43,8 +44,15 @@ def recording(path: str | None):
     return rec
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (ffmpeg)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def ours_line(rec, out: Path, jobs) -> float:
-    """Seconds to render and encode the line panel, FRAMES frames."""
+    """Seconds to render and encode the line panel, FRAMES frames (workers warmed as animate does)."""
+    warm_up(jobs)
     start = time.perf_counter()
     panel = LinePanel(rec, tracked=pick_tracked(rec))
     scene = Scene([panel], SIZE)
@@ -84,9 +92,14 @@ def main() -> None:
     rec = recording(args.source)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        cpu = cpu_seconds()
+        ours_line(rec, tmp / "ours1.mp4", 1)
+        ours_cpu = (cpu_seconds() - cpu) / FRAMES
         ours = ours_line(rec, tmp / "ours.mp4", args.jobs)
         assert probe(tmp / "ours.mp4")["frames"] == FRAMES
+        cpu = cpu_seconds()
         base = baseline_line(rec, tmp / "baseline.mp4", args.baseline_frames)
+        base_cpu = (cpu_seconds() - cpu) / args.baseline_frames
         base_fps = args.baseline_frames / base
         print(f"line panel, {rec.num_bees} bees, {FRAMES} frames at {SIZE[0]}x{SIZE[1]}, "
               f"libx264 -preset {PRESET} -crf {CRF}:")
@@ -94,6 +107,9 @@ def main() -> None:
         print(f"  matplotlib: {base_fps:7.2f} frames/s (timed on {args.baseline_frames} frames, "
               f"{base:.1f} s; {FRAMES / base_fps:.0f} s scaled to {FRAMES})")
         print(f"  ratio:      {FRAMES / ours / base_fps:7.1f}x")
+        print(f"  CPU per frame, renderer + ffmpeg, one process each (does not depend on the load): "
+              f"ours {ours_cpu * 1e3:.0f} ms, matplotlib {base_cpu * 1e3:.0f} ms, "
+              f"ratio {base_cpu / ours_cpu:.1f}x")
         timings = {}
         animate(rec, tmp / "full.mp4", jobs=args.jobs, progress=False, timings=timings)
         frames = probe(tmp / "full.mp4")["frames"]

@@ -10,7 +10,8 @@ import numpy as np
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import frame_epochs, num_frames
-from swarm.render.compose import Scene, render, sigterm_raises, stop_workers, warm_up
+from swarm.render.compose import Scene, render
+from swarm.render.workers import sigterm_raises, stop_workers, warm_up
 from swarm.render.writer import output_format
 
 __all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe"]
