@@ -98,7 +98,7 @@ class Canvas:
         self._plans: dict = {}
 
     def _px(self, size: float) -> float:
-        """Pixels for a size given in pixels of a 1280x720 video (sizes scale with the video, as text does)."""
+        """Pixels for a size given in pixels of a 1280x720 video (sizes scale like text)."""
         return size * self.pane.dpi / 100
 
     def _plan(self, x) -> raster.ColumnPlan:
