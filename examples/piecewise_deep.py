@@ -5,7 +5,7 @@ piecewise 0/1 steps and sin on [-3, 3] and sinc on [-32, 32], full batch. The
 seed drew 5,000 random points; ``swarm.train`` trains on an evenly spaced grid,
 so 5,000 evenly spaced points stand in for them. The seed used Mathematica's
 default optimizer (Adam) for 15,000 rounds; a full run here takes 1,500 epochs
-of Adam at lr 0.003 with a swarm of bees per case, recording every 10th epoch
+of Adam at lr 0.003 with 24 bees per case, recording every 10th epoch
 (the seed's checkpoints).
 
 Figures: loss (log-log), predictions, gzip complexity over training, weight
