@@ -220,7 +220,7 @@ def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="
         epochs_kept[e] = state["epoch"]
         for k, a in buffers.items():
             a[e] = state[k]
-    arrays = {k: np.ascontiguousarray(a.swapaxes(0, 1)) for k, a in buffers.items()}
+    arrays = {k: a.swapaxes(0, 1) for k, a in buffers.items()}  # views: no second copy
     seconds = time.perf_counter() - started
     x, y = target_grid(spec.target, spec.domain, spec.points)
     diverged, diverged_at = state["diverged"], state["diverged_at"]
