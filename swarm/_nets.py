@@ -11,6 +11,7 @@ from swarm import _act, _mlp, _random
 __all__ = ["loss_and_grad", "FusedMLP", "FuncNet", "builtin_module"]
 
 Tensor = torch.Tensor
+_CHUNK_FLOATS = 1 << 20  # [bee, unit, point] floats per chunk on CPU (4 MB: stays in cache)
 
 
 def loss_and_grad(name: str, ypred: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
@@ -46,11 +47,24 @@ class FusedMLP:
         self.params = _mlp.init_params(sizes, spec.bee_ids, spec.seed, spec.init,
                                        device=spec.device)
         self.names = [f"layer{k}.{kind}" for k in range(len(sizes)) for kind in ("weight", "bias")]
+        self.chunk = max(64, _CHUNK_FLOATS // (spec.width * spec.points))
 
     def evaluate(self, x: Tensor, y: Tensor):
-        ypred, cache = _mlp.forward(self.params, x, self.act, keep=True)
+        n = self.params[0].shape[0]
+        if n <= self.chunk or self.params[0].device.type != "cpu":
+            return self._evaluate(self.params, x, y)
+        # bees are independent: a chunk at a time keeps [bee, unit, point] in cache
+        parts = [self._evaluate([p[i:i + self.chunk] for p in self.params],
+                                x if x.dim() == 1 else x[i:i + self.chunk],
+                                y if y.dim() == 1 else y[i:i + self.chunk])
+                 for i in range(0, n, self.chunk)]
+        ypred, loss, grads = zip(*parts)
+        return torch.cat(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
+
+    def _evaluate(self, params, x: Tensor, y: Tensor):
+        ypred, cache = _mlp.forward(params, x, self.act, keep=True)
         loss, dypred = loss_and_grad(self.loss, ypred, y)
-        return ypred, loss, _mlp.backward(self.params, cache, dypred, self.act)
+        return ypred, loss, _mlp.backward(params, cache, dypred, self.act)
 
     def predict(self, x: Tensor) -> Tensor:
         return _mlp.forward(self.params, x, self.act)

@@ -226,3 +226,13 @@ def test_unknown_target_lists_the_names():
 def test_a_recording_too_big_for_memory_is_refused_up_front():
     with pytest.raises(ValueError, match="record_every"):
         swarm.train("sin", bees=100_000, epochs=100_000, progress=False)
+
+
+def test_large_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypatch):
+    import swarm._nets
+
+    whole = swarm.train("sin", bees=150, epochs=8, width=6, progress=False)
+    monkeypatch.setattr(swarm._nets, "_CHUNK_FLOATS", 1)  # chunks of 64 bees
+    chunked = swarm.train("sin", bees=150, epochs=8, width=6, progress=False)
+    for key in ("ypred", "loss", "grad_norm", "layer0.weight", "layer1.weight"):
+        np.testing.assert_allclose(chunked[key], whole[key], rtol=1e-5, atol=1e-6, err_msg=key)
