@@ -10,7 +10,7 @@ import numpy as np
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import frame_epochs, num_frames
-from swarm.render.compose import Scene, render
+from swarm.render.compose import Scene, render, scaled_dpi
 from swarm.render.workers import sigterm_raises, stop_workers, warm_up
 from swarm.render.writer import output_format
 
@@ -135,7 +135,8 @@ def _prepare(rec, names, epoch_of_frame, bees, size, title):
         rec = rec.epochs(shown)
     built = [get_panel(n)(rec, tracked=bees) if isinstance(n, str) else n for n in names]
     layout = default_layout(names) if all(isinstance(n, str) for n in names) else None
-    scene = Scene(built, size, layout, title=describe(rec) if title is None else title)
+    scene = Scene(built, size, layout, dpi=scaled_dpi(size),
+                  title=describe(rec) if title is None else title)
     lead = np.searchsorted(shown, epoch_of_frame)
     schedule = np.stack([np.rint(lead / max(len(shown) - 1, 1) * (p.num_frames - 1)) for p in built],
                         axis=1).astype(np.int64)

@@ -32,7 +32,7 @@ from swarm.render.workers import keep_memory, load_scene, share_scene, sigterm_r
 from swarm.render.writer import (VideoWriter, check_size, join_pieces, output_format, piece_suffix,
                                  save_png)
 
-__all__ = ["Scene", "frame_schedule", "render", "render_frame", "grid_slots"]
+__all__ = ["Scene", "frame_schedule", "render", "render_frame", "grid_slots", "scaled_dpi"]
 
 log = logging.getLogger(__name__)
 
@@ -65,17 +65,23 @@ def grid_slots(count: int, layout=None) -> tuple[int, int, list[tuple[int, int, 
     return max(s[1] for s in slots), max(s[3] for s in slots), slots
 
 
+def scaled_dpi(size) -> float:
+    """The dpi at which a figure of ``size`` (width, height) px looks like 1280x720 at dpi 100."""
+    width, height = check_size(size, 16)
+    return max(40.0, 100 * min(width / 1280, height / 720))
+
+
 class Scene:
     """Panels laid out in one figure: the static background, drawn once, and each panel's panes.
 
     ``size`` is (width, height) in pixels; ``dpi`` sets how big points are
-    (100: a 10 pt label is 14 px tall); by default it scales with the size
-    (100 at 1280x720), so a video looks the same at any size. ``title`` goes above all panels.
+    (100: a 10 pt label is 14 px tall; :func:`scaled_dpi` keeps a layout made
+    for 1280x720 looking the same at other sizes). ``title`` goes above all panels.
     ``layout``: see :func:`grid_slots`, or a callable ``layout(fig)`` returning
     one matplotlib SubplotSpec per panel (for nested grids).
     """
 
-    def __init__(self, panels, size=(1280, 720), layout=None, *, dpi: float | None = None,
+    def __init__(self, panels, size=(1280, 720), layout=None, *, dpi: float = 100,
                  title: str | None = None):
         self.panels = list(panels)
         if not self.panels:
@@ -85,8 +91,6 @@ class Scene:
                 raise ValueError(f"{p!r} is not a panel: it needs num_frames >= 1 and draw(canvas, frame)")
         width, height = check_size(size, 16)
         self.size = (width, height)
-        if dpi is None:
-            dpi = max(40.0, 100 * min(width / 1280, height / 720))
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         if title:
