@@ -157,9 +157,7 @@ def main(argv=None):
     views = [Trajectories(whole.trajectories, "whole model", eight.epoch),
              Trajectories(first.trajectories, "first layer", eight.epoch)]
     _common.video_and_report(eight, args.out, "optimization_landscape", args.quick, report_of=rec,
-                             panels=views,
-                             title="8 bees' weights, PCA", size=(960, 432), jobs=1)
-    # jobs=1: the script's own panel class lives in __main__, which workers cannot import
+                             panels=views, title="8 bees' weights, PCA", size=(960, 432))
 
     start = np.round(np.geomspace(1, rec.num_epochs - 1, bees)).astype(int)
     reached = as_recording(rec, to_zero_gradient(rec, start, steps))
@@ -183,7 +181,7 @@ def main(argv=None):
     status = "holds" if rho <= -0.3 and p < 0.05 else ("does not hold" if rho >= 0 else "unclear")
     return _common.verdict(status, "near-zero-gradient points with low loss have a high "
                            "minimal ratio", f"Spearman rho(loss, minimal ratio) = {rho:.2f}, "
-                           f"p = {p:.3f}, {small.sum()} bees")
+                           f"permutation p = {p:.4f}, {small.sum()} bees")
 
 
 if __name__ == "__main__":
