@@ -109,3 +109,12 @@ def test_to_frame_is_a_long_table(rec):
 def test_recording_needs_core_arrays():
     with pytest.raises(ValueError, match="needs the array 'y'"):
         Recording({"x": np.zeros(2)}, {})
+
+
+def test_saved_files_get_ordinary_permissions(rec, tmp_path):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    path = rec.save(tmp_path / "run.npz")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask

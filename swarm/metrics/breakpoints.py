@@ -87,6 +87,8 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     ``params`` is ``[W0, b0, W1, b1, ...]`` with a leading net dimension (the
     last layer linear); ``act`` a piecewise-linear activation.
     """
+    if len(params) == 4 and params[0].shape[2] == 1 and params[2].shape[1] == 1:
+        return _one_hidden_layer(params, act, lo, hi, kind)
     n = params[0].shape[0]
     t = torch.tensor([lo, hi], dtype=torch.float64).expand(n, 2)
     n_layers = len(params) // 2
@@ -103,6 +105,23 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
         scale = torch.nan_to_num(slope.abs(), nan=0.0).amax(1, keepdim=True)
         # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
         keep[:, 1:-1] &= (slope[:, 1:] - slope[:, :-1]).abs() > _SLOPE_RTOL * scale
+    return _compact(t, keep)
+
+
+def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
+    """1 -> width -> 1 in closed form: unit u bends the output at -b_u/w_u when
+    w_u != 0 and its output weight v_u != 0 (seed 001's -b/w). The same points
+    as the layer walk, without it: 500 bees x 400 epochs in a fraction of a second."""
+    w, b, v = params[0][:, :, 0], params[1], params[2][:, 0, :]
+    if act.name == "identity":
+        return torch.empty((w.shape[0], 0), dtype=torch.float64)
+    t = -b.to(torch.float64) / torch.where(w == 0, 1.0, w).to(torch.float64)
+    keep = (w != 0) & (t > lo) & (t < hi)
+    if kind == "output":
+        keep &= v != 0
+    t, _ = torch.sort(torch.where(keep, t, _NAN), dim=1)  # NaN sorts last
+    keep = torch.isfinite(t)
+    keep[:, 1:] &= (t[:, 1:] - t[:, :-1]) > _MERGE_EPS * (hi - lo)  # one point per place
     return _compact(t, keep)
 
 
