@@ -5,7 +5,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from swarm import _act
+from swarm import _act, networks
 
 
 def plain_net(rec, bee: int) -> nn.Sequential:
@@ -53,3 +53,20 @@ def plain_loop(rec, bee: int, optimizer: str, epochs: int):
         LOSSES[spec["loss"]](ypred, y).backward()
         opt.step()
     return np.array(preds), weights
+
+
+def seed001_bee_trainer(xt, yt, width=2, num_epochs=200):
+    """Seed 001's loop, verbatim (tests/test_seed001.py runs the whole notebook)."""
+    net = networks.flat_net(1, width, activation=nn.ReLU)
+    optimiser = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    loss_func = torch.nn.MSELoss()
+    for epoch in range(num_epochs):
+        optimiser.zero_grad()
+        ypred = net(xt)
+        loss = loss_func(ypred, yt)
+        if torch.isnan(loss):
+            raise RuntimeError("NaN loss, poorly configured experiment")
+        loss.backward()
+        optimiser.step()
+        weight, bias, *_ = net.parameters()
+        yield ypred, weight.detach().flatten().numpy().copy(), bias.detach().numpy().copy()

@@ -1,12 +1,9 @@
 """swarm-animate: a user's mistakes are one line on stderr, exit 2, nothing written."""
-import os
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
-import swarm
 from swarm.cli import main
 
 BAD = [

@@ -3,26 +3,9 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
-from swarm import _random, core, networks
-
-
-def bee_trainer(xt, yt, width=2, num_epochs=200):
-    """Seed 001's loop, verbatim."""
-    net = networks.flat_net(1, width, activation=nn.ReLU)
-    optimiser = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-    loss_func = torch.nn.MSELoss()
-    for epoch in range(num_epochs):
-        optimiser.zero_grad()
-        ypred = net(xt)
-        loss = loss_func(ypred, yt)
-        if torch.isnan(loss):
-            raise RuntimeError("NaN loss, poorly configured experiment")
-        loss.backward()
-        optimiser.step()
-        weight, bias, *_ = net.parameters()
-        yield ypred, weight.detach().flatten().numpy().copy(), bias.detach().numpy().copy()
+from helpers import seed001_bee_trainer as bee_trainer
+from swarm import _random, core
 
 
 XT = torch.linspace(-3 * np.pi, 3 * np.pi, 21)

@@ -1,6 +1,5 @@
 """Recordings: save/load without pickle, damaged files, slicing, tables."""
 import json
-import zipfile
 
 import numpy as np
 import pytest
