@@ -22,7 +22,7 @@ REPORT_SUFFIXES = (".html", ".htm", ".md")
 
 EXAMPLES = """\
 examples:
-  swarm-animate sin --bees 500                  # sin.mp4: the default 5-panel video
+  swarm-animate sin --bees 500                  # sin.mp4: fits, kinks, weights and loss
   swarm-animate "sin(3*x) + 0.5*x" --domain -2:2 -o wave.mp4
   swarm-animate piecewise --depth 3 --width 8 --epochs 2000 --panels line,breakpoints,rank
   swarm-animate sin --save run.npz -o sin.webm  # keep the recording, VP9 video
@@ -52,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--epochs", type=int, default=400, help="training epochs (default 400)")
     t.add_argument("--width", type=int, default=20, help="units per hidden layer (default 20)")
     t.add_argument("--depth", type=int, default=1, help="hidden layers (default 1)")
-    t.add_argument("--activation", default="relu", help="relu, tanh, gelu, ... (default relu)")
+    t.add_argument("--activation", default="relu",
+                   help="relu, leaky_relu, tanh, sigmoid, gelu, softplus, sin, square, sign, "
+                        "identity, abs or xtanh (default relu)")
     t.add_argument("--optimizer", default="sgd", help="sgd, adam or rmsprop (default sgd)")
     t.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
     t.add_argument("--momentum", type=float, default=0.9, help="momentum / Adam beta1 (0.9)")
@@ -63,11 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
     v = p.add_argument_group("video")
     v.add_argument("--panels", default=None,
-                   help="comma-separated panels (default line,breakpoints,weights,rank,loss; "
-                        "breakpoints only for piecewise-linear activations)")
+                   help="comma-separated panels from line, breakpoints, weights, rank, loss "
+                        "(default: all that apply; breakpoints need a piecewise-linear "
+                        "activation, rank a layer of at least 2x2 weights)")
     v.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
     v.add_argument("--duration", type=float, default=None, help="video length in seconds "
-                   "(default about 12)")
+                   "(default 10-15, one frame per recorded epoch when that fits)")
     v.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (1280x720)")
     v.add_argument("--log-time", action="store_true",
                    help="space frames logarithmically in epochs (early epochs change most)")

@@ -4,6 +4,7 @@ import sys
 
 import pytest
 
+import swarm
 from swarm.cli import main
 
 BAD = [
@@ -76,3 +77,39 @@ def test_help_shows_examples(capsys):
                  "--fps", "--duration", "--size", "--save", "--from", "--quiet", "--jobs",
                  "--report"]:
         assert flag in out
+
+
+def test_a_whole_run_then_a_rerender_from_the_recording(tmp_path, monkeypatch, capsys):
+    from swarm.render.probe import probe
+
+    monkeypatch.chdir(tmp_path)
+    small = ["--size", "320x180", "--fps", "10", "--duration", "1", "--jobs", "1"]
+    code = main(["sin", "--bees", "6", "--epochs", "20", "--save", "run.npz", "--report",
+                 "run.html", "--poster", "poster.png", *small])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "bees: 6" in out and "final loss" in out and "sin.mp4" in out and "training" in out
+    info = probe(tmp_path / "sin.mp4")
+    assert info["codec"] == "h264" and info["frames"] == 10
+    rec = swarm.load("run.npz")
+    assert rec.num_bees == 6 and rec.meta["wall_time"]["train"] > 0
+    assert (tmp_path / "run.html").stat().st_size > 0 and (tmp_path / "poster.png").exists()
+    assert main(["--from", "run.npz", "-o", "again.gif", "--quiet", *small]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.gif", "poster.png", "run.html",
+                                                          "run.npz", "sin.mp4"]
+
+
+def test_sigterm_during_training_leaves_nothing(tmp_path):
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "swarm.cli", "sin", "--bees", "5", "--epochs", "1000000",
+         "--save", "run.npz", "--quiet"],
+        cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    time.sleep(6)
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode != 0
+    assert err.count("\n") == 1 and "terminated" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
