@@ -39,13 +39,22 @@ __all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS
            "__version__"]
 
 
+# submodules reachable as ``swarm.metrics`` etc. after a plain ``import swarm``
+_SUBMODULES = ("metrics", "render", "panels", "report", "figures", "notebook", "animator",
+               "core", "networks", "activations", "regimes", "util", "io", "hive",
+               "registry", "engine", "recording", "targets", "cli")
+
+
 def __getattr__(name: str):
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'swarm' has no attribute {name!r}")
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"swarm.{name}")
+    else:
+        raise AttributeError(f"module 'swarm' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))
