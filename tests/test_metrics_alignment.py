@@ -19,8 +19,8 @@ def test_turning_points_inside_the_domain_only():
 
 def test_a_kink_target_and_a_plateau():
     np.testing.assert_allclose(turning_points("abs"), [0.0], atol=1e-9)  # a kink: exact
-    # seed 000's steps: the plateaus between a rise and a fall, at their middles
-    np.testing.assert_allclose(turning_points("piecewise"), [-1.5, -0.5, 1.0], atol=1e-3)
+    # seed 000's steps: each plateau between a rise and a fall turns at its two ends
+    np.testing.assert_allclose(turning_points("piecewise"), [-2, -1, 0, 2], atol=1e-3)
 
 
 def test_bad_domain_is_refused():

@@ -22,8 +22,9 @@ def turning_points(target, domain=None, *, points: int = 20001) -> np.ndarray:
 
     ``target``: a name, an expression in x, a Target or a callable; ``domain``
     defaults to the target's. Extrema are located on a grid of ``points`` and
-    refined by golden-section search; a flat extremum (a plateau between a rise
-    and a fall) counts once, at its middle.
+    refined by golden-section search. A flat extremum (a plateau between a rise
+    and a fall, as in seed 000's steps) turns at both of its ends, so it counts
+    there (each end once): that is where a network has to bend to follow it.
     """
     tgt = get_target(target)
     lo, hi = tgt.domain if domain is None else domain
@@ -42,11 +43,14 @@ def turning_points(target, domain=None, *, points: int = 20001) -> np.ndarray:
     turn = step[moving[1:]] != step[moving[:-1]]
     left, right = moving[:-1][turn], moving[1:][turn]  # the last step before, first after
     sharp = right == left + 1  # a strict extremum at grid point left + 1
-    out = (x[left + 1] + x[right]) / 2.0  # plateaus: their middle
+    out = x[left[sharp] + 1]
     if sharp.any():
         sign = np.where(step[left[sharp]] < 0, 1.0, -1.0)  # minimise f or -f
-        out[sharp] = _golden_section(lambda v: sign * tgt(v), x[left[sharp]], x[left[sharp] + 2])
-    return np.sort(out)
+        out = _golden_section(lambda v: sign * tgt(v), x[left[sharp]], x[left[sharp] + 2])
+    flat = ~sharp  # plateaus: the middles of the steps that enter and leave them
+    ends = np.concatenate([(x[left[flat]] + x[left[flat] + 1]) / 2,
+                           (x[right[flat]] + x[right[flat] + 1]) / 2])
+    return np.unique(np.concatenate([np.atleast_1d(out), np.round(ends, 12)]))
 
 
 def breakpoint_alignment(rec, epoch: int = -1, *, tolerance: float = 0.02, target=None) -> dict:
