@@ -206,15 +206,18 @@ def _train_kwargs(spec) -> dict:
 
 def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
     final = rec["loss"][~rec.diverged, -1]
-    q = np.quantile(final, [0.1, 0.5, 0.9]) if final.size else [np.nan] * 3
     lines = [f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
-             f"diverged: {int(rec.diverged.sum())}",
-             f"final loss 10/50/90%: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}"]
+             f"diverged: {int(rec.diverged.sum())}"]
+    if final.size:
+        q = np.quantile(final, [0.1, 0.5, 0.9])
+        lines.append(f"final loss 10/50/90%: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}")
+    else:
+        lines.append("final loss: every bee diverged (try a smaller --lr)")
     align = summary.get("breakpoint_alignment")
-    if isinstance(align, dict) and "ratio" in align:
-        lines.append(f"kinks near turning points: {align.get('fraction', float('nan')):.0%} "
-                     f"(uniform spread: {align.get('expected', float('nan')):.0%}, "
-                     f"{align['ratio']:.1f}x)")
+    if isinstance(align, dict) and None not in (align.get("fraction"), align.get("expected"),
+                                                align.get("ratio")):
+        lines.append(f"kinks near turning points: {align['fraction']:.0%} "
+                     f"(uniform spread: {align['expected']:.0%}, {align['ratio']:.1f}x)")
     names = {"train": "training", "prepare": "preparing panels",
              "render": "rendering + encoding"}
     lines.append("time: " + ", ".join(f"{names[k]} {v:.1f} s" for k, v in timings.items()))

@@ -113,3 +113,12 @@ def test_sigterm_during_training_leaves_nothing(tmp_path):
     assert proc.returncode != 0
     assert err.count("\n") == 1 and "terminated" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_swarm_that_all_diverges_still_renders_and_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = main(["sin", "--bees", "4", "--epochs", "10", "--lr", "50", "--size", "320x180",
+                 "--fps", "10", "--duration", "1", "--jobs", "1"])
+    assert code == 0
+    assert "diverged: 4" in capsys.readouterr().out
+    assert (tmp_path / "sin.mp4").exists()

@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +109,9 @@ class Scene:
             ax = fig.add_subplot(spec)
             made = panel.plot_init(ax)
             groups.append(list(made) if made else [ax])
-        fig.canvas.draw()
+        with warnings.catch_warnings():  # tiny frames: layout falls back, the video still renders
+            warnings.filterwarnings("ignore", "constrained_layout not applied")
+            fig.canvas.draw()
         self.background = np.array(fig.canvas.buffer_rgba())  # RGBX [height, width, 4]
         if self.background.shape[:2] != (height, width):
             raise ValueError(f"the figure rendered at {self.background.shape[1::-1]}, not `size` {size!r}")
