@@ -134,6 +134,8 @@ class _Ffmpeg:
         if self.proc.wait() != 0:
             raise self.error(what)
         self._drain.join(timeout=5)
+        if self.proc.stderr:
+            self.proc.stderr.close()
 
     def kill(self) -> None:
         if self.proc.poll() is None:
