@@ -33,9 +33,9 @@ _NOT_PER_EPOCH = ("epoch", "diverged", "diverged_at")
 
 
 def _grad_norm(grads) -> torch.Tensor:
-    """Per-bee L2 norm over all parameters' gradients, [bee]."""
-    norms = [torch.linalg.vector_norm(g.reshape(g.shape[0], -1), dim=1) for g in grads]
-    return torch.linalg.vector_norm(torch.stack(norms), dim=0)
+    """Per-bee L2 norm over all parameters' gradients, [bee] (two dispatches, not one per tensor)."""
+    flat = torch.cat([g.reshape(g.shape[0], -1) for g in grads], dim=1)
+    return torch.linalg.vector_norm(flat, dim=1)
 
 
 def _regularise(spec: Spec, net, grads) -> None:
@@ -170,16 +170,16 @@ def _minibatches(spec: Spec, epoch: int, x, y):
 
 def _fresh(t: torch.Tensor) -> np.ndarray:
     """A tensor made anew this epoch as numpy (no copy on CPU: nothing writes to it later)."""
-    return t.detach().cpu().numpy()
+    return t.detach().numpy() if t.device.type == "cpu" else t.detach().cpu().numpy()
 
 
 def _state(net, epoch: int, ypred, loss, grad_norm, frozen, diverged_at) -> dict:
-    """One recorded epoch as numpy arrays (copies: the tensors change in place later)."""
+    """One recorded epoch as numpy arrays (parameters copied: they change in place later)."""
     out = {"epoch": int(epoch), "ypred": _fresh(ypred), "loss": _fresh(loss),
            "grad_norm": _fresh(grad_norm)}
     for name, p in zip(net.names, net.params):
-        out[name] = p.detach().cpu().numpy().copy()
-    out["diverged"] = frozen.cpu().numpy().copy()
+        out[name] = _fresh(p).copy()
+    out["diverged"] = _fresh(frozen).copy()
     out["diverged_at"] = diverged_at.copy()
     return out
 
