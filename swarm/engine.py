@@ -8,6 +8,7 @@ its last finite state and flagged; the others go on.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import platform
@@ -216,7 +217,7 @@ def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="
     buffers = {k: np.empty((n_kept,) + v.shape, dtype=np.float32)
                for k, v in first.items() if k not in _NOT_PER_EPOCH}
     epochs_kept = np.empty(n_kept, dtype=np.int64)
-    for e, state in enumerate(_chain(first, states)):
+    for e, state in enumerate(itertools.chain([first], states)):
         epochs_kept[e] = state["epoch"]
         for k, a in buffers.items():
             a[e] = state[k]
@@ -232,11 +233,6 @@ def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="
         log.warning("%d of %d bees diverged (first at epoch %d) and were frozen",
                     int(diverged.sum()), spec.bees, int(diverged_at[diverged].min()))
     return Recording(arrays, meta)
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
 
 
 def _engine_name(spec: Spec, engine: str) -> str:
