@@ -14,9 +14,11 @@ Only numpy and scikit-learn are needed here (no torch).
 """
 from __future__ import annotations
 
+from swarm.datasets._arrays import from_arrays
+from swarm.datasets._csv import from_csv
 from swarm.datasets._dataset import Dataset
 from swarm.datasets._generators import (DATASETS, alternating, circles, digits, gauss, gaussians,
                                         get_dataset, moons, spiral, xor)
 
 __all__ = ["Dataset", "DATASETS", "get_dataset", "moons", "circles", "xor", "spiral", "gauss",
-           "gaussians", "alternating", "digits"]
+           "gaussians", "alternating", "digits", "from_arrays", "from_csv"]
