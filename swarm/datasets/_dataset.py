@@ -18,7 +18,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 class Dataset:
     """Samples with labels (or float targets) and a held-out test split.
 
-    - ``x``, ``x_test``: float32 [sample, feature]
+    - ``x``, ``x_test``: float32 [sample, feature] (``x_test`` has no rows when ``test=0``)
     - ``y``, ``y_test``: int64 [sample] class indices into ``classes`` (classification),
       or float32 [sample] / [sample, out] targets (regression, ``classes`` is None)
     - ``features``: one name per feature column; ``name``: the dataset's name
