@@ -292,6 +292,18 @@ def test_csv_integer_labels_classify_and_float_labels_regress(tmp_path):
         f"{i},{i % 2},{i / 3}" for i in range(10)))
     assert datasets.from_csv(path, label="c", test=0.0).classes == ("0", "1")
     assert datasets.from_csv(path, label="r", features=["a"], test=0.0).task == "regression"
+    forced = datasets.from_csv(path, label="c", task="regression", test=0.0, standardize=False)
+    assert forced.task == "regression" and forced.y.dtype == np.float32
+    assert datasets.from_csv(path, label="r", features=["a"], task="classification",
+                             test=0.0).num_classes == 10
+    with pytest.raises(ValueError, match="unknown `task` 'sorting'"):
+        datasets.from_csv(path, label="c", task="sorting")
+
+
+def test_csv_string_labels_cannot_regress(tmp_path):
+    path = _write(tmp_path / "s.csv", "a,label\n1,x\n2,y\n")
+    with pytest.raises(ValueError, match="column 'label' is not numeric .line 2 holds 'x'"):
+        datasets.from_csv(path, label="label", task="regression")
 
 
 BAD_CSV = [
@@ -300,6 +312,7 @@ BAD_CSV = [
     ("a,b,label\n1,2,x\n3,nan,y\n", {"label": "label"}, "'nan' at line 3; NaN and infinite"),
     ("a,b,label\n1,2,x\n3,inf,y\n", {"label": "label"}, "'inf' at line 3"),
     ("a,b,label\n1,2,x\n3,,y\n", {"label": "label"}, "column 'b' is not numeric"),
+    ("a,b,label\n1,2,x\n3,4, \n", {"label": "label"}, "label column 'label' is empty at line 3"),
     ("a,b,label\n1,2,x\n3,4,x\n", {"label": "label"}, "one class only"),
     ("a,b,label\n1,2,x\n3,4,y\n5,6,z\n", {"label": "label"}, "leaves no test samples"),
     ("a,b,label\n1,2\n", {"label": "label"}, "line 2 has 2 fields"),

@@ -51,26 +51,19 @@ def _labels(path: Path, column: str, cells: list[str], lines: list[int],
     if "" in cells:
         raise ValueError(f"{path}: label column {column!r} is empty at line "
                          f"{lines[cells.index('')]}")
-    if task == "classification" or not all(_is_number(c) for c in cells):
+    if task == "classification" or not all(_parses(float, c) for c in cells):
         if task == "regression":
             _numbers(path, column, cells, lines)  # raises, naming the first non-number
         return np.array(cells)
-    if task is None and all(_is_int(c) for c in cells):
+    if task is None and all(_parses(int, c) for c in cells):
         return np.array([int(c) for c in cells], dtype=np.int64)
     return _numbers(path, column, cells, lines)
 
 
-def _is_number(cell: str) -> bool:
+def _parses(kind, cell: str) -> bool:
+    """Whether ``kind(cell)`` (``int`` or ``float``) accepts the cell."""
     try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_int(cell: str) -> bool:
-    try:
-        int(cell)
+        kind(cell)
     except ValueError:
         return False
     return True
