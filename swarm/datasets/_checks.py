@@ -25,18 +25,18 @@ def integer(name: str, value, *, low: int, high: int | None = None, allow_none: 
 
 
 def number(name: str, value, *, low: float, high: float = math.inf, low_open: bool = False,
-           allow_none: bool = False):
-    """``value`` as a finite float in ``[low, high]`` (``(low, high]`` when ``low_open``)."""
+           high_open: bool = False, allow_none: bool = False):
+    """``value`` as a finite float in ``[low, high]``; ``low_open``, ``high_open`` drop an end."""
     if value is None and allow_none:
         return None
     rule = f"a number {'>' if low_open else '>='} {low:g}" \
-        + (f" and <= {high:g}" if high < math.inf else "")
+        + (f" and {'<' if high_open else '<='} {high:g}" if high < math.inf else "")
     try:
         result = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"`{name}` must be {rule}, got {value!r}") from None
     if isinstance(value, (bool, np.bool_)) or not math.isfinite(result) or result > high \
-            or result < low or (low_open and result == low):
+            or result < low or (low_open and result == low) or (high_open and result == high):
         raise ValueError(f"`{name}` must be {rule}, got {value!r}")
     return result
 

@@ -84,9 +84,7 @@ def circles(samples: int = 500, *, noise: float = 0.05, factor: float = 0.5, see
     from sklearn.datasets import make_circles
 
     samples, noise, seed, knobs = _door("circles", samples, noise, seed, knobs, 2)
-    factor = _checks.number("factor", factor, low=0.0, high=1.0, low_open=True)
-    if factor == 1.0:
-        raise ValueError("`factor` must be a number > 0 and < 1, got 1.0")
+    factor = _checks.number("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
     x, y = make_circles(samples, noise=noise or None, factor=factor,
                         random_state=int(stream(seed, "generate").integers(2**31)))
     return finish(x, y, name="circles", classes=_names(2), features=_XY, seed=seed,

@@ -69,9 +69,7 @@ def check_knobs(knobs: dict, owner: str) -> dict:
         raise ValueError(f"`{unknown[0]}` is not an argument of {owner}(); the knobs every "
                          f"dataset takes: {', '.join(DEFAULTS)}")
     k = {**DEFAULTS, **knobs}
-    out = {"test": _checks.number("test", k["test"], low=0.0, high=1.0)}
-    if out["test"] == 1.0:
-        raise ValueError("`test` must be a number >= 0 and < 1, got 1.0")
+    out = {"test": _checks.number("test", k["test"], low=0.0, high=1.0, high_open=True)}
     out["imbalance"] = _checks.number("imbalance", k["imbalance"], low=1.0)
     out["oversample"] = _checks.flag("oversample", k["oversample"])
     out["random_labels"] = _checks.number("random_labels", k["random_labels"], low=0.0, high=1.0)
