@@ -167,7 +167,7 @@ def _on_sigterm(signum, frame):
 def run(args) -> int:
     import swarm
     from swarm import metrics
-    from swarm.render import animate
+    from swarm.animation import animate
 
     plan = _check_args(args)
     timings: dict[str, float] = {}

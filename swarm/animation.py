@@ -1,4 +1,12 @@
-"""``animate(rec, "out.mp4")``: a recording to a video of its panels, in one call."""
+"""``animate(rec, "out.mp4")``: a recording to a video of its panels, in one call.
+
+The orchestration floor, above both ``swarm.panels`` and ``swarm.render``: it
+picks the default panels, lays them out, titles the video with the run's
+description and hands the scene to the renderer, which knows panels only by
+their protocol (``num_frames``, ``plot_init``, ``draw``). (The module is not
+called ``animate``: importing a submodule of that name would shadow the
+function ``swarm.animate``.)
+"""
 from __future__ import annotations
 
 import logging
@@ -9,7 +17,7 @@ import numpy as np
 
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
-from swarm.render.clock import frame_epochs, num_frames
+from swarm.render.clock import follow, frame_epochs, num_frames
 from swarm.render.compose import Scene, render, scaled_dpi
 from swarm.render.workers import sigterm_raises, stop_workers, warm_up
 from swarm.render.writer import output_format
@@ -25,15 +33,10 @@ def default_panels(rec) -> list[str]:
     """The panels that say something about ``rec``: all of DEFAULT_PANELS, less
     ``breakpoints`` when the activation is not piecewise linear (or a custom
     model was trained), less ``rank`` when every layer is one row or column."""
-    from swarm import _act
-
-    spec = rec.meta.get("spec", {})
     names = list(DEFAULT_PANELS)
-    name = spec.get("activation")
-    if spec.get("model") or not name or name not in _act.ACTIVATIONS \
-            or not _act.ACTIVATIONS[name].piecewise_linear:
+    if not rec.piecewise_linear:
         names.remove("breakpoints")
-    if all(min(rec.weights(k).shape[-2:]) <= 1 for k in rec.layer_indices):
+    if not rec.matrix_layers:
         names.remove("rank")
     return names
 
@@ -61,18 +64,8 @@ def default_layout(names):
 
 
 def describe(rec) -> str:
-    """One line about the run, for the video's title."""
-    spec = rec.meta.get("spec", {})
-    parts = [str(spec.get("target", "")), f"{rec.num_bees} bees"]
-    for key, label in (("width", "width"), ("depth", "depth")):
-        if key in spec:
-            parts.append(f"{label} {spec[key]}")
-    if spec.get("activation"):
-        parts.append(str(spec["activation"]))
-    if spec.get("optimizer"):
-        parts.append(f"{spec['optimizer']} lr {spec.get('lr', '?')}")
-    parts.append(f"{int(rec.epoch[-1]) + 1} epochs")
-    return "  ·  ".join(p for p in parts if p)
+    """One line about the run, for the video's title: :meth:`Recording.describe`."""
+    return rec.describe()
 
 
 def _panel_names(panels) -> list:
@@ -87,7 +80,8 @@ def _panel_names(panels) -> list:
 def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None = None,
             size=(1280, 720), jobs: int | None = None, poster=None, progress: bool = True,
             time_axis: str = "linear", tracked=4, title: str | None = None,
-            preset: str = "veryfast", crf: int | None = None, timings: dict | None = None) -> Path:
+            preset: str = "veryfast", crf: int | None = None, timings: dict | None = None,
+            writer=None) -> Path:
     """Render ``rec`` (a Recording) into the video ``path`` (.mp4, .webm or .gif); returns ``path``.
 
     ``panels``: names from ``swarm.panels.PANELS`` (a list or "line,loss"), or
@@ -97,7 +91,8 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     epochs. ``tracked``: how many bees to follow in colour (or their indices).
     ``jobs`` worker processes (None: all cores). ``poster``: also save the last
     frame as this PNG. ``timings``, a dict, receives seconds spent preparing
-    (metrics, layout) and rendering (frames and encoding).
+    (metrics, layout) and rendering (frames and encoding). ``writer``: see
+    :func:`swarm.render.render`.
     Raises ``ValueError`` for bad arguments before any work; an interrupted
     render (KeyboardInterrupt, SIGTERM) leaves no file behind.
     """
@@ -112,11 +107,11 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     with sigterm_raises():
         try:
-            warm_up(jobs)  # workers start while the panels compute their metrics
+            warm_up(jobs, _panel_modules(names))  # workers start while the panels compute
             scene, schedule = _prepare(rec, names, epoch_of_frame, bees, size, title)
             prepared = time.perf_counter()
             render(scene, path, schedule, fps=fps, jobs=jobs, progress=progress, poster=poster,
-                   preset=preset, crf=crf)
+                   preset=preset, crf=crf, writer=writer)
         except BaseException:
             stop_workers()  # an interruption while preparing leaves no warm worker behind
             raise
@@ -138,9 +133,12 @@ def _prepare(rec, names, epoch_of_frame, bees, size, title):
     scene = Scene(built, size, layout, dpi=scaled_dpi(size),
                   title=describe(rec) if title is None else title)
     lead = np.searchsorted(shown, epoch_of_frame)
-    schedule = np.stack([np.rint(lead / max(len(shown) - 1, 1) * (p.num_frames - 1)) for p in built],
-                        axis=1).astype(np.int64)
-    return scene, schedule
+    return scene, follow(lead, len(shown), [p.num_frames for p in built])
+
+
+def _panel_modules(names) -> list[str]:
+    """The modules the scene's panels live in: what a render worker must import to unpickle it."""
+    return sorted({(get_panel(n) if isinstance(n, str) else type(n)).__module__ for n in names})
 
 
 def _check_bees(tracked, num_bees: int) -> np.ndarray:
