@@ -205,8 +205,8 @@ def _train_kwargs(spec) -> dict:
 
 
 def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
-    final = rec["loss"][~rec.diverged, -1]
-    lines = [f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
+    final = rec["loss"][rec.live, -1]
+    lines = [rec.describe(), f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
              f"diverged: {int(rec.diverged.sum())}"]
     if final.size:
         q = np.quantile(final, [0.1, 0.5, 0.9])
