@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from swarm import core
+from swarm._sweep import make_sweep_paramsets
 from swarm.engine import train
 from swarm.recording import Recording
 
@@ -34,7 +34,7 @@ _TRAIN_ARGS = inspect.signature(train).parameters
 def _paramsets(sweep) -> list[dict]:
     """A list of parameter dicts from a list of dicts or a dict of lists (a full sweep)."""
     if isinstance(sweep, Mapping):
-        return core.make_sweep_paramsets({}, **sweep)
+        return make_sweep_paramsets({}, **sweep)
     if isinstance(sweep, (str, bytes)) or not hasattr(sweep, "__iter__"):
         raise ValueError(f"`sweep` must be a list of dicts or a dict of lists, got {sweep!r}")
     sets = list(sweep)
