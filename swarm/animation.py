@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from swarm._facts import PIECEWISE_LINEAR
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import follow, frame_epochs, num_frames
@@ -22,7 +23,7 @@ from swarm.render.compose import Scene, render, scaled_dpi
 from swarm.render.workers import sigterm_raises, stop_workers, warm_up
 from swarm.render.writer import output_format
 
-__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe"]
+__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe", "cannot_show"]
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +32,27 @@ DEFAULT_PANELS = ("line", "breakpoints", "weights", "rank", "loss")
 
 def default_panels(rec) -> list[str]:
     """The panels that say something about ``rec``: all of DEFAULT_PANELS, less
-    ``breakpoints`` when the activation is not piecewise linear (or a custom
-    model was trained), less ``rank`` when every layer is one row or column."""
-    names = list(DEFAULT_PANELS)
-    if not rec.piecewise_linear:
-        names.remove("breakpoints")
-    if not rec.matrix_layers:
-        names.remove("rank")
-    return names
+    ``line`` without predictions (``ypred``), ``breakpoints`` when the network
+    is not a recorded piecewise-linear MLP (a custom model, a smooth
+    activation), ``weights`` without recorded layers, and ``rank`` when every
+    layer is one row or column. ``loss`` always applies."""
+    return [name for name in DEFAULT_PANELS if cannot_show(name, rec) is None
+            and (name != "rank" or rec.matrix_layers)]
+
+
+def cannot_show(name: str, rec) -> str | None:
+    """Why the built-in panel ``name`` cannot show ``rec`` (a short reason), or None when it can."""
+    if name == "line" and "ypred" not in rec:
+        return "the recording has no predictions ('ypred')"
+    if name == "breakpoints" and not (rec.piecewise_linear and rec.num_layers):
+        model = (rec.meta.get("spec") or {}).get("model")
+        has = (f"the custom model {model!r}" if model else
+               f"activation {rec.activation!r}" if rec.activation else "no activation")
+        return (f"breakpoints need a recorded MLP with a piecewise-linear activation "
+                f"({', '.join(sorted(PIECEWISE_LINEAR))}); this recording has {has}")
+    if name in ("weights", "rank") and not rec.num_layers:
+        return "the recording has no layer weights ('layer{k}.weight')"
+    return None
 
 
 def default_layout(names):
@@ -102,7 +116,13 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     check_writable(path)
     if poster is not None:
         check_writable(poster)
+    if rec.num_bees == 0:
+        raise ValueError("`rec` has no bees to show")
     names = default_panels(rec) if panels is None else _panel_names(panels)
+    for name in names:
+        reason = cannot_show(name, rec) if isinstance(name, str) else None
+        if reason:
+            raise ValueError(f"`panels`: {name!r} cannot show this recording: {reason}")
     epoch_of_frame = frame_epochs(rec.epoch, num_frames(rec.num_epochs, fps, duration), time_axis)
     bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     with sigterm_raises():

@@ -236,7 +236,7 @@ class FigureSpec:
 FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
     FigureSpec("fits", fit_density,
                "Final fits: how many bees pass through each cell (darker: more bees), with the "
-               "target (dashed) and the median fit.", lambda rec: True),
+               "target (dashed) and the median fit.", lambda rec: "ypred" in rec),
     FigureSpec("loss", loss_curves,
                "Training loss: median over the bees, with the 25-75% and 5-95% bands, "
                "log-log axes.", lambda rec: True),

@@ -48,7 +48,7 @@ def summary(rec) -> dict:
         "effective_rank": {f"layer{k}": [_mean(effective_rank(rec.weights(k)[kept][:, e]))
                                          for e in ends] for k in rec.layer_indices},
         "gzip_complexity": ([_mean(c) for c in weight_complexity(rec.bees(kept), ends).T]
-                            if kept.any() else [None, None]),
+                            if kept.any() and rec.num_layers else [None, None]),
     }
     return out
 
@@ -78,7 +78,7 @@ def format_summary(d: dict) -> str:
     if ranks:
         lines.append(("effective rank", ", ".join(f"{k} {_num(a)} -> {_num(b)}"
                                                   for k, (a, b) in ranks.items())))
-    if d.get("gzip_complexity"):
+    if any(v is not None for v in d.get("gzip_complexity") or ()):
         first, last = d["gzip_complexity"]
         lines.append(("gzip complexity", f"{_num(first)} -> {_num(last)}"))
     width = max(len(name) for name, _ in lines)
