@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import swarm
-from swarm.render import animate, compose, default_panels
+from swarm.render import animate, default_panels
 from swarm.animation import default_layout
 from swarm.render.probe import probe
 from render_helpers import CountingWriter, tiny
