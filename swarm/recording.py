@@ -173,9 +173,8 @@ class Recording(Mapping):
             if spec.get("activation"):
                 parts.append(str(spec["activation"]))
         if spec.get("optimizer"):
-            parts.append(" ".join([str(spec["optimizer"])] + [
-                f"{key} {_values(spec[key])}" for key in _PER_BEE_SPEC
-                if key in spec and (key == "lr" or np.any(np.asarray(spec[key], dtype=float) != 0))]))
+            parts.append(f"{spec['optimizer']} lr {_values(spec['lr'])}" if "lr" in spec
+                         else str(spec["optimizer"]))
         if self.num_epochs:
             last = int(self.epoch[-1]) + 1
             parts.append(f"{last:,} epoch" + ("s" if last != 1 else ""))

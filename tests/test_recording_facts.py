@@ -53,7 +53,8 @@ def test_task_and_classes_default_to_a_one_d_target():
 
 def test_describe_names_the_run():
     rec = tiny(depth=2)
-    assert rec.describe() == "sin  ·  6 bees  ·  width 4  ·  depth 2  ·  relu  ·  sgd lr 0.02 momentum 0.9  ·  12 epochs"
+    assert rec.describe() == ("sin  ·  6 bees  ·  width 4  ·  depth 2  ·  relu  ·  sgd lr 0.02  ·  "
+                              "12 epochs")
 
 
 def test_a_per_bee_lr_shows_as_its_range():

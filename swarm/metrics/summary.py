@@ -25,8 +25,8 @@ _QUANTILES = {"min": 0.0, "q25": 0.25, "median": 0.5, "q75": 0.75, "max": 1.0}
 def summary(rec) -> dict:
     """Headline numbers of ``rec``; every number a plain int/float, None when undefined.
 
-    Keys: ``run`` (:meth:`Recording.describe`), ``bees``, ``epochs`` (recorded), ``last_epoch``, ``final_loss``
-    (quantiles over non-diverged bees), ``diverged`` (count),
+    Keys: ``run`` (:meth:`Recording.describe`), ``bees``, ``epochs`` (recorded),
+    ``last_epoch``, ``final_loss`` (quantiles over non-diverged bees), ``diverged`` (count),
     ``first_divergence_epoch``, ``breakpoint_alignment`` (None unless the
     activation is piecewise linear and the target known), ``effective_rank``
     ({"layer{k}": [first, last]}, means over non-diverged bees) and

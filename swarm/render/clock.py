@@ -62,7 +62,7 @@ def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
 
 
 def follow(lead, lead_frames: int, counts) -> np.ndarray:
-    """The frame scheduler: each panel's data frame when the lead shows ``lead`` [frame]: int64 [frame, panel].
+    """The frame scheduler: each panel's frame while the lead shows ``lead`` [frame]: int64 [frame, panel].
 
     ``lead`` indexes the lead's ``lead_frames`` steps; a panel with ``counts[p]``
     frames shows the one at the same fraction of the way through (first to
