@@ -7,7 +7,7 @@ from render_helpers import CountingWriter, tiny
 
 import swarm
 from swarm import metrics
-from swarm.animation import cannot_show, default_panels
+from swarm.animation import _panel_modules, cannot_show, default_panels, describe
 from swarm.recording import Recording
 
 
@@ -142,3 +142,21 @@ def test_the_notebook_table_is_light():
     assert "Recording: 6 bees × 12 recorded epochs, 0 diverged" in table
     assert "sgd lr 0.02" in table and "float32 [6, 12, 21]" in table
     assert "effective rank" not in table and "<img" not in table
+
+
+def test_one_description_everywhere(tmp_path):
+    rec = tiny(depth=2)
+    line = rec.describe()
+    assert metrics.summary(rec)["run"] == line
+    assert line in metrics.format_summary(metrics.summary(rec))
+    swarm.write_report(rec, tmp_path / "r.md")
+    assert line in (tmp_path / "r.md").read_text()
+    assert describe(rec) == line  # the video's title
+
+
+def test_render_workers_warm_up_on_the_modules_the_scene_names():
+    class Mine:
+        num_frames = 1
+
+    assert _panel_modules(["line", "rank", Mine()]) == sorted(
+        {"swarm.panels.line", "swarm.panels.rank", __name__})
