@@ -13,13 +13,11 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from swarm import _act, _mlp
+from swarm._model import activations as _act, losses as _losses, mlp as _mlp
 from swarm._optim import OPTIMIZERS
 from swarm.targets import Target, get_target
 
-__all__ = ["Spec", "make_spec", "LOSSES", "parse_domain"]
-
-LOSSES = ("mse", "l1", "huber")
+__all__ = ["Spec", "make_spec", "parse_domain"]
 
 
 @dataclass
@@ -170,7 +168,7 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=20, depth=1, activati
         optimizer=_choice("optimizer", optimizer, OPTIMIZERS),
         lr=_number("lr", lr, low=0.0, low_open=True, bees=bees),
         momentum=_number("momentum", momentum, low=0.0, high=1.0, bees=bees),
-        nesterov=bool(nesterov), loss=_choice("loss", loss, LOSSES),
+        nesterov=bool(nesterov), loss=_choice("loss", loss, _losses.names_for("target")),
         domain=target.domain if domain is None else parse_domain(domain),
         points=_positive_int("points", points), init=init,
         l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),

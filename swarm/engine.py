@@ -20,7 +20,7 @@ import torch
 from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 
 from swarm import _random
-from swarm._nets import FuncNet, FusedMLP
+from swarm._model.nets import FuncNet, FusedMLP
 from swarm._optim import make_optimizer
 from swarm._spec import Spec, make_spec
 from swarm.recording import Recording

@@ -12,7 +12,7 @@ import inspect
 import torch
 from torch import nn
 
-from swarm import _act
+from swarm._model import activations as _act
 
 __all__ = ["get_activation", "get_network", "get_regime", "get_torch_nn", "get_torch_optim"]
 

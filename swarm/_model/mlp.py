@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from swarm import _random
-from swarm._act import Activation
+from swarm._model.activations import Activation
 
 __all__ = ["layer_sizes", "init_params", "forward", "backward", "INITS", "check_init"]
 

@@ -6,33 +6,13 @@ import torch
 from torch import nn
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
-from swarm import _act, _mlp, _random
+from swarm import _random
+from swarm._model import activations as _act, losses as _losses, mlp as _mlp
 
-__all__ = ["loss_and_grad", "FusedMLP", "FuncNet", "builtin_module"]
+__all__ = ["FusedMLP", "FuncNet", "builtin_module"]
 
 Tensor = torch.Tensor
 _CHUNK_FLOATS = 1 << 20  # [bee, unit, point] floats per chunk on CPU (4 MB: stays in cache)
-
-
-def loss_and_grad(name: str, ypred: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
-    """Per-bee loss [bee] and dloss/dypred [bee, point] (mean over points, like torch.nn)."""
-    r = ypred - y
-    scale = 1.0 / r.shape[-1]
-    if name == "mse":
-        return (r * r).mean(-1), r * (2.0 * scale)
-    if name == "l1":
-        return r.abs().mean(-1), torch.sign(r) * scale
-    a = r.abs()  # huber with delta 1, as torch.nn.HuberLoss
-    return torch.where(a < 1, 0.5 * r * r, a - 0.5).mean(-1), r.clamp(-1.0, 1.0) * scale
-
-
-def _loss_only(name: str, ypred: Tensor, y: Tensor) -> Tensor:
-    r = ypred - y
-    if name == "mse":
-        return (r * r).mean(-1)
-    if name == "l1":
-        return r.abs().mean(-1)
-    return torch.nn.functional.huber_loss(ypred, y.expand_as(ypred), reduction="none").mean(-1)
 
 
 class FusedMLP:
@@ -42,7 +22,7 @@ class FusedMLP:
 
     def __init__(self, spec):
         self.act = _act.get(spec.activation)
-        self.loss = spec.loss
+        self.loss = _losses.get(spec.loss)
         sizes = _mlp.layer_sizes(spec.width, spec.depth)
         self.params = _mlp.init_params(sizes, spec.bee_ids, spec.seed, spec.init,
                                        device=spec.device)
@@ -63,7 +43,7 @@ class FusedMLP:
 
     def _evaluate(self, params, x: Tensor, y: Tensor):
         ypred, cache = _mlp.forward(params, x, self.act, keep=True)
-        loss, dypred = loss_and_grad(self.loss, ypred, y)
+        loss, dypred = self.loss.value_and_grad(ypred, y)
         return ypred, loss, _mlp.backward(params, cache, dypred, self.act)
 
     def predict(self, x: Tensor) -> Tensor:
@@ -91,7 +71,7 @@ class FuncNet:
     engine = "func"
 
     def __init__(self, spec, factory=None):
-        self.loss = spec.loss
+        self.loss = _losses.get(spec.loss)
         modules = []
         for bee in spec.bee_ids:
             with torch.random.fork_rng(devices=[]):
@@ -116,7 +96,7 @@ class FuncNet:
         def bee_loss(p, b, x, y):
             out = functional_call(self.base, (dict(zip(self.keys, p)), b), (x.unsqueeze(-1),))
             ypred = out.reshape(x.shape[-1])
-            return _loss_only(self.loss, ypred, y), ypred
+            return self.loss.value(ypred[None], y[None])[0], ypred
 
         self._step = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, None, None))
         self._step_per_bee = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, 0, 0))

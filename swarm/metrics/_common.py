@@ -8,7 +8,7 @@ import math
 import numpy as np
 import torch
 
-from swarm import _act
+from swarm._model import activations as _act
 from swarm.recording import Recording
 
 __all__ = ["check_recording", "epoch_index", "epoch_indices", "kept_bees", "activation",

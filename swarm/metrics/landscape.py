@@ -13,8 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
-from swarm import _mlp
-from swarm._nets import _loss_only
+from swarm._model import losses as _losses, mlp as _mlp
 from swarm.metrics import _common
 
 __all__ = ["minimal_ratio", "sensitivity", "interpolate", "MinimalRatio"]
@@ -70,7 +69,7 @@ def _hessians(rec, act, params, flat: torch.Tensor):
     sizes = [math.prod(p.shape[1:]) for p in params]
     stacked = [piece.reshape((flat.shape[0],) + p.shape[1:])
                for piece, p in zip(flat.split(sizes, 1), params)]
-    loss = _loss_only(loss_name, _mlp.forward(stacked, x, act), y)
+    loss = _losses.get(loss_name).value(_mlp.forward(stacked, x, act), y)
     (grad,) = torch.autograd.grad(loss.sum(), flat, create_graph=True)
     columns = [torch.autograd.grad(grad[:, j].sum(), flat, retain_graph=True,
                                    allow_unused=True)[0] for j in range(flat.shape[1])]
@@ -89,7 +88,7 @@ def sensitivity(rec, epoch: int = -1) -> np.ndarray:
     params = _common.torch_params(rec, _common.epoch_index(rec, epoch))
     x, y, loss_name = _data(rec)
     xb = x.expand(params[0].shape[0], -1).clone().requires_grad_(True)
-    loss = _loss_only(loss_name, _mlp.forward(params, xb, act), y)
+    loss = _losses.get(loss_name).value(_mlp.forward(params, xb, act), y)
     (grad,) = torch.autograd.grad(loss.sum(), xb)  # bee i's loss depends on row i only
     return torch.linalg.vector_norm(grad, dim=1).numpy()
 
@@ -115,7 +114,7 @@ def interpolate(rec, bee_a: int, bee_b: int, alphas=None, *, epoch: int = -1) ->
     line = [torch.lerp(p[0].expand((alpha.numel(),) + p.shape[1:]), p[1],
                        alpha.reshape((-1,) + (1,) * (p.ndim - 1))) for p in params]
     x, y, loss_name = _data(rec)
-    return _loss_only(loss_name, _mlp.forward(line, x, act), y).numpy()
+    return _losses.get(loss_name).value(_mlp.forward(line, x, act), y).numpy()
 
 
 def _data(rec):
