@@ -8,6 +8,9 @@ dimension; per-epoch ones lead with ``[bee, epoch]``:
 - ``loss``, ``grad_norm``  float32 [bee, epoch]
 - ``layer{k}.weight`` float32 [bee, epoch, out, in], ``layer{k}.bias`` [bee, epoch, out]
 - ``x``, ``y`` float32 [point]; ``epoch`` int64 [epoch] (the epochs kept)
+- on a dataset: ``x`` float32 [sample, feature], ``y`` [sample] (int64 labels or float
+  targets), ``x_test``, ``y_test``; ``test_loss``, ``accuracy``, ``test_accuracy``
+  [bee, epoch]; ``ypred`` [bee, epoch, sample, out] only when asked for
 - ``diverged`` bool [bee]; ``diverged_at`` int64 [bee] (-1 for bees that did not)
 
 Entry e is the network as the forward pass of epoch ``epoch[e]`` saw it.
@@ -29,7 +32,7 @@ __all__ = ["Recording", "load", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "swarm.recording"
 FORMAT_VERSION = 1
-_SHARED = ("x", "y", "epoch")  # not per bee
+_SHARED = ("x", "y", "epoch", "x_test", "y_test")  # not per bee
 _LAYER = re.compile(r"^layer(\d+)\.(weight|bias)$")
 
 
@@ -38,7 +41,7 @@ class Recording(Mapping):
 
     def __init__(self, arrays: Mapping[str, np.ndarray], meta: Mapping | None = None):
         self._arrays = {k: np.asarray(v) for k, v in arrays.items()}
-        for key in ("x", "y", "ypred", "loss", "epoch"):
+        for key in ("x", "y", "loss", "epoch"):
             if key not in self._arrays:
                 raise ValueError(f"a Recording needs the array {key!r}")
         if "diverged" not in self._arrays:
@@ -63,12 +66,12 @@ class Recording(Mapping):
     # Shape facts
     @property
     def num_bees(self) -> int:
-        return self._arrays["ypred"].shape[0]
+        return self._arrays["loss"].shape[0]
 
     @property
     def num_epochs(self) -> int:
         """How many epochs were recorded (not how many were trained)."""
-        return self._arrays["ypred"].shape[1]
+        return self._arrays["loss"].shape[1]
 
     @property
     def x(self) -> np.ndarray:

@@ -1,5 +1,10 @@
 """The two ways the engine evaluates a whole swarm: the fused built-in MLP and
-torch.func over any ``nn.Module``. Both give (ypred, loss, grads) per bee."""
+torch.func over any ``nn.Module``. Both give (ypred, loss, grads) per bee.
+
+Inputs and targets come in the layouts of :mod:`swarm._model.mlp` and
+:mod:`swarm._model.losses`: a 1-D target's ``x`` [point] or [bee, point]; a
+dataset's [1 or bee, feature, sample]. A leading 1 means shared by all bees.
+"""
 from __future__ import annotations
 
 import torch
@@ -9,7 +14,7 @@ from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 from swarm import _random
 from swarm._model import activations as _act, losses as _losses, mlp as _mlp
 
-__all__ = ["FusedMLP", "FuncNet", "builtin_module"]
+__all__ = ["FusedMLP", "FuncNet", "builtin_module", "check_factory"]
 
 Tensor = torch.Tensor
 _CHUNK_FLOATS = 1 << 20  # [bee, unit, point] floats per chunk on CPU (4 MB: stays in cache)
@@ -23,7 +28,7 @@ class FusedMLP:
     def __init__(self, spec):
         self.act = _act.get(spec.activation)
         self.loss = _losses.get(spec.loss)
-        sizes = _mlp.layer_sizes(spec.width, spec.depth)
+        sizes = _mlp.layer_sizes(spec.width, spec.depth, spec.inputs, spec.outputs)
         self.params = _mlp.init_params(sizes, spec.bee_ids, spec.seed, spec.init,
                                        device=spec.device)
         self.names = [f"layer{k}.{kind}" for k in range(len(sizes)) for kind in ("weight", "bias")]
@@ -35,8 +40,7 @@ class FusedMLP:
             return self._evaluate(self.params, x, y)
         # bees are independent: a chunk at a time keeps [bee, unit, point] in cache
         parts = [self._evaluate([p[i:i + self.chunk] for p in self.params],
-                                x if x.dim() == 1 else x[i:i + self.chunk],
-                                y if y.dim() == 1 else y[i:i + self.chunk])
+                                _rows(x, n, i, self.chunk), _rows(y, n, i, self.chunk))
                  for i in range(0, n, self.chunk)]
         ypred, loss, grads = zip(*parts)
         return torch.cat(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
@@ -50,10 +54,16 @@ class FusedMLP:
         return _mlp.forward(self.params, x, self.act)
 
 
+def _rows(t: Tensor, bees: int, start: int, size: int) -> Tensor:
+    """Bees start..start+size of a per-bee tensor; a shared one (no bee axis, or 1) as it is."""
+    return t[start:start + size] if t.dim() > 1 and t.shape[0] == bees else t
+
+
 def builtin_module(spec) -> nn.Module:
-    """The built-in MLP as a plain ``nn.Sequential`` mapping [point, 1] to [point, 1]."""
+    """The built-in MLP as a plain ``nn.Sequential`` mapping [sample, in] to [sample, out]."""
     layers: list[nn.Module] = []
-    for k, (n_in, n_out) in enumerate(_mlp.layer_sizes(spec.width, spec.depth)):
+    for k, (n_in, n_out) in enumerate(_mlp.layer_sizes(spec.width, spec.depth, spec.inputs,
+                                                       spec.outputs)):
         if k:
             layers.append(_act.get(spec.activation).module())
         layers.append(nn.Linear(n_in, n_out))
@@ -79,7 +89,8 @@ class FuncNet:
                 modules.append((factory or (lambda: builtin_module(spec)))())
         if factory is None:
             for i, module in enumerate(modules):
-                init = _mlp.init_params(_mlp.layer_sizes(spec.width, spec.depth),
+                init = _mlp.init_params(_mlp.layer_sizes(spec.width, spec.depth, spec.inputs,
+                                                         spec.outputs),
                                         spec.bee_ids[i:i + 1], spec.seed, spec.init)
                 with torch.no_grad():
                     for p, value in zip(module.parameters(), init):
@@ -93,22 +104,37 @@ class FuncNet:
         self.params = [params[k].detach() for k in self.keys]
         self.buffers = buffers
 
+        self.flat = spec.task == "target"
+
+        def bee_predict(p, b, x):  # one bee: x [point] or [feature, sample]
+            inputs = x.unsqueeze(-1) if self.flat else x.transpose(0, 1)  # [sample, feature]
+            out = functional_call(self.base, (dict(zip(self.keys, p)), b), (inputs,))
+            return out.reshape(x.shape[-1]) if self.flat else out.transpose(0, 1)
+
         def bee_loss(p, b, x, y):
-            out = functional_call(self.base, (dict(zip(self.keys, p)), b), (x.unsqueeze(-1),))
-            ypred = out.reshape(x.shape[-1])
+            ypred = bee_predict(p, b, x)
             return self.loss.value(ypred[None], y[None])[0], ypred
 
         self._step = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, None, None))
         self._step_per_bee = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, 0, 0))
-        self._predict = vmap(lambda p, b, x: bee_loss(p, b, x, x)[1], in_dims=(0, 0, None))
+        self._predict = vmap(bee_predict, in_dims=(0, 0, None))
+
+    def _shared(self, x: Tensor) -> bool:
+        return x.dim() == 1 if self.flat else x.shape[0] == 1
 
     def evaluate(self, x: Tensor, y: Tensor):
-        step = self._step if x.dim() == 1 else self._step_per_bee
-        grads, (loss, ypred) = step(self.params, self.buffers, x, y)
+        if self._shared(x):
+            grads, (loss, ypred) = self._step(self.params, self.buffers, *self._one(x, y))
+        else:
+            grads, (loss, ypred) = self._step_per_bee(self.params, self.buffers, x, y)
         return ypred, loss, list(grads)
 
+    def _one(self, *tensors: Tensor) -> list[Tensor]:
+        """Shared tensors without their leading 1 (a 1-D target's have none)."""
+        return list(tensors) if self.flat else [t[0] for t in tensors]
+
     def predict(self, x: Tensor) -> Tensor:
-        return self._predict(self.params, self.buffers, x)
+        return self._predict(self.params, self.buffers, *self._one(x))
 
 
 def _recording_names(module: nn.Module, keys: list[str]) -> list[str]:
@@ -120,3 +146,33 @@ def _recording_names(module: nn.Module, keys: list[str]) -> list[str]:
         rename[f"{prefix}weight"] = f"layer{k}.weight"
         rename[f"{prefix}bias"] = f"layer{k}.bias"
     return [rename.get(key, f"param.{key}") for key in keys]
+
+
+def check_factory(model, inputs: int, outputs: int) -> int:
+    """A ``ValueError`` unless ``model()`` builds a module with parameters that maps
+    [sample, inputs] to [sample, outputs]; returns its number of parameters."""
+    if isinstance(model, nn.Module) or not callable(model):
+        what = f"the module instance {type(model).__name__}(...)" if isinstance(model, nn.Module) \
+            else repr(model)
+        raise ValueError(f"`model` must be a factory that builds a new torch.nn.Module for each "
+                         f"bee (a class or a function), got {what}")
+    with torch.random.fork_rng(devices=[]):
+        module = model()
+        if not isinstance(module, nn.Module):
+            raise ValueError(f"`model` must build a torch.nn.Module, but it returned "
+                             f"{type(module).__name__}")
+        count = sum(p.numel() for p in module.parameters())
+        if count == 0:
+            raise ValueError(f"`model` builds {type(module).__name__}, which has no parameters "
+                             "to train")
+        try:
+            with torch.no_grad():
+                out = module(torch.zeros(2, inputs))
+        except Exception as err:  # the user's module: any failure is a mistake to report
+            raise ValueError(f"`model` failed on a [sample, {inputs}] input: "
+                             f"{type(err).__name__}: {err}") from None
+    shape = tuple(getattr(out, "shape", ()))
+    if shape != (2, outputs) and not (outputs == 1 and shape == (2,)):
+        raise ValueError(f"`model` must map [sample, {inputs}] to [sample, {outputs}], but it "
+                         f"gave {list(shape)} for 2 samples")
+    return count
