@@ -3,8 +3,10 @@
 Parameters are a flat list ``[W0, b0, W1, b1, ...]`` with a leading bee
 dimension and torch.nn.Linear's layout: ``Wk`` [bee, out, in], ``bk`` [bee, out].
 Activations flow as [bee, unit, point] so every layer is one batched matmul
-(``baddbmm``); the 1-input first layer is one broadcast multiply, and a first
-layer over inputs shared by all bees is one matmul for the whole swarm.
+(``baddbmm``) and the 1-input first layer is one broadcast multiply. Inputs
+shared by all bees are expanded over the bee axis rather than folded into one
+big matmul: a folded matmul's blocking, and so its rounding, depends on the
+number of bees, and bee i must not.
 
 Inputs come in two layouts. A 1-D target's ``x`` [point] (or [bee, point] for
 per-bee minibatches) gives predictions [bee, point]. A dataset's inputs
@@ -97,10 +99,8 @@ def forward(params: list[Tensor], x: Tensor, act: Activation, keep: bool = False
         weight, bias = params[2 * k], params[2 * k + 1]
         if weight.shape[2] == 1:  # one input: a broadcast multiply beats a K=1 matmul
             pre = torch.mul(weight, a).add_(bias.unsqueeze(-1))
-        elif a.shape[0] == 1 < weight.shape[0]:  # inputs shared by all bees: one matmul
-            pre = torch.matmul(weight, a[0]).add_(bias.unsqueeze(-1))
-        else:
-            pre = torch.baddbmm(bias.unsqueeze(-1), weight, a)
+        else:  # inputs shared by all bees are expanded, not copied
+            pre = torch.baddbmm(bias.unsqueeze(-1), weight, a.expand(weight.shape[0], -1, -1))
         if k == n_layers - 1:
             cache.append((a, None, None))
             out = pre
@@ -126,8 +126,8 @@ def backward(params: list[Tensor], cache, dypred: Tensor, act: Activation) -> li
         if a_in.shape[1] == 1:  # one input: gW = sum_p delta * x
             grads[2 * k] = torch.matmul(delta, a_in.transpose(1, 2)) if a_in.shape[0] > 1 \
                 else torch.matmul(delta, a_in[0, 0]).unsqueeze(-1)
-        elif a_in.shape[0] == 1 < delta.shape[0]:  # shared inputs: one matmul for all bees
-            grads[2 * k] = torch.matmul(delta, a_in[0].transpose(0, 1))
+        elif a_in.shape[0] == 1 < delta.shape[0]:  # shared inputs: expanded, not copied
+            grads[2 * k] = torch.bmm(delta, a_in[0].T.contiguous().expand(delta.shape[0], -1, -1))
         else:
             grads[2 * k] = torch.bmm(delta, a_in.transpose(1, 2))
         grads[2 * k + 1] = delta.sum(-1)
