@@ -53,20 +53,15 @@ def make_feed(spec) -> Feed:
         x, y = torch.as_tensor(x_np, device=dev), torch.as_tensor(y_np, device=dev)
         return Feed(x, y, x, y, True)
     ds = spec.dataset
-    one_hot = spec.task == "classification" and not _losses.get(spec.loss).labels
+    loss = _losses.get(spec.loss)
 
     def tensor(a) -> Tensor:  # a copy: the Dataset's arrays are read-only
         return torch.tensor(np.asarray(a), device=dev)
 
-    def rows(y) -> Tensor:  # targets sample-first: [sample] labels or [sample, out] values
-        y = tensor(y)
-        if one_hot:
-            return torch.nn.functional.one_hot(y, spec.outputs).to(torch.float32)
-        return y.reshape(len(y), -1) if spec.task == "regression" else y
+    def rows(y) -> Tensor:
+        return _losses.target_rows(loss, tensor(y), spec.task, spec.outputs)
 
-    def full(t: Tensor) -> Tensor:  # sample-first -> sample-last with a leading 1
-        return (t if t.dim() == 1 else t.T).contiguous().unsqueeze(0)
-
+    full = _losses.sample_last
     x_rows, y_rows = tensor(ds.x), rows(ds.y)
     x_test, y_test = tensor(ds.x_test), rows(ds.y_test)
     feed = Feed(full(x_rows), full(y_rows), x_rows, y_rows, False, full(x_test), full(y_test))

@@ -35,7 +35,8 @@ def _reference(name: str, pred: torch.Tensor, target: torch.Tensor) -> torch.Ten
 def test_value_matches_torch_nn_and_gradient_matches_autograd(name, per_bee):
     loss = losses.get(name)
     logits, labels = _logits_and_labels(per_bee)
-    target = labels if loss.labels else losses.one_hot(labels, CLASSES, torch.float64)
+    target = labels if loss.labels else \
+        nn.functional.one_hot(labels, CLASSES).double().movedim(-1, -2)
     pred = logits.clone().requires_grad_(True)
     value, grad = loss.value_and_grad(pred.detach(), target)
     assert value.shape == (BEES,) and grad.shape == pred.shape

@@ -17,7 +17,7 @@ from typing import Callable
 
 import torch
 
-__all__ = ["Loss", "LOSSES", "get", "names_for", "one_hot"]
+__all__ = ["Loss", "LOSSES", "get", "names_for", "target_rows", "sample_last"]
 
 Tensor = torch.Tensor
 
@@ -156,6 +156,15 @@ def get(name: str) -> Loss:
     return LOSSES[name]
 
 
-def one_hot(labels: Tensor, classes: int, dtype=torch.float32) -> Tensor:
-    """Class labels [..., sample] as float one-hot targets [..., class, sample]."""
-    return torch.nn.functional.one_hot(labels, classes).to(dtype).movedim(-1, -2)
+def target_rows(loss: Loss, y: Tensor, task: str, outputs: int) -> Tensor:
+    """A dataset's ``y`` sample-first as ``loss`` takes it: class labels [sample], or float
+    values [sample, out] (one-hot labels for an elementwise loss on classification)."""
+    if task == "classification" and not loss.labels:
+        return torch.nn.functional.one_hot(y, outputs).to(torch.float32)
+    return y.reshape(len(y), -1) if task == "regression" else y
+
+
+def sample_last(rows: Tensor) -> Tensor:
+    """Sample-first data ([sample] or [sample, n]) in the shared layout the nets and losses
+    take: [1, sample] or [1, n, sample]."""
+    return (rows if rows.dim() == 1 else rows.T).contiguous().unsqueeze(0)
