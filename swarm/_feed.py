@@ -81,4 +81,5 @@ def minibatches(spec, epoch: int, feed: Feed):
 
 def accuracy(logits: Tensor, labels: Tensor) -> Tensor:
     """Share of samples whose largest logit is the label: logits [bee, class, sample] -> [bee]."""
-    return (logits.argmax(1) == labels).to(torch.float32).mean(-1)
+    # argmax over a contiguous last axis: over the middle one it is ~5x slower on CPU
+    return (logits.transpose(1, 2).contiguous().argmax(-1) == labels).to(torch.float32).mean(-1)
