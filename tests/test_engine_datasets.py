@@ -229,3 +229,32 @@ def test_bad_dataset_arguments(kwargs, message):
 def test_knobs_for_a_target_are_refused():
     with pytest.raises(ValueError, match="`data`"):
         swarm.train("sin", bees=2, epochs=1, data={"samples": 5}, progress=False)
+
+
+@pytest.mark.parametrize("optimizer", ["rmsprop", "nesterov"])
+def test_rmsprop_and_nesterov_bees_match_plain_loops(optimizer):
+    rec = swarm.train("moons", bees=2, epochs=20, width=5, lr=0.01, batch_size=24, seed=5,
+                      optimizer="sgd" if optimizer == "nesterov" else optimizer,
+                      nesterov=optimizer == "nesterov", **MOONS)
+    assert_bee_matches(rec, 1, optimizer, 20)
+
+
+def _two_outputs():
+    return nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+
+
+@pytest.mark.parametrize("target,kwargs", [
+    ("sin", {}), ("moons", {}), ("moons", {"keep_predictions": True}),
+    ("regression", {}), ("regression", {"model": _two_outputs, "keep_predictions": True}),
+])
+def test_memory_estimate_counts_what_the_recording_keeps(target, kwargs):
+    from swarm._spec import make_spec, recorded_floats_per_bee
+
+    if target == "regression":
+        x = np.random.default_rng(0).normal(size=(40, 3))
+        target = (x, np.stack([x[:, 0], x[:, 1] * x[:, 2]], 1))
+    kw = dict(bees=2, epochs=3, progress=False, **kwargs)
+    rec = swarm.train(target, **kw)
+    kept = sum(v[0, 0].size for k, v in rec.items()
+               if k not in ("x", "y", "x_test", "y_test") and v.shape[:2] == (2, 3))
+    assert recorded_floats_per_bee(make_spec(target, **kw)) == kept
