@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 # name -> module it lives in, imported when first asked for
 _LAZY = {
     "train": "swarm.engine",
+    "Dataset": "swarm.datasets",
     "fly": "swarm.engine",
     "animate": "swarm.render",
     "show": "swarm.notebook",
@@ -34,7 +35,7 @@ _LAZY = {
 }
 
 __all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS", "animate",
-           "show", "write_report",
+           "show", "write_report", "Dataset",
            "get_activation", "get_network", "get_regime", "get_torch_nn", "get_torch_optim",
            "__version__"]
 
@@ -42,7 +43,7 @@ __all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS
 # submodules reachable as ``swarm.metrics`` etc. after a plain ``import swarm``
 _SUBMODULES = ("metrics", "render", "panels", "report", "figures", "notebook", "animator",
                "core", "networks", "activations", "regimes", "util", "io", "hive",
-               "registry", "engine", "recording", "targets", "cli")
+               "registry", "engine", "recording", "targets", "datasets", "cli")
 
 
 def __getattr__(name: str):

@@ -1,0 +1,24 @@
+"""Datasets are values: n-D samples with labels (or float targets) and a test split.
+
+Build one like scikit-learn's ``make_*`` functions, by name or from your own data::
+
+    ds = swarm.datasets.moons(1000, noise=0.2, imbalance=5, seed=1)
+    ds = swarm.datasets.get_dataset("gaussians", dims=12, pca=5)
+    ds = swarm.datasets.from_csv("iris.csv", label="species")
+    ds.x, ds.y, ds.x_test, ds.y_test, ds.classes, ds.to_meta()
+
+Every generator and ``from_arrays``/``from_csv`` take the same knobs (``test``,
+``imbalance``, ``oversample``, ``random_labels``, ``dummy_dims``, ``pca``,
+``standardize``, ``seed``), applied in that order and recorded in ``ds.knobs``.
+Only numpy and scikit-learn are needed here (no torch).
+"""
+from __future__ import annotations
+
+from swarm.datasets._arrays import from_arrays
+from swarm.datasets._csv import from_csv
+from swarm.datasets._dataset import Dataset
+from swarm.datasets._generators import (DATASETS, alternating, circles, digits, gauss, gaussians,
+                                        get_dataset, moons, spiral, xor)
+
+__all__ = ["Dataset", "DATASETS", "get_dataset", "moons", "circles", "xor", "spiral", "gauss",
+           "gaussians", "alternating", "digits", "from_arrays", "from_csv"]
