@@ -258,3 +258,16 @@ def test_memory_estimate_counts_what_the_recording_keeps(target, kwargs):
     kept = sum(v[0, 0].size for k, v in rec.items()
                if k not in ("x", "y", "x_test", "y_test") and v.shape[:2] == (2, 3))
     assert recorded_floats_per_bee(make_spec(target, **kw)) == kept
+
+
+@pytest.mark.parametrize("batch_size", [None, 20])
+def test_large_dataset_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypatch,
+                                                                         batch_size):
+    import swarm._model.nets
+
+    kw = dict(bees=150, epochs=4, width=6, batch_size=batch_size, **MOONS)
+    whole = swarm.train("moons", **kw)
+    monkeypatch.setattr(swarm._model.nets, "_CHUNK_FLOATS", 1)  # chunks of 64 bees
+    chunked = swarm.train("moons", **kw)
+    for key in ("loss", "grad_norm", "accuracy", "layer0.weight", "layer1.weight"):
+        np.testing.assert_array_equal(chunked[key], whole[key], err_msg=key)
