@@ -20,7 +20,7 @@ import torch
 
 import swarm
 from swarm import metrics
-from swarm.metrics._synthetic import random_walk
+from swarm.testing import random_walk
 
 BEES, EPOCHS, WIDTH, DEPTH = 500, 400, 8, 3
 SAMPLE = 2000  # networks (or matrices) timed in the loops

@@ -10,7 +10,7 @@ import inspect
 
 from torch import nn
 
-from swarm import _act
+from swarm._model import activations as _act
 
 __all__ = ["lookup", "classes", "activation_class"]
 

@@ -7,39 +7,43 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
 import numpy as np
 import torch
 
-from swarm import _act, _mlp
+from swarm._model import activations as _act, losses as _losses, mlp as _mlp, nets as _nets
 from swarm._optim import OPTIMIZERS
 from swarm.targets import Target, get_target
 
-__all__ = ["Spec", "make_spec", "LOSSES", "parse_domain"]
-
-LOSSES = ("mse", "l1", "huber")
+__all__ = ["Spec", "make_spec", "parse_domain"]
 
 
 @dataclass
 class Spec:
-    """A checked training request. ``lr``/``momentum`` are floats or per-bee arrays."""
+    """A checked training request. ``lr``/``momentum`` are floats or per-bee arrays.
 
-    target: Target
+    Exactly one of ``target`` (a 1-D function on ``points`` grid points over
+    ``domain``) and ``dataset`` (a ``swarm.datasets.Dataset``; ``points`` is then
+    its number of training samples) is set. ``width``, ``depth``, ``activation``
+    and ``init`` describe the built-in MLP and are None with a custom ``model``.
+    """
+
+    target: Target | None
     bees: int
     epochs: int
-    width: int
-    depth: int
-    activation: str
+    width: int | None
+    depth: int | None
+    activation: str | None
     optimizer: str
     lr: Any
     momentum: Any
     nesterov: bool
     loss: str
-    domain: tuple[float, float]
+    domain: tuple[float, float] | None
     points: int
-    init: str
+    init: str | None
     l1: float
     l2: float
     batch_size: int | None
@@ -49,6 +53,17 @@ class Spec:
     progress: bool
     model: Callable | None = None
     bee_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    dataset: Any = None
+    task: str = "target"  # or "classification", "regression" (a dataset's)
+    inputs: int = 1
+    outputs: int = 1
+    keep_predictions: bool = True
+    params_per_bee: int = 0
+
+    @property
+    def piecewise_linear(self) -> bool:
+        """Whether each bee is a piecewise-linear function of its inputs (built-in MLP only)."""
+        return self.model is None and _act.get(self.activation).piecewise_linear
 
     def record_epochs(self) -> np.ndarray:
         """The epochs kept: every ``record_every``-th, and always the last one."""
@@ -57,10 +72,15 @@ class Spec:
 
     def to_meta(self) -> dict:
         """The spec as plain JSON-able values, for a Recording's ``meta``."""
-        out = {k: v for k, v in asdict(self).items() if k not in ("target", "model", "bee_ids")}
-        out.update(target=self.target.name, device=str(self.device),
-                   model=None if self.model is None else getattr(self.model, "__name__", "custom"),
-                   domain=list(self.domain))
+        skip = ("target", "model", "bee_ids", "dataset", "params_per_bee")
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        out.update(device=str(self.device), piecewise_linear=self.piecewise_linear,
+                   model=None if self.model is None else getattr(self.model, "__name__", "custom"))
+        if self.target is not None:
+            out.update(target=self.target.name, domain=list(self.domain))
+        else:
+            del out["domain"], out["points"]
+            out.update(target=None, dataset=self.dataset.name, samples=self.points)
         for key in ("lr", "momentum"):
             if isinstance(out[key], np.ndarray):
                 out[key] = out[key].tolist()
@@ -146,12 +166,49 @@ def resolve_device(device) -> torch.device:
     return dev
 
 
-def make_spec(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="relu",
-              optimizer="sgd", lr=0.01, momentum=0.9, nesterov=False, loss="mse", domain=None,
-              points=101, init="default", l1=0.0, l2=0.0, batch_size=None, record_every=1,
-              seed=0, device="auto", progress=True, model=None, bee_ids=None) -> Spec:
+_MLP_DEFAULTS = {"width": 20, "depth": 1, "activation": "relu", "init": "default"}
+
+
+def resolve_data(target, data=None):
+    """(Target, None) for a 1-D target; (None, Dataset) for a dataset given by name (built
+    with the knobs in ``data``), as a ``swarm.datasets.Dataset``, or as arrays ``(x, y)``."""
+    from swarm import datasets
+
+    if isinstance(target, datasets.Dataset):
+        dataset = target
+    elif isinstance(target, tuple):
+        if len(target) != 2:
+            raise ValueError(f"arrays to train on must be a pair `(x, y)`, got {len(target)} items")
+        dataset = datasets.from_arrays(*target, **(data or {}))
+        data = None
+    elif isinstance(target, str) and target.strip().lower() in datasets.DATASETS:
+        if data is not None and not isinstance(data, dict):
+            raise ValueError(f"`data` must be a dict of dataset knobs such as "
+                             f"{{'samples': 500, 'noise': 0.2}}, got {data!r}")
+        dataset = datasets.get_dataset(target.strip().lower(), **(data or {}))
+        data = None
+    else:
+        dataset = None
+    if data is not None:
+        raise ValueError(f"`data` holds knobs for a dataset given by name or arrays, not for "
+                         f"{target!r}; got data={data!r}")
+    return (get_target(target), None) if dataset is None else (None, dataset)
+
+
+def _shape(dataset) -> dict:
+    """task, inputs, outputs and points (training samples) of a dataset."""
+    outputs = dataset.num_classes or (1 if dataset.y.ndim == 1 else dataset.y.shape[1])
+    return {"task": dataset.task, "inputs": int(dataset.x.shape[1]), "outputs": int(outputs),
+            "points": int(dataset.x.shape[0])}
+
+
+def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, activation=None,
+              optimizer="sgd", lr=0.01, momentum=0.9, nesterov=False, loss=None, domain=None,
+              points=None, init=None, l1=0.0, l2=0.0, batch_size=None, record_every=1,
+              seed=0, device="auto", progress=True, model=None, bee_ids=None, data=None,
+              keep_predictions=None) -> Spec:
     """Check every argument of ``swarm.train`` and return a Spec."""
-    target = get_target(target)
+    target, dataset = resolve_data(target, data)
     bees = _positive_int("bees", bees)
     if bee_ids is None:
         bee_ids = np.arange(bees)
@@ -159,39 +216,64 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=20, depth=1, activati
         bee_ids = np.asarray(bee_ids)
         if bee_ids.shape != (bees,) or bee_ids.dtype.kind not in "iu" or (bee_ids < 0).any():
             raise ValueError(f"`bee_ids` must be {bees} non-negative integers, got {bee_ids!r}")
-    if model is not None and not callable(model):
-        raise ValueError(f"`model` must be a factory returning a torch.nn.Module, got {model!r}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise ValueError(f"`seed` must be an integer, got {seed!r}")
+    mlp = {"width": width, "depth": depth, "activation": activation, "init": init}
+    if model is not None:
+        given = {k: v for k, v in mlp.items() if v is not None}
+        if given:
+            raise ValueError(f"`{next(iter(given))}` describes the built-in MLP and does not apply "
+                             f"with `model`; got {given}")
+    else:
+        mlp = {k: _MLP_DEFAULTS[k] if v is None else v for k, v in mlp.items()}
+        mlp.update(width=_positive_int("width", mlp["width"]),
+                   depth=_positive_int("depth", mlp["depth"]),
+                   activation=_choice("activation", mlp["activation"], _act.ACTIVATIONS))
+        _mlp.check_init(mlp["init"])
+    if dataset is None:
+        shape = {"task": "target", "inputs": 1, "outputs": 1,
+                 "points": _positive_int("points", 101 if points is None else points)}
+        domain = target.domain if domain is None else parse_domain(domain)
+    else:
+        for name, value in (("points", points), ("domain", domain)):
+            if value is not None:
+                raise ValueError(f"`{name}` applies to 1-D targets; a dataset's size and range "
+                                 f"are its knobs (data={{'samples': ...}}), got {name}={value!r}")
+        shape = _shape(dataset)
+    default_loss = "cross_entropy" if shape["task"] == "classification" else "mse"
     spec = Spec(
-        target=target, bees=bees, epochs=_positive_int("epochs", epochs),
-        width=_positive_int("width", width), depth=_positive_int("depth", depth),
-        activation=_choice("activation", activation, _act.ACTIVATIONS),
+        target=target, bees=bees, epochs=_positive_int("epochs", epochs), **mlp,
         optimizer=_choice("optimizer", optimizer, OPTIMIZERS),
         lr=_number("lr", lr, low=0.0, low_open=True, bees=bees),
         momentum=_number("momentum", momentum, low=0.0, high=1.0, bees=bees),
-        nesterov=bool(nesterov), loss=_choice("loss", loss, LOSSES),
-        domain=target.domain if domain is None else parse_domain(domain),
-        points=_positive_int("points", points), init=init,
-        l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
+        nesterov=bool(nesterov),
+        loss=_choice("loss", default_loss if loss is None else loss,
+                     _losses.names_for(shape["task"])),
+        domain=domain, l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
         batch_size=_positive_int("batch_size", batch_size, allow_none=True),
         record_every=_positive_int("record_every", record_every), seed=int(seed),
-        device=resolve_device(device), progress=bool(progress), model=model, bee_ids=bee_ids)
-    _mlp.check_init(init)
+        device=resolve_device(device), progress=bool(progress), model=model, bee_ids=bee_ids,
+        dataset=dataset, **shape,
+        keep_predictions=dataset is None if keep_predictions is None else bool(keep_predictions))
     if spec.points < 2:
         raise ValueError(f"`points` must be at least 2, got {points!r}")
     if spec.nesterov and spec.optimizer != "sgd":
         raise ValueError("`nesterov` applies to optimizer='sgd' only")
     if spec.nesterov and np.any(np.asarray(spec.momentum) == 0):
         raise ValueError("`nesterov` needs a `momentum` above 0")
+    spec.params_per_bee = _nets.check_factory(model, spec.inputs, spec.outputs) \
+        if model is not None else sum(i * o + o for i, o in _mlp.layer_sizes(
+            spec.width, spec.depth, spec.inputs, spec.outputs))
     _check_memory(spec)
     return spec
 
 
 def recorded_floats_per_bee(spec: Spec) -> int:
-    """Floats kept per bee per recorded epoch (predictions, loss, grad norm, parameters)."""
-    n_params = sum(i * o + o for i, o in _mlp.layer_sizes(spec.width, spec.depth))
-    return spec.points + 2 + n_params
+    """Floats kept per bee per recorded epoch (predictions, loss, grad norm, parameters;
+    on a dataset also test loss, and train and test accuracy for classification)."""
+    predictions = spec.points * spec.outputs if spec.keep_predictions else 0
+    scores = 2 if spec.task == "target" else (5 if spec.task == "classification" else 3)
+    return predictions + scores + spec.params_per_bee
 
 
 def _available_bytes() -> int:

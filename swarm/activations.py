@@ -7,6 +7,6 @@ from __future__ import annotations
 
 from torch.nn import ReLU, Tanh
 
-from swarm._act import XTanh as xTanH
+from swarm._model.activations import XTanh as xTanH
 
 __all__ = ["xTanH", "ReLU", "Tanh"]

@@ -19,8 +19,9 @@ import numpy as np
 import torch
 from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 
-from swarm import _random
-from swarm._nets import FuncNet, FusedMLP
+from swarm._feed import Feed, accuracy, make_feed, minibatches
+from swarm._model import losses as _losses
+from swarm._model.nets import FuncNet, FusedMLP
 from swarm._optim import make_optimizer
 from swarm._spec import Spec, make_spec
 from swarm.recording import Recording
@@ -29,7 +30,6 @@ from swarm.targets import target_grid
 __all__ = ["fly", "train"]
 
 log = logging.getLogger("swarm")
-_MINIBATCH_STREAM = 1 << 20  # random streams for minibatch order, apart from init's
 _NOT_PER_EPOCH = ("epoch", "diverged", "diverged_at")
 
 
@@ -64,24 +64,24 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
     """Train a swarm, yielding its state at every recorded epoch.
 
     Takes the arguments of :func:`train`. Each yield is a dict of numpy arrays:
-    ``epoch`` (int), ``ypred`` float32 [bee, point], ``loss`` and ``grad_norm``
-    [bee], ``layer{k}.weight`` [bee, out, in], ``layer{k}.bias`` [bee, out],
-    ``diverged`` bool [bee] and ``diverged_at`` int [bee] (-1: not diverged) —
-    the network as that epoch's forward pass saw it.
+    ``epoch`` (int), ``ypred`` float32 [bee, point] (a dataset's [bee, sample, out],
+    only with ``keep_predictions``), ``loss`` and ``grad_norm`` [bee] (a dataset's
+    also ``test_loss``, and ``accuracy``/``test_accuracy`` for classification),
+    ``layer{k}.weight`` [bee, out, in], ``layer{k}.bias`` [bee, out], ``diverged``
+    bool [bee] and ``diverged_at`` int [bee] (-1: not diverged) — the network as
+    that epoch's forward pass saw it.
     """
     spec = kwargs.pop("_spec", None) or make_spec(target, **kwargs)
     if engine not in ("auto", "fused", "func"):
         raise ValueError(f"unknown `engine` {engine!r}; choose auto, fused or func")
-    x_np, y_np = target_grid(spec.target, spec.domain, spec.points)
-    x = torch.as_tensor(x_np, device=spec.device)
-    y = torch.as_tensor(y_np, device=spec.device)
+    feed = make_feed(spec)
     net = _make_net(spec, engine)
     opt = make_optimizer(spec.optimizer, net.params, _per_bee(spec.lr, spec.device),
                          _per_bee(spec.momentum, spec.device), spec.nesterov)
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
                leave=False)
     with _idle_core_threads(spec.device):
-        yield from _epochs(spec, net, opt, bar, x, y)
+        yield from _epochs(spec, net, opt, bar, feed)
 
 
 @contextlib.contextmanager
@@ -109,7 +109,7 @@ def _idle_core_threads(device):
         torch.set_num_threads(before)
 
 
-def _epochs(spec: Spec, net, opt, bar, x, y) -> Iterator[dict]:
+def _epochs(spec: Spec, net, opt, bar, feed: Feed) -> Iterator[dict]:
     """The training loop of :func:`fly`: one optimizer step per batch, a state per kept epoch."""
     recorded = set(spec.record_epochs().tolist())
     full_batch = spec.batch_size is None or spec.batch_size >= spec.points
@@ -120,13 +120,15 @@ def _epochs(spec: Spec, net, opt, bar, x, y) -> Iterator[dict]:
     for epoch in bar:
         state = None
         if full_batch or epoch in recorded:
-            ypred, loss, grads = net.evaluate(x, y)
+            ypred, loss, grads = net.evaluate(feed.x, feed.y)
             _regularise(spec, net, grads)
             norm = _grad_norm(grads)
             if epoch in recorded:
-                state = _state(net, epoch, ypred, loss, norm, frozen, diverged_at)
+                state = _state(spec, net, epoch, ypred, loss, norm, frozen, diverged_at)
+                if not feed.flat:
+                    state.update(_scores(spec, net, feed, ypred))
         steps = [(loss, grads, norm)] if full_batch else \
-            (_regularised_step(spec, net, xb, yb) for xb, yb in _minibatches(spec, epoch, x, y))
+            (_regularised_step(spec, net, xb, yb) for xb, yb in minibatches(spec, epoch, feed))
         for loss_b, grads_b, norm_b in steps:
             bad = ~torch.isfinite(loss_b + norm_b)  # one check for both
             if any_frozen:
@@ -160,24 +162,27 @@ def _freeze(bad, frozen, saved, params) -> None:
         s[bad] = p[bad]
 
 
-def _minibatches(spec: Spec, epoch: int, x, y):
-    """Each bee's own shuffled minibatches for this epoch: (x_b, y_b), each [bee, size]."""
-    keys = _random.uniform(spec.seed, spec.bee_ids, _MINIBATCH_STREAM + epoch, spec.points)
-    order = torch.as_tensor(np.argsort(keys, axis=1, kind="stable"), device=x.device)
-    for start in range(0, spec.points, spec.batch_size):
-        idx = order[:, start:start + spec.batch_size]
-        yield x[idx], y[idx]
-
-
 def _fresh(t: torch.Tensor) -> np.ndarray:
     """A tensor made anew this epoch as numpy (no copy on CPU: nothing writes to it later)."""
     return t.detach().numpy() if t.device.type == "cpu" else t.detach().cpu().numpy()
 
 
-def _state(net, epoch: int, ypred, loss, grad_norm, frozen, diverged_at) -> dict:
+def _scores(spec: Spec, net, feed: Feed, pred) -> dict:
+    """A dataset's test loss (one forward pass of all bees on x_test) and the train and
+    test accuracy of classification, [bee] each."""
+    test = net.predict(feed.x_test)
+    out = {"test_loss": _fresh(_losses.get(spec.loss).value(test, feed.y_test))}
+    if feed.labels is not None:
+        out["accuracy"] = _fresh(accuracy(pred, feed.labels))
+        out["test_accuracy"] = _fresh(accuracy(test, feed.labels_test))
+    return out
+
+
+def _state(spec: Spec, net, epoch: int, ypred, loss, grad_norm, frozen, diverged_at) -> dict:
     """One recorded epoch as numpy arrays (parameters copied: they change in place later)."""
-    out = {"epoch": int(epoch), "ypred": _fresh(ypred), "loss": _fresh(loss),
-           "grad_norm": _fresh(grad_norm)}
+    out = {"epoch": int(epoch), "loss": _fresh(loss), "grad_norm": _fresh(grad_norm)}
+    if spec.keep_predictions:  # a dataset's as [bee, sample, out]
+        out["ypred"] = _fresh(ypred if spec.task == "target" else ypred.transpose(1, 2))
     for name, p in zip(net.names, net.params):
         out[name] = _fresh(p).copy()
     out["diverged"] = _fresh(frozen).copy()
@@ -185,30 +190,44 @@ def _state(net, epoch: int, ypred, loss, grad_norm, frozen, diverged_at) -> dict
     return out
 
 
-def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="relu",
-          optimizer="sgd", lr=0.01, momentum=0.9, loss="mse", domain=None, points=101,
-          init="default", l1=0.0, l2=0.0, batch_size=None, record_every=1, seed=0,
+def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activation=None,
+          optimizer="sgd", lr=0.01, momentum=0.9, loss=None, domain=None, points=None,
+          init=None, l1=0.0, l2=0.0, batch_size=None, record_every=1, seed=0,
           device="auto", progress=True, model=None, nesterov=False, bee_ids=None,
-          engine="auto") -> Recording:
+          engine="auto", data=None, keep_predictions=None) -> Recording:
     """Train ``bees`` networks at once on ``target`` and return their Recording.
 
-    ``target`` is a name (sin, cos, sinc, piecewise, abs, sin12, poly, step, relu)
-    or an expression in x. ``depth`` hidden layers of ``width`` units map 1 input
-    to 1 output. ``momentum`` is SGD's and RMSprop's momentum and Adam's beta1;
-    ``lr`` and ``momentum`` may be arrays of one value per bee. ``l1``/``l2``
-    penalise weights (not biases); the recorded ``loss`` is the data loss.
-    ``model`` is a factory of any ``nn.Module`` mapping [point, 1] to [point, 1],
-    trained through torch.func. ``engine`` picks the built-in MLP's path: the
-    hand-fused one (``auto``/``fused``) or torch.func (``func``).
+    ``target`` is a 1-D target — a name (sin, cos, sinc, piecewise, abs, sin12,
+    poly, step, relu) or an expression in x, fitted on ``points`` points over
+    ``domain`` — or a dataset: a name from ``swarm.datasets.DATASETS`` (moons,
+    digits, ...) built with the knobs in ``data`` (``data={"samples": 500,
+    "noise": 0.2, "seed": 1}``), a ``swarm.datasets.Dataset``, or arrays ``(x, y)``
+    (int labels: classification; floats: regression).
 
-    Returns a Recording: ``ypred`` float32 [bee, epoch, point], ``loss`` and
-    ``grad_norm`` [bee, epoch], ``layer{k}.weight`` [bee, epoch, out, in], ...
+    ``depth`` hidden layers of ``width`` units (default 20 x 1, ``activation``
+    relu, ``init`` default) map the inputs to the outputs (one per class).
+    ``loss`` defaults to mse (cross_entropy for classification). ``momentum`` is
+    SGD's and RMSprop's momentum and Adam's beta1; ``lr`` and ``momentum`` may be
+    arrays of one value per bee. ``l1``/``l2`` penalise weights (not biases); the
+    recorded ``loss`` is the data loss. ``model`` is a factory of any
+    ``nn.Module`` mapping [sample, feature] to [sample, out] (a 1-D target's
+    [point, 1] to [point, 1]), trained through torch.func; the MLP's arguments
+    do not apply then. ``engine`` picks the built-in MLP's path: the hand-fused
+    one (``auto``/``fused``) or torch.func (``func``).
+
+    Returns a Recording: ``loss`` and ``grad_norm`` [bee, epoch],
+    ``layer{k}.weight`` [bee, epoch, out, in], ``layer{k}.bias`` [bee, epoch, out];
+    a 1-D target's ``ypred`` float32 [bee, epoch, point]; a dataset's ``x``,
+    ``y``, ``x_test``, ``y_test``, ``test_loss``, ``accuracy`` and
+    ``test_accuracy`` [bee, epoch] (classification), and ``ypred`` [bee, epoch,
+    sample, out] only with ``keep_predictions=True``.
     """
     spec = make_spec(target, bees=bees, epochs=epochs, width=width, depth=depth,
                      activation=activation, optimizer=optimizer, lr=lr, momentum=momentum,
                      nesterov=nesterov, loss=loss, domain=domain, points=points, init=init,
                      l1=l1, l2=l2, batch_size=batch_size, record_every=record_every, seed=seed,
-                     device=device, progress=progress, model=model, bee_ids=bee_ids)
+                     device=device, progress=progress, model=model, bee_ids=bee_ids, data=data,
+                     keep_predictions=keep_predictions)
     started = time.perf_counter()
     states = fly(_spec=spec, engine=engine)
     first = next(states)
@@ -223,16 +242,27 @@ def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="
             a[e] = state[k]
     arrays = {k: a.swapaxes(0, 1) for k, a in buffers.items()}  # views: no second copy
     seconds = time.perf_counter() - started
-    x, y = target_grid(spec.target, spec.domain, spec.points)
     diverged, diverged_at = state["diverged"], state["diverged_at"]
-    arrays.update(x=x, y=y, epoch=epochs_kept, diverged=diverged, diverged_at=diverged_at)
+    arrays.update(_data_arrays(spec), epoch=epochs_kept, diverged=diverged,
+                  diverged_at=diverged_at)
     meta = {"spec": spec.to_meta(), "seed": spec.seed, "engine": _engine_name(spec, engine),
             "versions": _versions(), "wall_time": {"train": round(seconds, 4)},
             "diverged": int(diverged.sum())}
+    if spec.dataset is not None:
+        meta["dataset"] = spec.dataset.to_meta()
     if diverged.any():
         log.warning("%d of %d bees diverged (first at epoch %d) and were frozen",
                     int(diverged.sum()), spec.bees, int(diverged_at[diverged].min()))
     return Recording(arrays, meta)
+
+
+def _data_arrays(spec: Spec) -> dict:
+    """The training data as the Recording keeps it (no bee axis)."""
+    if spec.dataset is None:
+        x, y = target_grid(spec.target, spec.domain, spec.points)
+        return {"x": x, "y": y}
+    ds = spec.dataset
+    return {"x": ds.x, "y": ds.y, "x_test": ds.x_test, "y_test": ds.y_test}
 
 
 def _engine_name(spec: Spec, engine: str) -> str:

@@ -7,8 +7,10 @@ dimension; per-epoch ones lead with ``[bee, epoch]``:
 - ``ypred``  float32 [bee, epoch, point] (optional)
 - ``loss``, ``grad_norm``  float32 [bee, epoch] (``loss`` required: it sets the bee and epoch counts)
 - ``layer{k}.weight`` float32 [bee, epoch, out, in], ``layer{k}.bias`` [bee, epoch, out]
-- ``x``, ``y`` [point] or [sample, feature]; ``epoch`` int64 [epoch] (the epochs kept);
-  ``x_test``, ``y_test`` like ``x``, ``y`` (optional)
+- ``x``, ``y`` [point] or [sample, feature]; ``epoch`` int64 [epoch] (the epochs kept)
+- on a dataset: ``x`` float32 [sample, feature], ``y`` [sample] (int64 labels or float
+  targets), ``x_test``, ``y_test``; ``test_loss``, ``accuracy``, ``test_accuracy``
+  [bee, epoch]; ``ypred`` [bee, epoch, sample, out] only when asked for
 - ``diverged`` bool [bee]; ``diverged_at`` int64 [bee] (-1 for bees that did not)
 
 Entry e is the network as the forward pass of epoch ``epoch[e]`` saw it.
@@ -138,9 +140,11 @@ class Recording(Mapping):
         from the activation's name (never for a custom model).
         """
         spec = self.meta.get("spec") or {}
+        if spec.get("model"):
+            return False
         if "piecewise_linear" in spec:
             return bool(spec["piecewise_linear"])
-        return not spec.get("model") and spec.get("activation") in PIECEWISE_LINEAR
+        return spec.get("activation") in PIECEWISE_LINEAR
 
     @property
     def task(self) -> str:

@@ -5,7 +5,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from swarm import _act, networks
+from swarm import networks
+from swarm._model import activations as _act
 
 
 def plain_net(rec, bee: int) -> nn.Sequential:

@@ -229,10 +229,10 @@ def test_a_recording_too_big_for_memory_is_refused_up_front():
 
 
 def test_large_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypatch):
-    import swarm._nets
+    import swarm._model.nets
 
     whole = swarm.train("sin", bees=150, epochs=8, width=6, progress=False)
-    monkeypatch.setattr(swarm._nets, "_CHUNK_FLOATS", 1)  # chunks of 64 bees
+    monkeypatch.setattr(swarm._model.nets, "_CHUNK_FLOATS", 1)  # chunks of 64 bees
     chunked = swarm.train("sin", bees=150, epochs=8, width=6, progress=False)
     for key in ("ypred", "loss", "grad_norm", "layer0.weight", "layer1.weight"):
         np.testing.assert_allclose(chunked[key], whole[key], rtol=1e-5, atol=1e-6, err_msg=key)

@@ -112,12 +112,7 @@ def _arrows():
     for floor, banned in FLOORS.items():
         for name in MODULES:
             if _inside(name, MEMBERS.get(floor, (floor,))):
-                mark = ()
-                if floor == "metrics on engine internals":
-                    mark = pytest.mark.xfail(strict=False, reason="metrics reach engine internals "
-                                             "(_nets._loss_only) until the model layer (issue 11, "
-                                             "engine helper) lands")
-                yield pytest.param(name, banned, id=f"{floor}:{name}", marks=mark)
+                yield pytest.param(name, banned, id=f"{floor}:{name}")
 
 
 @pytest.mark.parametrize("name, banned", list(_arrows()))

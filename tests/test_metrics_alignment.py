@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from swarm.metrics import breakpoint_alignment, turning_points
-from swarm.metrics._synthetic import from_params
+from swarm.testing import from_params
 
 
 def test_turning_points_of_sine_are_the_odd_multiples_of_half_pi():

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import torch
 
-from swarm import _act
+from swarm._model import activations as _act
 from swarm.metrics import breakpoint_histogram, breakpoints
-from swarm.metrics._synthetic import from_params, random_walk
+from swarm.testing import from_params, random_walk
 
 GRID = 400_001  # brute-force resolution over [-3, 3]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from swarm.metrics import gzip_complexity, weight_complexity
-from swarm.metrics._synthetic import random_walk
+from swarm.testing import random_walk
 
 
 def test_zeros_compress_to_almost_nothing_and_noise_hardly_at_all():

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from swarm.metrics import interpolate, minimal_ratio, sensitivity
-from swarm.metrics._synthetic import from_params, random_walk
+from swarm.testing import from_params, random_walk
 
 LOSSES = {"mse": lambda r: (r * r).mean(), "l1": lambda r: r.abs().mean(),
           "huber": lambda r: torch.nn.functional.huber_loss(r, torch.zeros_like(r))}

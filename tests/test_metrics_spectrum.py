@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from swarm.metrics import effective_rank, singular_values, spectra
-from swarm.metrics._synthetic import random_walk
+from swarm.testing import random_walk
 
 
 @pytest.mark.parametrize("n", [1, 2, 5, 8])

@@ -7,7 +7,7 @@ import pytest
 
 from swarm.metrics import (breakpoint_alignment, effective_rank, format_summary, summary,
                            weight_complexity)
-from swarm.metrics._synthetic import random_walk
+from swarm.testing import random_walk
 
 
 def _with_a_diverged_bee():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from swarm.metrics import delta_w_correlation, relative_weight_change, weight_density, weight_pca
-from swarm.metrics._synthetic import from_params, random_walk
+from swarm.testing import from_params, random_walk
 
 
 def _layers(rec):

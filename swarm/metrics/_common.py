@@ -8,11 +8,12 @@ import math
 import numpy as np
 import torch
 
-from swarm import _act
+from swarm._model import activations as _act
 from swarm._facts import PIECEWISE_LINEAR
 from swarm.recording import Recording
 
-__all__ = ["check_recording", "epoch_index", "epoch_indices", "kept_bees", "activation",
+__all__ = ["check_recording", "epoch_index", "epoch_indices", "kept_bees", "one_input",
+           "activation",
            "domain", "layer_arrays", "torch_params", "histogram_rows", "bin_edges",
            "masked_mean", "to_numpy"]
 
@@ -54,8 +55,20 @@ def kept_bees(rec: Recording) -> np.ndarray:
     return rec.live
 
 
+def one_input(rec: Recording, what: str) -> None:
+    """A ``ValueError`` unless the recording's networks take one input (a 1-D target)."""
+    inputs = rec.meta.get("spec", {}).get("inputs", 1)
+    if inputs != 1:
+        name = rec.meta.get("dataset", {}).get("name", "a dataset")
+        raise ValueError(f"{what} are defined for networks of one input (1-D targets); this "
+                         f"recording's take {inputs} ({name!r})")
+
+
 def activation(rec: Recording, *, piecewise_linear: bool = False) -> _act.Activation:
-    """The recording's activation; the built-in MLP is required (not a custom model)."""
+    """The recording's activation; the built-in MLP is required (not a custom model).
+    With ``piecewise_linear`` also one input: what breakpoints need."""
+    if piecewise_linear:
+        one_input(rec, "breakpoints")
     spec = rec.meta.get("spec", {})
     if spec.get("model"):
         raise ValueError(f"this metric needs the built-in MLP; the recording was trained with "

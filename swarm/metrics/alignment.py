@@ -65,6 +65,7 @@ def breakpoint_alignment(rec, epoch: int = -1, *, tolerance: float = 0.02, targe
     ``turning_points`` (counts). Undefined numbers are None.
     """
     rec = _common.check_recording(rec)
+    _common.one_input(rec, "turning points and breakpoint alignment")
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) \
             or not 0 < tolerance < 1:
         raise ValueError(f"`tolerance` must be a fraction of the domain in (0, 1), "

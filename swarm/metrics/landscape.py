@@ -13,8 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
-from swarm import _mlp
-from swarm._nets import _loss_only
+from swarm._model import losses as _losses, mlp as _mlp
 from swarm.metrics import _common
 
 __all__ = ["minimal_ratio", "sensitivity", "interpolate", "MinimalRatio"]
@@ -70,7 +69,7 @@ def _hessians(rec, act, params, flat: torch.Tensor):
     sizes = [math.prod(p.shape[1:]) for p in params]
     stacked = [piece.reshape((flat.shape[0],) + p.shape[1:])
                for piece, p in zip(flat.split(sizes, 1), params)]
-    loss = _loss_only(loss_name, _mlp.forward(stacked, x, act), y)
+    loss = _losses.get(loss_name).value(_mlp.forward(stacked, x, act), y)
     (grad,) = torch.autograd.grad(loss.sum(), flat, create_graph=True)
     columns = [torch.autograd.grad(grad[:, j].sum(), flat, retain_graph=True,
                                    allow_unused=True)[0] for j in range(flat.shape[1])]
@@ -88,10 +87,11 @@ def sensitivity(rec, epoch: int = -1) -> np.ndarray:
     act = _common.activation(rec)
     params = _common.torch_params(rec, _common.epoch_index(rec, epoch))
     x, y, loss_name = _data(rec)
-    xb = x.expand(params[0].shape[0], -1).clone().requires_grad_(True)
-    loss = _loss_only(loss_name, _mlp.forward(params, xb, act), y)
+    per_bee = (params[0].shape[0],) + (x.shape if x.dim() == 1 else x.shape[1:])
+    xb = x.expand(per_bee).clone().requires_grad_(True)
+    loss = _losses.get(loss_name).value(_mlp.forward(params, xb, act), y)
     (grad,) = torch.autograd.grad(loss.sum(), xb)  # bee i's loss depends on row i only
-    return torch.linalg.vector_norm(grad, dim=1).numpy()
+    return torch.linalg.vector_norm(grad.flatten(1), dim=1).numpy()
 
 
 def interpolate(rec, bee_a: int, bee_b: int, alphas=None, *, epoch: int = -1) -> np.ndarray:
@@ -115,12 +115,21 @@ def interpolate(rec, bee_a: int, bee_b: int, alphas=None, *, epoch: int = -1) ->
     line = [torch.lerp(p[0].expand((alpha.numel(),) + p.shape[1:]), p[1],
                        alpha.reshape((-1,) + (1,) * (p.ndim - 1))) for p in params]
     x, y, loss_name = _data(rec)
-    return _loss_only(loss_name, _mlp.forward(line, x, act), y).numpy()
+    return _losses.get(loss_name).value(_mlp.forward(line, x, act), y).numpy()
 
 
 def _data(rec):
-    """x, y as float64 tensors and the loss name the recording trained with."""
-    loss_name = rec.meta.get("spec", {}).get("loss", "mse")
-    x = torch.as_tensor(rec.x, dtype=torch.float64)
-    y = torch.as_tensor(rec.y, dtype=torch.float64)
-    return x, y, loss_name
+    """x, y in the model layer's layouts (floats as float64) and the recording's loss name.
+
+    A 1-D target's x, y [point]; a dataset's x [1, feature, sample] and y as its loss
+    takes it (labels [1, sample] or values [1, out, sample]).
+    """
+    spec = rec.meta.get("spec", {})
+    loss_name = spec.get("loss", "mse")
+    task = spec.get("task", "target")
+    if task == "target":
+        return (torch.as_tensor(rec.x, dtype=torch.float64),
+                torch.as_tensor(rec.y, dtype=torch.float64), loss_name)
+    y = _losses.target_rows(_losses.get(loss_name), torch.tensor(rec.y), task, spec["outputs"])
+    y = _losses.sample_last(y.double() if y.is_floating_point() else y)
+    return _losses.sample_last(torch.tensor(rec.x, dtype=torch.float64)), y, loss_name

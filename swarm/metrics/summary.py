@@ -30,7 +30,10 @@ def summary(rec) -> dict:
     ``first_divergence_epoch``, ``breakpoint_alignment`` (None unless the
     activation is piecewise linear and the target known), ``effective_rank``
     ({"layer{k}": [first, last]}, means over non-diverged bees) and
-    ``gzip_complexity`` ([first, last], the same mean).
+    ``gzip_complexity`` ([first, last], the same mean). A dataset's recording
+    adds ``final_test_loss``, and for classification ``accuracy`` and
+    ``test_accuracy`` (quantiles at the last recorded epoch) and ``accuracy_gap``
+    (quantiles of each bee's train minus test accuracy).
     """
     rec = _common.check_recording(rec)
     kept = _common.kept_bees(rec)
@@ -50,6 +53,12 @@ def summary(rec) -> dict:
         "gzip_complexity": ([_mean(c) for c in weight_complexity(rec.bees(kept), ends).T]
                             if kept.any() and rec.num_layers else [None, None]),
     }
+    if "test_loss" in rec:
+        out["final_test_loss"] = _quantiles(rec["test_loss"][kept, -1])
+    if "accuracy" in rec:
+        train, test = rec["accuracy"][kept, -1], rec["test_accuracy"][kept, -1]
+        out.update(accuracy=_quantiles(train), test_accuracy=_quantiles(test),
+                   accuracy_gap=_quantiles(train - test))
     return out
 
 
@@ -64,6 +73,12 @@ def format_summary(d: dict) -> str:
                                     f"max {_num(loss['max'])})"))
     else:
         lines.append(("final loss", "none (every bee diverged)"))
+    for key, name in (("final_test_loss", "final test loss"), ("accuracy", "train accuracy"),
+                      ("test_accuracy", "test accuracy"), ("accuracy_gap", "train - test")):
+        if d.get(key):
+            q = d[key]
+            lines.append((name, f"median {_num(q['median'])} (q25 {_num(q['q25'])}, "
+                                f"q75 {_num(q['q75'])})"))
     diverged = f"{d['diverged']}"
     if d.get("first_divergence_epoch") is not None:
         diverged += f" (first at epoch {d['first_divergence_epoch']})"

@@ -3,7 +3,14 @@
 Parameters are a flat list ``[W0, b0, W1, b1, ...]`` with a leading bee
 dimension and torch.nn.Linear's layout: ``Wk`` [bee, out, in], ``bk`` [bee, out].
 Activations flow as [bee, unit, point] so every layer is one batched matmul
-(``baddbmm``) and the 1-input first layer is one broadcast multiply. The
+(``baddbmm``) and the 1-input first layer is one broadcast multiply. Inputs
+shared by all bees are expanded over the bee axis rather than folded into one
+big matmul: a folded matmul's blocking, and so its rounding, depends on the
+number of bees, and bee i must not.
+
+Inputs come in two layouts. A 1-D target's ``x`` [point] (or [bee, point] for
+per-bee minibatches) gives predictions [bee, point]. A dataset's inputs
+[1 or bee, feature, sample] give outputs [bee, out, sample]. The
 backward pass is written out (no autograd graph), which is what makes a whole
 swarm's epoch cost about as much as a few passes over its activations.
 """
@@ -15,7 +22,7 @@ import numpy as np
 import torch
 
 from swarm import _random
-from swarm._act import Activation
+from swarm._model.activations import Activation
 
 __all__ = ["layer_sizes", "init_params", "forward", "backward", "INITS", "check_init"]
 
@@ -79,19 +86,21 @@ def init_params(sizes, bee_ids, seed: int, init: str = "default", *,
 
 
 def forward(params: list[Tensor], x: Tensor, act: Activation, keep: bool = False):
-    """Predictions [bee, point] for inputs ``x`` [point] or [bee, point].
+    """Predictions [bee, point] for inputs ``x`` [point] or [bee, point]; outputs
+    [bee, out, sample] for inputs [1 or bee, feature, sample].
 
     With ``keep`` also returns the per-layer (input, pre, out) that :func:`backward` needs.
     """
-    a = x.reshape(-1, 1, x.shape[-1])  # [1 or bee, 1, point]
+    flat = x.dim() < 3
+    a = x.reshape(-1, 1, x.shape[-1]) if flat else x  # [1 or bee, in, point]
     cache = []
     n_layers = len(params) // 2
     for k in range(n_layers):
         weight, bias = params[2 * k], params[2 * k + 1]
         if weight.shape[2] == 1:  # one input: a broadcast multiply beats a K=1 matmul
             pre = torch.mul(weight, a).add_(bias.unsqueeze(-1))
-        else:
-            pre = torch.baddbmm(bias.unsqueeze(-1), weight, a)
+        else:  # inputs shared by all bees are expanded, not copied
+            pre = torch.baddbmm(bias.unsqueeze(-1), weight, a.expand(weight.shape[0], -1, -1))
         if k == n_layers - 1:
             cache.append((a, None, None))
             out = pre
@@ -99,22 +108,26 @@ def forward(params: list[Tensor], x: Tensor, act: Activation, keep: bool = False
             out = act.fn(pre) if act.fn_ is None else act.fn_(pre)  # pre is fresh
             cache.append((a, None if out is pre else pre, out))
         a = out
-    ypred = a[:, 0, :]
+    ypred = a[:, 0, :] if flat else a
     return (ypred, cache) if keep else ypred
 
 
 def backward(params: list[Tensor], cache, dypred: Tensor, act: Activation) -> list[Tensor]:
-    """Gradients of a loss w.r.t. every parameter, given dloss/dypred [bee, point]."""
-    if len(params) == 4 and params[0].shape[2] == 1 and params[2].shape[1] == 1:
+    """Gradients of a loss w.r.t. every parameter, given dloss/dypred shaped like the
+    predictions of :func:`forward` ([bee, point] or [bee, out, sample])."""
+    flat = dypred.dim() < 3
+    if flat and len(params) == 4 and params[0].shape[2] == 1 and params[2].shape[1] == 1:
         return _backward_one_hidden(params, cache, dypred, act)
     grads: list[Tensor] = [None] * len(params)  # type: ignore[list-item]
-    delta = dypred.unsqueeze(1)  # [bee, 1, point]
+    delta = dypred.unsqueeze(1) if flat else dypred  # [bee, out, point]
     for k in range(len(params) // 2 - 1, -1, -1):
         a_in, _, _ = cache[k]
         weight = params[2 * k]
         if a_in.shape[1] == 1:  # one input: gW = sum_p delta * x
             grads[2 * k] = torch.matmul(delta, a_in.transpose(1, 2)) if a_in.shape[0] > 1 \
                 else torch.matmul(delta, a_in[0, 0]).unsqueeze(-1)
+        elif a_in.shape[0] == 1 < delta.shape[0]:  # shared inputs: expanded, not copied
+            grads[2 * k] = torch.bmm(delta, a_in[0].T.contiguous().expand(delta.shape[0], -1, -1))
         else:
             grads[2 * k] = torch.bmm(delta, a_in.transpose(1, 2))
         grads[2 * k + 1] = delta.sum(-1)

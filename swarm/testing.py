@@ -1,4 +1,4 @@
-"""Recordings built from given weights, for tests, benchmarks and examples.
+"""Synthetic recordings built from given weights, for tests, benchmarks and examples.
 
 ``from_params`` wraps hand-chosen weights in a Recording whose ``ypred`` and
 ``loss`` come from the built-in forward pass; ``random_walk`` makes a swarm
@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from swarm import _act, _mlp
-from swarm._nets import _loss_only
+from swarm._model import activations as _act, losses as _losses, mlp as _mlp
 from swarm.recording import Recording
 from swarm.targets import get_target
 
@@ -34,7 +33,7 @@ def from_params(weights, biases, *, activation: str = "relu", target="sin", x=No
                    torch.as_tensor(b.reshape((-1,) + b.shape[2:]))]
     with torch.no_grad():
         ypred = _mlp.forward(params, torch.as_tensor(x), _act.get(activation))
-        losses = _loss_only(loss, ypred, torch.as_tensor(y))
+        losses = _losses.get(loss).value(ypred, torch.as_tensor(y))
     arrays = {"x": x, "y": y, "epoch": np.arange(epochs),
               "ypred": ypred.numpy().reshape(bees, epochs, -1),
               "loss": losses.numpy().reshape(bees, epochs)}

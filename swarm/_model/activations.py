@@ -8,6 +8,8 @@ from typing import Callable
 import torch
 from torch import nn
 
+from swarm._facts import PIECEWISE_LINEAR
+
 __all__ = ["Activation", "ACTIVATIONS", "get", "XTanh"]
 
 Tensor = torch.Tensor
@@ -48,8 +50,12 @@ class Activation:
     fn: Callable[[Tensor], Tensor]
     backward: Callable[[Tensor, Tensor, Tensor], Tensor]
     module: Callable[[], nn.Module]
-    piecewise_linear: bool = False
     fn_: Callable[[Tensor], Tensor] | None = None  # in place, when backward needs only `out`
+
+    @property
+    def piecewise_linear(self) -> bool:
+        """Whether an MLP of this activation is piecewise linear (one list: ``swarm._facts``)."""
+        return self.name in PIECEWISE_LINEAR
 
 
 _SLOPE = 0.01  # torch's leaky_relu default
@@ -57,10 +63,10 @@ _SLOPE = 0.01  # torch's leaky_relu default
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     Activation("relu", torch.relu,
                lambda up, pre, out: torch.ops.aten.threshold_backward(up, out, 0.0),
-               nn.ReLU, True, torch.relu_),
+               nn.ReLU, fn_=torch.relu_),
     Activation("leaky_relu", lambda v: torch.nn.functional.leaky_relu(v, _SLOPE),
                lambda up, pre, out: torch.ops.aten.leaky_relu_backward(up, pre, _SLOPE, False),
-               nn.LeakyReLU, True),
+               nn.LeakyReLU),
     Activation("tanh", torch.tanh,
                lambda up, pre, out: torch.ops.aten.tanh_backward(up, out), nn.Tanh,
                fn_=torch.tanh_),
@@ -74,8 +80,8 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     Activation("sin", torch.sin, lambda up, pre, out: up * torch.cos(pre), Sin),
     Activation("square", lambda v: v * v, lambda up, pre, out: up * (2 * pre), Square),
     Activation("sign", torch.sign, lambda up, pre, out: torch.zeros_like(up), Sign),
-    Activation("identity", lambda v: v, lambda up, pre, out: up, nn.Identity, True),
-    Activation("abs", torch.abs, lambda up, pre, out: up * torch.sign(pre), Abs, True),
+    Activation("identity", lambda v: v, lambda up, pre, out: up, nn.Identity),
+    Activation("abs", torch.abs, lambda up, pre, out: up * torch.sign(pre), Abs),
     Activation("xtanh", lambda v: v - torch.tanh(v),
                lambda up, pre, out: up * torch.square(pre - out), XTanh),
 ]}

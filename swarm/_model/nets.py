@@ -1,0 +1,178 @@
+"""The two ways the engine evaluates a whole swarm: the fused built-in MLP and
+torch.func over any ``nn.Module``. Both give (ypred, loss, grads) per bee.
+
+Inputs and targets come in the layouts of :mod:`swarm._model.mlp` and
+:mod:`swarm._model.losses`: a 1-D target's ``x`` [point] or [bee, point]; a
+dataset's [1 or bee, feature, sample]. A leading 1 means shared by all bees.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.func import functional_call, grad_and_value, stack_module_state, vmap
+
+from swarm import _random
+from swarm._model import activations as _act, losses as _losses, mlp as _mlp
+
+__all__ = ["FusedMLP", "FuncNet", "builtin_module", "check_factory"]
+
+Tensor = torch.Tensor
+_CHUNK_FLOATS = 1 << 20  # [bee, unit, point] floats per chunk on CPU (4 MB: stays in cache)
+
+
+class FusedMLP:
+    """The built-in MLP, forward and backward written out over stacked parameters."""
+
+    engine = "fused"
+
+    def __init__(self, spec):
+        self.act = _act.get(spec.activation)
+        self.loss = _losses.get(spec.loss)
+        sizes = _mlp.layer_sizes(spec.width, spec.depth, spec.inputs, spec.outputs)
+        self.params = _mlp.init_params(sizes, spec.bee_ids, spec.seed, spec.init,
+                                       device=spec.device)
+        self.names = [f"layer{k}.{kind}" for k in range(len(sizes)) for kind in ("weight", "bias")]
+        self.chunk = max(64, _CHUNK_FLOATS // (spec.width * spec.points))
+
+    def evaluate(self, x: Tensor, y: Tensor):
+        n = self.params[0].shape[0]
+        if n <= self.chunk or self.params[0].device.type != "cpu":
+            return self._evaluate(self.params, x, y)
+        # bees are independent: a chunk at a time keeps [bee, unit, point] in cache
+        parts = [self._evaluate([p[i:i + self.chunk] for p in self.params],
+                                _rows(x, n, i, self.chunk), _rows(y, n, i, self.chunk))
+                 for i in range(0, n, self.chunk)]
+        ypred, loss, grads = zip(*parts)
+        return torch.cat(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
+
+    def _evaluate(self, params, x: Tensor, y: Tensor):
+        ypred, cache = _mlp.forward(params, x, self.act, keep=True)
+        loss, dypred = self.loss.value_and_grad(ypred, y)
+        return ypred, loss, _mlp.backward(params, cache, dypred, self.act)
+
+    def predict(self, x: Tensor) -> Tensor:
+        return _mlp.forward(self.params, x, self.act)
+
+
+def _rows(t: Tensor, bees: int, start: int, size: int) -> Tensor:
+    """Bees start..start+size of a per-bee tensor; a shared one (no bee axis, or 1) as it is."""
+    return t[start:start + size] if t.dim() > 1 and t.shape[0] == bees else t
+
+
+def builtin_module(spec) -> nn.Module:
+    """The built-in MLP as a plain ``nn.Sequential`` mapping [sample, in] to [sample, out]."""
+    layers: list[nn.Module] = []
+    for k, (n_in, n_out) in enumerate(_mlp.layer_sizes(spec.width, spec.depth, spec.inputs,
+                                                       spec.outputs)):
+        if k:
+            layers.append(_act.get(spec.activation).module())
+        layers.append(nn.Linear(n_in, n_out))
+    return nn.Sequential(*layers)
+
+
+class FuncNet:
+    """Any module factory, stacked with torch.func and trained with vmap(grad).
+
+    Bee i's module is built under ``torch.manual_seed(bee_seed(seed, i))``; for the
+    built-in MLP (``factory=None``) the fused engine's initial weights are loaded so
+    both paths start identically.
+    """
+
+    engine = "func"
+
+    def __init__(self, spec, factory=None):
+        self.loss = _losses.get(spec.loss)
+        modules = []
+        for bee in spec.bee_ids:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(_random.bee_seed(spec.seed, int(bee)))
+                modules.append((factory or (lambda: builtin_module(spec)))())
+        if factory is None:
+            for i, module in enumerate(modules):
+                init = _mlp.init_params(_mlp.layer_sizes(spec.width, spec.depth, spec.inputs,
+                                                         spec.outputs),
+                                        spec.bee_ids[i:i + 1], spec.seed, spec.init)
+                with torch.no_grad():
+                    for p, value in zip(module.parameters(), init):
+                        p.copy_(value[0])
+        for m in modules:
+            m.to(spec.device)
+        params, buffers = stack_module_state(modules)
+        self.base = modules[0].to("meta")
+        self.names = _recording_names(self.base, list(params))
+        self.keys = list(params)
+        self.params = [params[k].detach() for k in self.keys]
+        self.buffers = buffers
+
+        self.flat = spec.task == "target"
+
+        def bee_predict(p, b, x):  # one bee: x [point] or [feature, sample]
+            inputs = x.unsqueeze(-1) if self.flat else x.transpose(0, 1)  # [sample, feature]
+            out = functional_call(self.base, (dict(zip(self.keys, p)), b), (inputs,))
+            return out.reshape(x.shape[-1]) if self.flat else out.transpose(0, 1)
+
+        def bee_loss(p, b, x, y):
+            ypred = bee_predict(p, b, x)
+            return self.loss.value(ypred[None], y[None])[0], ypred
+
+        self._step = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, None, None))
+        self._step_per_bee = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, 0, 0))
+        self._predict = vmap(bee_predict, in_dims=(0, 0, None))
+
+    def _shared(self, x: Tensor) -> bool:
+        return x.dim() == 1 if self.flat else x.shape[0] == 1
+
+    def evaluate(self, x: Tensor, y: Tensor):
+        if self._shared(x):
+            grads, (loss, ypred) = self._step(self.params, self.buffers, *self._one(x, y))
+        else:
+            grads, (loss, ypred) = self._step_per_bee(self.params, self.buffers, x, y)
+        return ypred, loss, list(grads)
+
+    def _one(self, *tensors: Tensor) -> list[Tensor]:
+        """Shared tensors without their leading 1 (a 1-D target's have none)."""
+        return list(tensors) if self.flat else [t[0] for t in tensors]
+
+    def predict(self, x: Tensor) -> Tensor:
+        return self._predict(self.params, self.buffers, *self._one(x))
+
+
+def _recording_names(module: nn.Module, keys: list[str]) -> list[str]:
+    """``layer{k}.weight``/``.bias`` for the k-th nn.Linear in module order; others ``param.NAME``."""
+    rename = {}
+    linears = [name for name, m in module.named_modules() if isinstance(m, nn.Linear)]
+    for k, name in enumerate(linears):
+        prefix = f"{name}." if name else ""
+        rename[f"{prefix}weight"] = f"layer{k}.weight"
+        rename[f"{prefix}bias"] = f"layer{k}.bias"
+    return [rename.get(key, f"param.{key}") for key in keys]
+
+
+def check_factory(model, inputs: int, outputs: int) -> int:
+    """A ``ValueError`` unless ``model()`` builds a module with parameters that maps
+    [sample, inputs] to [sample, outputs]; returns its number of parameters."""
+    if isinstance(model, nn.Module) or not callable(model):
+        what = f"the module instance {type(model).__name__}(...)" if isinstance(model, nn.Module) \
+            else repr(model)
+        raise ValueError(f"`model` must be a factory that builds a new torch.nn.Module for each "
+                         f"bee (a class or a function), got {what}")
+    with torch.random.fork_rng(devices=[]):
+        module = model()
+        if not isinstance(module, nn.Module):
+            raise ValueError(f"`model` must build a torch.nn.Module, but it returned "
+                             f"{type(module).__name__}")
+        count = sum(p.numel() for p in module.parameters())
+        if count == 0:
+            raise ValueError(f"`model` builds {type(module).__name__}, which has no parameters "
+                             "to train")
+        try:
+            with torch.no_grad():
+                out = module(torch.zeros(2, inputs))
+        except Exception as err:  # the user's module: any failure is a mistake to report
+            raise ValueError(f"`model` failed on a [sample, {inputs}] input: "
+                             f"{type(err).__name__}: {err}") from None
+    shape = tuple(getattr(out, "shape", ()))
+    if shape != (2, outputs) and not (outputs == 1 and shape == (2,)):
+        raise ValueError(f"`model` must map [sample, {inputs}] to [sample, {outputs}], but it "
+                         f"gave {list(shape)} for 2 samples")
+    return count

@@ -1,0 +1,71 @@
+"""The loss table: values against torch.nn's losses, gradients against autograd."""
+import pytest
+import torch
+from torch import nn
+
+from swarm._model import losses
+
+BEES, CLASSES, SAMPLES = 3, 4, 7
+
+
+def _logits_and_labels(per_bee: bool):
+    gen = torch.Generator().manual_seed(0)
+    logits = torch.randn(BEES, CLASSES, SAMPLES, dtype=torch.float64, generator=gen) * 2
+    shape = (BEES, SAMPLES) if per_bee else (1, SAMPLES)
+    labels = torch.randint(0, CLASSES, shape, generator=gen)
+    return logits, labels
+
+
+def _reference(name: str, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """torch.nn's loss of one bee: pred [class, sample], target labels [sample] or like pred."""
+    if name == "cross_entropy":
+        return nn.CrossEntropyLoss()(pred.T, target)
+    if name == "hinge":
+        return nn.MultiMarginLoss()(pred.T, target)
+    if name == "fourth":
+        return ((pred - target) ** 4).mean()
+    if name == "constant":
+        return pred.sum() * 0.0  # a constant: no gradient from the data
+    table = {"mse": nn.MSELoss(), "l1": nn.L1Loss(), "huber": nn.HuberLoss()}
+    return table[name](pred, target.expand_as(pred))
+
+
+@pytest.mark.parametrize("name", list(losses.LOSSES))
+@pytest.mark.parametrize("per_bee", [False, True])
+def test_value_matches_torch_nn_and_gradient_matches_autograd(name, per_bee):
+    loss = losses.get(name)
+    logits, labels = _logits_and_labels(per_bee)
+    target = labels if loss.labels else \
+        nn.functional.one_hot(labels, CLASSES).double().movedim(-1, -2)
+    pred = logits.clone().requires_grad_(True)
+    value, grad = loss.value_and_grad(pred.detach(), target)
+    assert value.shape == (BEES,) and grad.shape == pred.shape
+    torch.testing.assert_close(loss.value(pred.detach(), target), value)
+    for bee in range(BEES):
+        t = target[bee if per_bee else 0]
+        ref = _reference(name, pred[bee], t)
+        torch.testing.assert_close(value[bee], ref.detach())
+        (auto,) = torch.autograd.grad(ref, pred, allow_unused=True)
+        auto = torch.zeros_like(pred) if auto is None else auto
+        torch.testing.assert_close(grad[bee], auto[bee])
+
+
+@pytest.mark.parametrize("name", ["mse", "l1", "huber"])
+def test_one_d_target_losses_match_torch_nn(name):
+    gen = torch.Generator().manual_seed(1)
+    pred = torch.randn(BEES, 11, dtype=torch.float64, generator=gen) * 2
+    y = torch.randn(1, 11, dtype=torch.float64, generator=gen)
+    value, grad = losses.get(name).value_and_grad(pred, y)
+    for bee in range(BEES):
+        p = pred[bee].clone().requires_grad_(True)
+        ref = _reference(name, p, y[0])
+        ref.backward()
+        torch.testing.assert_close(value[bee], ref.detach())
+        torch.testing.assert_close(grad[bee], p.grad)
+
+
+def test_tasks_accept_their_losses_only():
+    assert losses.names_for("target") == ("mse", "l1", "huber")
+    assert set(losses.names_for("classification")) == {"mse", "l1", "cross_entropy", "fourth",
+                                                       "hinge", "constant"}
+    assert "cross_entropy" not in losses.names_for("regression")
