@@ -1,7 +1,9 @@
 """The training spec: every argument of ``swarm.train`` checked once, at the boundary.
 
 Each bad value is a ``ValueError`` naming the argument, the value received and
-what is allowed; the engine below trusts what it gets.
+what is allowed; the engine below trusts what it gets. Importing this module
+does not import torch: the checks that need no torch run first, so a typing
+mistake is reported at once.
 """
 from __future__ import annotations
 
@@ -11,11 +13,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-import torch
 
-from swarm import _act, _mlp
-from swarm._optim import OPTIMIZERS
-from swarm.targets import Target, get_target
+from swarm.targets import Target, get_target, target_grid
 
 __all__ = ["Spec", "make_spec", "LOSSES", "parse_domain"]
 
@@ -81,6 +80,10 @@ def _number(name: str, value, *, low: float, high: float = math.inf, low_open: b
             bees: int | None = None):
     """A float in range, or (when ``bees`` is given) a per-bee array of them."""
     rule = f"{'>' if low_open else '>='} {low:g}" + (f" and < {high:g}" if high < math.inf else "")
+    if np.ndim(value) > (0 if bees is None else 1):
+        allowed = "a number" if bees is None else f"a number or {bees} values (one per bee)"
+        raise ValueError(f"`{name}` must be {allowed} {rule}, got an array of shape "
+                         f"{np.shape(value)}")
     if bees is not None and np.ndim(value) == 1:
         arr = np.asarray(value, dtype=np.float64)
         if arr.shape != (bees,):
@@ -127,7 +130,7 @@ def eval_free(text: str) -> float:
     """A number from text such as ``-3*pi`` or ``2.5``, through the target parser (no eval)."""
     from swarm.targets import parse_expression
 
-    value = np.asarray(parse_expression(text)(np.zeros(1)), dtype=np.float64)
+    value = np.asarray(parse_expression(text)(np.full(1, np.nan)), dtype=np.float64)  # no x
     if value.size != 1:
         raise ValueError(text)
     return float(value.ravel()[0])
@@ -135,6 +138,8 @@ def eval_free(text: str) -> float:
 
 def resolve_device(device) -> torch.device:
     """``auto`` is CUDA when present, else CPU; an unavailable device is a ValueError."""
+    import torch
+
     if device is None or str(device) == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
@@ -163,23 +168,28 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=20, depth=1, activati
         raise ValueError(f"`model` must be a factory returning a torch.nn.Module, got {model!r}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise ValueError(f"`seed` must be an integer, got {seed!r}")
-    spec = Spec(
-        target=target, bees=bees, epochs=_positive_int("epochs", epochs),
-        width=_positive_int("width", width), depth=_positive_int("depth", depth),
-        activation=_choice("activation", activation, _act.ACTIVATIONS),
-        optimizer=_choice("optimizer", optimizer, OPTIMIZERS),
+    plain = dict(
+        epochs=_positive_int("epochs", epochs), width=_positive_int("width", width),
+        depth=_positive_int("depth", depth),
         lr=_number("lr", lr, low=0.0, low_open=True, bees=bees),
         momentum=_number("momentum", momentum, low=0.0, high=1.0, bees=bees),
         nesterov=bool(nesterov), loss=_choice("loss", loss, LOSSES),
         domain=target.domain if domain is None else parse_domain(domain),
-        points=_positive_int("points", points), init=init,
+        points=_positive_int("points", points),
         l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
         batch_size=_positive_int("batch_size", batch_size, allow_none=True),
-        record_every=_positive_int("record_every", record_every), seed=int(seed),
-        device=resolve_device(device), progress=bool(progress), model=model, bee_ids=bee_ids)
-    _mlp.check_init(init)
-    if spec.points < 2:
+        record_every=_positive_int("record_every", record_every))
+    if plain["points"] < 2:
         raise ValueError(f"`points` must be at least 2, got {points!r}")
+    target_grid(target, plain["domain"], plain["points"])  # finite everywhere, before any work
+    from swarm import _act, _mlp  # the checks below need torch
+    from swarm._optim import OPTIMIZERS
+
+    _mlp.check_init(init)
+    spec = Spec(target=target, bees=bees, activation=_choice("activation", activation, _act.ACTIVATIONS),
+                optimizer=_choice("optimizer", optimizer, OPTIMIZERS), init=init, seed=int(seed),
+                device=resolve_device(device), progress=bool(progress), model=model,
+                bee_ids=bee_ids, **plain)
     if spec.nesterov and spec.optimizer != "sgd":
         raise ValueError("`nesterov` applies to optimizer='sgd' only")
     if spec.nesterov and np.any(np.asarray(spec.momentum) == 0):
@@ -190,6 +200,8 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=20, depth=1, activati
 
 def recorded_floats_per_bee(spec: Spec) -> int:
     """Floats kept per bee per recorded epoch (predictions, loss, grad norm, parameters)."""
+    from swarm import _mlp
+
     n_params = sum(i * o + o for i, o in _mlp.layer_sizes(spec.width, spec.depth))
     return spec.points + 2 + n_params
 
