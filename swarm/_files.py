@@ -43,3 +43,10 @@ def check_writable(path) -> None:
         raise ValueError(f"cannot write {str(path)!r}: the folder {str(folder)!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise ValueError(f"cannot write {str(path)!r}: the folder {str(folder)!r} is not writable")
+    try:  # the only sure test (/proc, read-only mounts, full quotas): make a file there
+        fd, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=folder)
+    except OSError as err:
+        raise ValueError(f"cannot write {str(path)!r}: no file can be created in "
+                         f"{str(folder)!r} ({err.strerror})") from None
+    os.close(fd)
+    os.unlink(probe)
