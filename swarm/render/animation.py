@@ -11,8 +11,8 @@ from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import frame_epochs, num_frames
 from swarm.render.compose import Scene, render, scaled_dpi
-from swarm.render.workers import sigterm_raises, stop_workers, warm_up
-from swarm.render.writer import output_format
+from swarm.render.workers import sigterm_raises, stop_workers, warm_up, worker_count
+from swarm.render.writer import check_codec, check_png, check_size, output_format
 
 __all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe"]
 
@@ -22,20 +22,10 @@ DEFAULT_PANELS = ("line", "breakpoints", "weights", "rank", "loss")
 
 
 def default_panels(rec) -> list[str]:
-    """The panels that say something about ``rec``: all of DEFAULT_PANELS, less
+    """The panels of DEFAULT_PANELS that apply to ``rec`` (see ``Panel.applies``): less
     ``breakpoints`` when the activation is not piecewise linear (or a custom
     model was trained), less ``rank`` when every layer is one row or column."""
-    from swarm import _act
-
-    spec = rec.meta.get("spec", {})
-    names = list(DEFAULT_PANELS)
-    name = spec.get("activation")
-    if spec.get("model") or not name or name not in _act.ACTIVATIONS \
-            or not _act.ACTIVATIONS[name].piecewise_linear:
-        names.remove("breakpoints")
-    if all(min(rec.weights(k).shape[-2:]) <= 1 for k in rec.layer_indices):
-        names.remove("rank")
-    return names
+    return [name for name in DEFAULT_PANELS if PANELS[name].applies(rec) is None]
 
 
 def default_layout(names):
@@ -75,13 +65,25 @@ def describe(rec) -> str:
     return "  ·  ".join(p for p in parts if p)
 
 
-def _panel_names(panels) -> list:
+def _panel_names(panels, rec) -> list:
+    """Panel names (checked against ``rec``) or panel objects, in order."""
+    if panels is None:
+        names = default_panels(rec)
+        if not names:
+            raise ValueError("no panel applies to this recording; "
+                             + "; ".join(f"{n}: {PANELS[n].applies(rec)}" for n in DEFAULT_PANELS))
+        return names
     if isinstance(panels, str):
         panels = [p for p in panels.split(",") if p.strip()]
     panels = list(panels)
     if not panels:
         raise ValueError(f"`panels` is empty; choose from {', '.join(PANELS)}")
-    return [get_panel(p).name if isinstance(p, str) else p for p in panels]
+    names = [get_panel(p).name if isinstance(p, str) else p for p in panels]
+    for name in names:
+        reason = PANELS[name].applies(rec) if isinstance(name, str) else None
+        if reason is not None:
+            raise ValueError(f"`panels`: {name!r} does not apply to this recording: {reason}")
+    return names
 
 
 def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None = None,
@@ -103,11 +105,15 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     """
     start = time.perf_counter()
     path = Path(path)
-    output_format(path)
+    check_codec(output_format(path), preset, crf)
     check_writable(path)
     if poster is not None:
-        check_writable(poster)
-    names = default_panels(rec) if panels is None else _panel_names(panels)
+        check_png(poster)
+    check_size(size, 16)
+    worker_count(jobs, 1)
+    if title is not None and not isinstance(title, str):
+        raise ValueError(f"`title` must be a string or None, got {title!r}")
+    names = _panel_names(panels, rec)
     epoch_of_frame = frame_epochs(rec.epoch, num_frames(rec.num_epochs, fps, duration), time_axis)
     bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     with sigterm_raises():
