@@ -72,7 +72,7 @@ def with_spec(rec, **changes):
     (dict(jobs=0), "`jobs`"),
     (dict(title=3), "`title`"),
     (dict(time_axis="sqrt"), "`time_axis`"),
-    (dict(panels="breakpoints", rec="tanh"), "'breakpoints' does not apply to this recording: "
+    (dict(panels="breakpoints", rec="tanh"), "'breakpoints' does not apply to this run: "
                                              "breakpoints are defined for piecewise-linear"),
     (dict(panels="rank", rec="depth1"), "'rank' does not apply.*2x2"),
 ])

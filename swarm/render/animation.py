@@ -14,7 +14,7 @@ from swarm.render.compose import Scene, render, scaled_dpi
 from swarm.render.workers import sigterm_raises, stop_workers, warm_up, worker_count
 from swarm.render.writer import check_codec, check_png, check_size, output_format
 
-__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe"]
+__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "choose_panels", "default_layout", "describe"]
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +65,17 @@ def describe(rec) -> str:
     return "  ·  ".join(p for p in parts if p)
 
 
-def _panel_names(panels, rec) -> list:
-    """Panel names (checked against ``rec``) or panel objects, in order."""
+def choose_panels(rec, panels=None) -> list:
+    """The panels to show of ``rec``: names (each checked with ``Panel.applies``) or panel objects.
+
+    ``panels`` as :func:`animate` takes it; None picks :func:`default_panels`.
+    ``rec`` may be a ``SpecOnly`` to check a request before training. A ``ValueError``
+    says which panel does not apply and why.
+    """
     if panels is None:
         names = default_panels(rec)
         if not names:
-            raise ValueError("no panel applies to this recording; "
+            raise ValueError("no panel applies to this run; "
                              + "; ".join(f"{n}: {PANELS[n].applies(rec)}" for n in DEFAULT_PANELS))
         return names
     if isinstance(panels, str):
@@ -82,7 +87,7 @@ def _panel_names(panels, rec) -> list:
     for name in names:
         reason = PANELS[name].applies(rec) if isinstance(name, str) else None
         if reason is not None:
-            raise ValueError(f"`panels`: {name!r} does not apply to this recording: {reason}")
+            raise ValueError(f"`panels`: {name!r} does not apply to this run: {reason}")
     return names
 
 
@@ -113,7 +118,7 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     worker_count(jobs, 1)
     if title is not None and not isinstance(title, str):
         raise ValueError(f"`title` must be a string or None, got {title!r}")
-    names = _panel_names(panels, rec)
+    names = choose_panels(rec, panels)
     epoch_of_frame = frame_epochs(rec.epoch, num_frames(rec.num_epochs, fps, duration), time_axis)
     bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     with sigterm_raises():
