@@ -140,7 +140,7 @@ def _typed(parser, argv: list[str]) -> set[str]:
     return {dest for dest, value in vars(given).items() if value is not untouched}
 
 
-_LIBRARY_NAME = re.compile(r"`(\w+)`|\b([a-z_]+)=(\w+)")
+_LIBRARY_NAME = re.compile(r"`(\w+)`|\b([a-z_]+)='?(\w+)'?")
 
 
 def _as_flags(message: str, parser) -> str:
@@ -225,8 +225,8 @@ def _check_run(args, plan: dict) -> None:
 
         try:
             plan["rec"] = swarm.load(args.source)
-        except FileNotFoundError:
-            raise UserError(f"--from {args.source!r}: no such file") from None
+        except (ValueError, FileNotFoundError) as err:
+            raise UserError(f"--from: {err}") from None
     from swarm.panels import SpecOnly
     from swarm.render.animation import choose_panels
 

@@ -203,8 +203,9 @@ def load(path) -> Recording:
         raise ValueError(f"{str(path)!r} is a folder, not a swarm recording (.npz)")
     if not path.is_file():
         raise FileNotFoundError(f"no recording at {str(path)!r}")
-    if not zipfile.is_zipfile(path):  # np.load would try it as a pickle and say so
-        raise ValueError(f"{str(path)!r} is not a swarm recording (not an .npz file)")
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":  # np.load would try it as a pickle and say so
+            raise ValueError(f"{str(path)!r} is not a swarm recording (not an .npz file)")
     try:
         with np.load(path, allow_pickle=False) as data:
             names = set(data.files)

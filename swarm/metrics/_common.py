@@ -57,8 +57,8 @@ def activation(rec: Recording, *, piecewise_linear: bool = False) -> _act.Activa
     """The recording's activation; the built-in MLP is required (not a custom model)."""
     spec = rec.meta.get("spec", {})
     if spec.get("model"):
-        raise ValueError(f"this metric needs the built-in MLP; the recording was trained with "
-                         f"the custom model {spec['model']!r}")
+        raise ValueError(f"this needs the built-in MLP; the run trained the custom model "
+                         f"{spec['model']!r}")
     name = spec.get("activation")
     if name is None:
         raise ValueError("`rec` has no activation in meta['spec']['activation']")
@@ -66,7 +66,7 @@ def activation(rec: Recording, *, piecewise_linear: bool = False) -> _act.Activa
     if piecewise_linear and not act.piecewise_linear:
         pl = ", ".join(k for k, a in _act.ACTIVATIONS.items() if a.piecewise_linear)
         raise ValueError(f"breakpoints are defined for piecewise-linear activations ({pl}); "
-                         f"this recording uses {name!r}")
+                         f"this run uses {name!r}")
     return act
 
 
