@@ -304,3 +304,95 @@ def test_a_mistake_is_reported_before_torch_is_imported(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False" and out.stderr.count("\n") == 4
     assert list(tmp_path.iterdir()) == []
+
+
+STAGE = '''
+import sys, time
+from pathlib import Path
+import swarm, swarm.cli
+from swarm import panels
+from swarm.recording import Recording
+
+stage, flag = sys.argv[1], Path(sys.argv[2])
+
+
+def pause():  # the stage is under way: the test signals now
+    flag.touch()
+    for _ in range(600):  # a signal reaches Python between steps, not inside one long sleep
+        time.sleep(0.1)
+
+
+def after(function):
+    def slow(*args, **kwargs):
+        result = function(*args, **kwargs)
+        pause()
+        return result
+    return slow
+
+
+class Slow(panels.LinePanel):
+    def __init__(self, rec, tracked=()):
+        super().__init__(rec, tracked)
+        if stage == "preparing":
+            pause()
+
+    def draw(self, canvas, frame):
+        super().draw(canvas, frame)
+        if stage == "rendering" and frame == 1:
+            pause()
+
+
+panels.PANELS["line"] = Slow
+if stage == "training":
+    swarm.train = after(swarm.train)
+elif stage == "saving":
+    Recording.save = after(Recording.save)
+elif stage == "reporting":
+    import swarm.report
+    swarm.report.write_report = after(swarm.report.write_report)
+elif stage == "summary":
+    swarm.cli._print_summary = after(swarm.cli._print_summary)
+sys.exit(swarm.cli.main(sys.argv[3:]))
+'''
+
+
+@pytest.mark.parametrize("stage,how", [
+    ("training", "SIGTERM"), ("training", "SIGINT"), ("preparing", "SIGTERM"),
+    ("rendering", "SIGTERM"), ("rendering", "SIGINT"), ("saving", "SIGTERM"),
+    ("reporting", "SIGTERM"), ("reporting", "SIGINT"), ("summary", "SIGTERM")])
+def test_an_interrupt_at_any_stage_leaves_none_of_the_outputs(stage, how, tmp_path):
+    """All or nothing: every requested output is staged and moved in together at the end."""
+    import os
+    import signal
+    import time
+
+    script, flag, work = tmp_path / "stage.py", tmp_path / "started", tmp_path / "work"
+    script.write_text(STAGE)
+    work.mkdir()
+    argv = ["sin", "--bees", "3", "--epochs", "4", "--points", "11", "--panels", "line,loss",
+            "--size", "96x64", "--fps", "5", "--duration", "0.6", "--jobs", "1", "-o", "out.mp4",
+            "--poster", "poster.png", "--save", "run.npz", "--report", "report.md"]
+    argv += [] if stage == "summary" else ["--quiet"]  # the summary stage prints (and shows bars)
+    proc = subprocess.Popen([sys.executable, str(script), stage, str(flag), *argv], cwd=work,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not flag.exists():
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, f"the {stage} stage never started"
+        time.sleep(0.05)
+    if how == "SIGINT":  # Ctrl-C in a terminal signals the whole foreground group
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    reason = "terminated" if how == "SIGTERM" else "interrupted"
+    assert proc.returncode == (143 if how == "SIGTERM" else 130)
+    assert "Traceback" not in err
+    left = sorted(p.name for p in work.iterdir())
+    if stage == "summary":  # every output was already in place: the message says so
+        assert err.splitlines()[-1] == f"swarm-animate: {reason}; after every output was written"
+        assert left == ["out.mp4", "poster.png", "report.md", "report_files", "run.npz"]
+    else:
+        assert err == f"swarm-animate: {reason}; nothing was written\n"
+        assert left == []
