@@ -298,11 +298,13 @@ def test_a_mistake_is_reported_before_torch_is_imported(tmp_path):
             "assert main(['1/x']) == 2\n"
             "assert main(['sin', '--domain', '-2:x']) == 2\n"
             "assert main(['sin', '-o', '/proc/a.mp4']) == 2\n"
+            "assert main(['sin', '--panels', 'sparkles']) == 2\n"
+            "assert main(['--from', 'none.npz']) == 2\n"
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False" and out.stderr.count("\n") == 4
+    assert out.stdout.strip() == "False" and out.stderr.count("\n") == 6
     assert list(tmp_path.iterdir()) == []
 
 
