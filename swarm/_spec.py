@@ -19,6 +19,7 @@ from swarm.targets import Target, get_target, target_grid
 __all__ = ["Spec", "make_spec", "LOSSES", "parse_domain"]
 
 LOSSES = ("mse", "l1", "huber")
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass
@@ -121,8 +122,10 @@ def parse_domain(domain) -> tuple[float, float]:
             lo, hi = (float(v) for v in domain)
         except (TypeError, ValueError):
             lo = hi = None
-    if lo is None or not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"`domain` must be LO:HI with finite LO < HI, got {domain!r}")
+    if lo is None or not (abs(lo) < _FLOAT32_MAX and abs(hi) < _FLOAT32_MAX
+                          and np.float32(lo) < np.float32(hi)):
+        raise ValueError(f"`domain` must be LO:HI with finite LO < HI (float32: |x| < 3.4e38), "
+                         f"got {domain!r}")
     return lo, hi
 
 

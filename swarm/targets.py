@@ -202,4 +202,10 @@ def target_grid(target: Target, domain: tuple[float, float] | None = None,
         bad = x[~np.isfinite(y)][0]
         raise ValueError(f"target {target.name!r} is not finite at x={bad:g} on the domain "
                          f"{lo:g}:{hi:g}; choose another `domain`")
-    return x.astype(np.float32), y.astype(np.float32)
+    with np.errstate(over="ignore"):
+        x32, y32 = x.astype(np.float32), y.astype(np.float32)
+    if not np.all(np.isfinite(y32)):
+        at = np.flatnonzero(~np.isfinite(y32))[0]
+        raise ValueError(f"target {target.name!r} is {y[at]:.3g} at x={x[at]:g}, beyond float32 "
+                         f"(about 3.4e38), on the domain {lo:g}:{hi:g}; choose another `domain`")
+    return x32, y32

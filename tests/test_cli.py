@@ -40,6 +40,9 @@ BAD = [
     (["0/0 + x"], "'0/0 + x' is not finite"),
     (["exp(exp(exp(1000)))"], "'exp(exp(exp(1000)))' is not finite"),
     (["sin(x)/x", "--domain", "-1:1"], "not finite at x=0"),
+    (["exp(100*x)"], "'exp(100*x)' is 1.22e+39 at x=0.9, beyond float32"),
+    (["sin", "--domain", "0:1e39"], "--domain must be LO:HI with finite LO < HI (float32"),
+    (["sin", "--domain", "1:1.00000001"], "--domain must be LO:HI"),
     ([""], "TARGET expression must be a non-empty string"),
     (["   "], "TARGET expression must be a non-empty string"),
     (["x^2"], "write ** (e.g. 'x**2')"),
@@ -398,3 +401,14 @@ def test_an_interrupt_at_any_stage_leaves_none_of_the_outputs(stage, how, tmp_pa
     else:
         assert err == f"swarm-animate: {reason}; nothing was written\n"
         assert left == []
+
+
+def test_an_output_name_with_a_quote_renders_in_parallel(tmp_path, monkeypatch):
+    from swarm.render.probe import probe
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["sin", "--bees", "2", "--epochs", "3", "--points", "11", "--fps", "5",
+                 "--duration", "1", "--size", "64x48", "--jobs", "2", "-o", "it's.mp4",
+                 "--quiet"]) == 0
+    assert probe(tmp_path / "it's.mp4")["frames"] == 5
+    assert [p.name for p in tmp_path.iterdir()] == ["it's.mp4"]

@@ -305,8 +305,9 @@ def join_pieces(pieces, path, fps: float) -> Path:
     workdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
         listing = workdir / "pieces.txt"
-        listing.write_text("".join(f"file '{Path(p).resolve()}'\n" for p in pieces))
-        source = ffmpeg.input(str(listing), format="concat", safe=0)
+        quoted = (str(Path(p).resolve()).replace("'", "'\\''") for p in pieces)  # concat's quoting
+        listing.write_text("".join(f"file '{q}'\n" for q in quoted))
+        source = ffmpeg.input(str(listing.resolve()), format="concat", safe=0)
         with _temporary_beside(path, path.suffix) as tmp:
             if fmt == ".gif":
                 palette = workdir / "palette.png"
