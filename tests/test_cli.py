@@ -65,6 +65,7 @@ BAD = [
     (["sin", "--loss", "hinge"], "hinge"),
     (["sin", "--depth", "0"], "--depth"),
     (["sin", "--device", "tpu"], "--device must be"),
+    (["sin", "--device", "meta"], "--device must be"),
     (["sin", "--seed", "one"], "--seed"),
     (["sin", "--duration", "0"], "--duration"),
     (["sin", "--jobs", "0"], "--jobs"),
@@ -222,6 +223,7 @@ FROM_BAD = [
     ("relu.npz", ["--from", "relu.npz", "--seed", "0"], "--seed cannot apply"),
     ("relu.npz", ["--from", "relu.npz", "--record-every", "2"], "--record-every cannot apply"),
     ("relu.npz", ["--from", "relu.npz", "-o", "/proc/again.mp4"], "cannot write '/proc/again"),
+    ("nobees.npz", ["--from", "nobees.npz"], "has no bees or no epochs to show"),
 ]
 
 
@@ -236,7 +238,8 @@ def test_files_the_command_reads_are_checked(name, argv, needle, recordings, tmp
             "notes.txt": lambda: (tmp_path / name).write_text("x,y\n1,2\n"),
             "cut.npz": lambda: (tmp_path / name).write_bytes(_truncated(recordings)),
             "other.npz": lambda: np.savez(tmp_path / name, a=np.arange(3)),
-            "objects.npz": lambda: np.savez(tmp_path / name, a=np.array([{}], dtype=object))}
+            "objects.npz": lambda: np.savez(tmp_path / name, a=np.array([{}], dtype=object)),
+            "nobees.npz": lambda: swarm.load(recordings / "relu.npz").bees([]).save(tmp_path / name)}
     made.get(name, lambda: shutil.copy(recordings / name, tmp_path / name))()
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main(argv + ["--quiet"]) == 2

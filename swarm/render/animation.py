@@ -72,6 +72,8 @@ def choose_panels(rec, panels=None) -> list:
     ``rec`` may be a ``SpecOnly`` to check a request before training. A ``ValueError``
     says which panel does not apply and why.
     """
+    if getattr(rec, "num_bees", 1) == 0 or getattr(rec, "num_epochs", 1) == 0:
+        raise ValueError(f"`rec` has no bees or no epochs to show: {rec!r}")
     if panels is None:
         names = default_panels(rec)
         if not names:
