@@ -133,7 +133,8 @@ def test_help_shows_examples(capsys):
     for flag in ["--bees", "--epochs", "--width", "--depth", "--activation", "--optimizer", "--lr",
                  "--momentum", "--loss", "--domain", "--points", "--seed", "--device", "--panels",
                  "--fps", "--duration", "--size", "--save", "--from", "--quiet", "--jobs",
-                 "--report"]:
+                 "--report", "--record-every", "--batch-size", "--init", "--l1", "--l2",
+                 "--nesterov"]:
         assert flag in out
 
 
