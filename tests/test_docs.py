@@ -75,6 +75,16 @@ def test_help_runs(capsys):
     assert info.value.code == 0 and "examples:" in capsys.readouterr().out
 
 
+def write_user_files(folder: Path) -> None:
+    """The files of a user's own that README examples read (``iris.csv``), made locally."""
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True)
+    table = iris.frame.rename(columns={"target": "species"})
+    table["species"] = iris.target_names[iris.target]
+    table.to_csv(folder / "iris.csv", index=False)
+
+
 @pytest.mark.parametrize("index", range(len(blocks("python"))))
 def test_every_python_block_in_the_readme_runs(index, tmp_path, monkeypatch):
     """As written, with swarms and videos made tiny (the calls keep their own arguments)."""
@@ -90,5 +100,6 @@ def test_every_python_block_in_the_readme_runs(index, tmp_path, monkeypatch):
     monkeypatch.setattr(swarm, "train", tiny_train)
     monkeypatch.setattr(swarm, "animate", tiny_animate)
     monkeypatch.chdir(tmp_path)
+    write_user_files(tmp_path)
     exec(compile(blocks("python")[index], f"README python block {index}", "exec"), {})
     assert any(tmp_path.iterdir())
