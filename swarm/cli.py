@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import signal
 import sys
@@ -340,6 +341,9 @@ def main(argv=None) -> int:
     except UserError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of the summary stopped reading (| head): all is written
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except KeyboardInterrupt as err:
         reason = "terminated" if str(err) == "terminated" else "interrupted"
         done = ("after every output was written" if getattr(err, "written", False)

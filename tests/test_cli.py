@@ -416,3 +416,14 @@ def test_an_output_name_with_a_quote_renders_in_parallel(tmp_path, monkeypatch):
                  "--quiet"]) == 0
     assert probe(tmp_path / "it's.mp4")["frames"] == 5
     assert [p.name for p in tmp_path.iterdir()] == ["it's.mp4"]
+
+
+def test_a_reader_that_stops_reading_the_summary_is_no_error(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "swarm.cli", "sin", "--bees", "2", "--epochs", "2", "--points",
+         "11", "--fps", "5", "--duration", "0.4", "--size", "64x48", "--jobs", "1"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # like `| head -0`: the summary has nowhere to go
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "Error" not in err
+    assert [p.name for p in tmp_path.iterdir()] == ["sin.mp4"]
