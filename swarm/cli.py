@@ -212,12 +212,13 @@ def _check_args(args, typed: set[str], parser) -> dict:
 def _check_run(args, plan: dict) -> None:
     """The spec (or the recording) and the panels, into ``plan``; ValueErrors are the user's."""
     from swarm._spec import make_spec
-    from swarm.panels import SpecOnly, get_panel
-    from swarm.render.animation import choose_panels
 
-    for name in (args.panels or "").split(","):  # unknown names first: that needs no torch
-        if name.strip():
-            get_panel(name)
+    if args.panels is not None:  # unknown names first: that needs no torch
+        from swarm.panels import get_panel
+
+        for name in args.panels.split(","):
+            if name.strip():
+                get_panel(name)
     if args.source is None:
         plan["spec"] = make_spec(
             args.target, bees=args.bees, epochs=args.epochs, width=args.width, depth=args.depth,
@@ -233,6 +234,9 @@ def _check_run(args, plan: dict) -> None:
             plan["rec"] = swarm.load(args.source)
         except (ValueError, FileNotFoundError) as err:
             raise UserError(f"--from: {err}") from None
+    from swarm.panels import SpecOnly
+    from swarm.render.animation import choose_panels
+
     shown = plan["rec"] if "rec" in plan else SpecOnly(plan["spec"].to_meta())
     plan["panels"] = choose_panels(shown, args.panels)
 
