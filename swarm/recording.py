@@ -344,8 +344,13 @@ def load(path) -> Recording:
     file when it is truncated, foreign, or from a newer format version.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{str(path)!r} is a folder, not a swarm recording (.npz)")
     if not path.is_file():
         raise FileNotFoundError(f"no recording at {str(path)!r}")
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":  # np.load would try it as a pickle and say so
+            raise ValueError(f"{str(path)!r} is not a swarm recording (not an .npz file)")
     try:
         with np.load(path, allow_pickle=False) as data:
             names = set(data.files)
@@ -362,5 +367,10 @@ def load(path) -> Recording:
     except ValueError as err:
         if "swarm" in str(err):
             raise
+        if "pickle" in str(err):  # an object array: never unpickled, and no advice to
+            err = "it holds Python objects"  # load it unsafely
         raise ValueError(f"{str(path)!r} is damaged or not a swarm recording ({err})") from None
-    return Recording(arrays, meta)
+    try:
+        return Recording(arrays, meta)
+    except ValueError as err:
+        raise ValueError(f"{str(path)!r} is not a whole swarm recording: {err}") from None
