@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_path", "check_writable"]
+__all__ = ["atomic_path", "check_writable", "human_bytes"]
 
 
 @contextlib.contextmanager
@@ -43,3 +43,11 @@ def check_writable(path) -> None:
         raise ValueError(f"cannot write {str(path)!r}: the folder {str(folder)!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise ValueError(f"cannot write {str(path)!r}: the folder {str(folder)!r} is not writable")
+
+
+def human_bytes(nbytes: float) -> str:
+    """A size for messages: ``"512 B"``, ``"3.2 MiB"``, ``"1.50 GiB"``."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.{2 if unit == 'GiB' else 1}f} {unit}"
+    return f"{int(nbytes)} B"

@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--points", type=int, default=101, help="training points (default 101)")
     t.add_argument("--seed", type=int, default=0, help="swarm seed (default 0)")
     t.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    t.add_argument("--record-every", type=int, default=None, metavar="N",
+                   help="record every N-th epoch (default: every epoch, or the fewest apart "
+                        "that fit --memory)")
+    t.add_argument("--memory", default=None, metavar="SIZE",
+                   help="memory the recording may use, e.g. 4GiB or 500MB (default: half the "
+                        "memory available)")
     v = p.add_argument_group("video")
     v.add_argument("--panels", default=None,
                    help="comma-separated panels from line, breakpoints, weights, rank, loss "
@@ -157,7 +163,8 @@ def _make_spec(make_spec, args):
                      depth=args.depth, activation=args.activation, optimizer=args.optimizer,
                      lr=args.lr, momentum=args.momentum, loss=args.loss, domain=args.domain,
                      points=args.points, seed=args.seed, device=args.device,
-                     progress=not args.quiet)
+                     progress=not args.quiet, record_every=args.record_every,
+                     memory=args.memory)
 
 
 def _on_sigterm(signum, frame):
@@ -200,11 +207,16 @@ def run(args) -> int:
 
 def _train_kwargs(spec) -> dict:
     keys = ("bees", "epochs", "width", "depth", "activation", "optimizer", "lr", "momentum",
-            "loss", "domain", "points", "seed", "device", "progress")
-    return {k: getattr(spec, k) for k in keys}
+            "loss", "domain", "points", "seed", "device", "progress", "memory")
+    out = {k: getattr(spec, k) for k in keys}
+    if not spec.memory_info.get("raised"):  # else train picks it again, and logs why
+        out["record_every"] = spec.record_every
+    return out
 
 
 def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
+    from swarm._spec import memory_note
+
     final = rec["loss"][~rec.diverged, -1]
     lines = [f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
              f"diverged: {int(rec.diverged.sum())}"]
@@ -220,6 +232,8 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
                      f"(uniform spread: {align['expected']:.0%}, {align['ratio']:.1f}x)")
     names = {"train": "training", "prepare": "preparing panels",
              "render": "rendering + encoding"}
+    if note := memory_note(rec.meta.get("memory", {})):
+        lines.append(note)
     lines.append("time: " + ", ".join(f"{names[k]} {v:.1f} s" for k, v in timings.items()))
     for key in ("output", "poster", "save", "report"):
         if plan[key]:

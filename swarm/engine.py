@@ -22,7 +22,7 @@ from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 from swarm import _random
 from swarm._nets import FuncNet, FusedMLP
 from swarm._optim import make_optimizer
-from swarm._spec import Spec, make_spec
+from swarm._spec import Spec, make_spec, memory_note
 from swarm.recording import Recording
 from swarm.targets import target_grid
 
@@ -78,6 +78,8 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
     net = _make_net(spec, engine)
     opt = make_optimizer(spec.optimizer, net.params, _per_bee(spec.lr, spec.device),
                          _per_bee(spec.momentum, spec.device), spec.nesterov)
+    if note := memory_note(spec.memory_info):
+        log.warning("%s", note)
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
                leave=False)
     with _idle_core_threads(spec.device):
@@ -187,9 +189,9 @@ def _state(net, epoch: int, ypred, loss, grad_norm, frozen, diverged_at) -> dict
 
 def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="relu",
           optimizer="sgd", lr=0.01, momentum=0.9, loss="mse", domain=None, points=101,
-          init="default", l1=0.0, l2=0.0, batch_size=None, record_every=1, seed=0,
+          init="default", l1=0.0, l2=0.0, batch_size=None, record_every=None, seed=0,
           device="auto", progress=True, model=None, nesterov=False, bee_ids=None,
-          engine="auto") -> Recording:
+          engine="auto", memory=None) -> Recording:
     """Train ``bees`` networks at once on ``target`` and return their Recording.
 
     ``target`` is a name (sin, cos, sinc, piecewise, abs, sin12, poly, step, relu)
@@ -199,7 +201,10 @@ def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="
     penalise weights (not biases); the recorded ``loss`` is the data loss.
     ``model`` is a factory of any ``nn.Module`` mapping [point, 1] to [point, 1],
     trained through torch.func. ``engine`` picks the built-in MLP's path: the
-    hand-fused one (``auto``/``fused``) or torch.func (``func``).
+    hand-fused one (``auto``/``fused``) or torch.func (``func``). The recording
+    may use ``memory`` (bytes or ``"4GiB"``; default half the available memory):
+    with ``record_every=None`` every epoch is kept when that fits, else one in
+    the fewest that do (logged); a ``record_every`` that cannot fit is refused.
 
     Returns a Recording: ``ypred`` float32 [bee, epoch, point], ``loss`` and
     ``grad_norm`` [bee, epoch], ``layer{k}.weight`` [bee, epoch, out, in], ...
@@ -208,7 +213,8 @@ def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="
                      activation=activation, optimizer=optimizer, lr=lr, momentum=momentum,
                      nesterov=nesterov, loss=loss, domain=domain, points=points, init=init,
                      l1=l1, l2=l2, batch_size=batch_size, record_every=record_every, seed=seed,
-                     device=device, progress=progress, model=model, bee_ids=bee_ids)
+                     device=device, progress=progress, model=model, bee_ids=bee_ids,
+                     memory=memory)
     started = time.perf_counter()
     states = fly(_spec=spec, engine=engine)
     first = next(states)
@@ -228,7 +234,7 @@ def train(target="sin", *, bees=100, epochs=400, width=20, depth=1, activation="
     arrays.update(x=x, y=y, epoch=epochs_kept, diverged=diverged, diverged_at=diverged_at)
     meta = {"spec": spec.to_meta(), "seed": spec.seed, "engine": _engine_name(spec, engine),
             "versions": _versions(), "wall_time": {"train": round(seconds, 4)},
-            "diverged": int(diverged.sum())}
+            "diverged": int(diverged.sum()), "memory": dict(spec.memory_info)}
     if diverged.any():
         log.warning("%d of %d bees diverged (first at epoch %d) and were frozen",
                     int(diverged.sum()), spec.bees, int(diverged_at[diverged].min()))
