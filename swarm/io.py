@@ -1,7 +1,8 @@
 """Swarm results as tables: long pandas frames, written as CSV or Parquet.
 
-A result array is [bee, epoch, *dims]; its long form has one row per element,
-indexed by ``bee``, ``epoch`` and ``dim0``, ``dim1``, ... for the extra axes.
+A result array is [bee, epoch, *dims]; its long form has one row per element:
+:func:`to_2d` indexes it as the seed toolkit did, :func:`to_long` stacks many
+arrays with columns ``field``, ``bee``, ``epoch``, ``dim0``, ``dim1``, ...
 """
 from __future__ import annotations
 
@@ -26,15 +27,25 @@ def _pandas():
 
 
 def to_2d(arr, name: str):
-    """A long DataFrame of ``arr`` [bee, epoch, *dims]: one column ``name``, indexed
-    by (bee, epoch, dim0, dim1, ...), the bee and epoch axes varying slowest."""
-    pd = _pandas()
+    """A long DataFrame of ``arr`` [bee, epoch, *dims], as the seed toolkit makes it.
+
+    One column ``f"{name}_val"``, indexed by a MultiIndex over every axis: levels
+    ``bee``, ``epoch``, then ``name`` for a 3-D array or ``name_0``, ``name_1``, ...
+    for more; the bee and epoch axes vary slowest. ``df.loc[(1, 2, 3)]`` is
+    ``arr[1, 2, 3]``.
+    """
     arr = np.asarray(arr)
     if arr.ndim < 2:
         raise ValueError(f"`arr` must be shaped [bee, epoch, ...], got shape {arr.shape}")
-    levels = ["bee", "epoch"] + [f"dim{i}" for i in range(arr.ndim - 2)]
+    extra = [name] if arr.ndim == 3 else [f"{name}_{i}" for i in range(arr.ndim - 2)]
+    return _frame(arr, ["bee", "epoch", *extra], f"{name}_val")
+
+
+def _frame(arr: np.ndarray, levels: list, column: str):
+    """``arr`` as one column indexed by the product of its axes (C order)."""
+    pd = _pandas()
     index = pd.MultiIndex.from_product([range(n) for n in arr.shape], names=levels)
-    return pd.DataFrame({str(name): arr.reshape(-1)}, index=index)
+    return pd.DataFrame({column: arr.reshape(-1)}, index=index)
 
 
 def to_long(data):
@@ -47,7 +58,8 @@ def to_long(data):
     if not isinstance(data, Mapping):
         raise ValueError(f"`data` must be a dict of [bee, epoch, ...] arrays, got "
                          f"{type(data).__name__}")
-    frames = [to_2d(v, "value").reset_index().assign(field=str(k))
+    frames = [_frame(v, ["bee", "epoch"] + [f"dim{i}" for i in range(v.ndim - 2)], "value")
+              .reset_index().assign(field=str(k))
               for k, v in data.items() if isinstance(v, np.ndarray) and v.ndim >= 2]
     if not frames:
         raise ValueError("`data` holds no [bee, epoch, ...] arrays to write")
@@ -61,7 +73,8 @@ def write_data(data, path, name: str = "value") -> Path:
     """Write results to ``path``, atomically (a temporary name beside, then rename).
 
     ``data`` is a DataFrame (written as is), an array [bee, epoch, *dims] (its
-    :func:`to_2d` table, column ``name``) or a dict of such arrays (:func:`to_long`).
+    :func:`to_2d` table, column ``f"{name}_val"``) or a dict of such arrays
+    (:func:`to_long`).
     The format follows the extension: ``.csv`` or ``.csv.gz``; ``.parquet``/``.pq``
     (needs pyarrow or fastparquet). Index levels become columns.
     """

@@ -156,8 +156,24 @@ def test_seed_as_rejects_bad_seeds():
             pass
 
 
-def test_transpose():
-    assert util.transpose([(1, "a"), (2, "b"), (3, "c")]) == [(1, 2, 3), ("a", "b", "c")]
+@pytest.mark.parametrize("rows,columns", [
+    ([["t1", "v1"]], [["t1"], ["v1"]]),
+    ([["t1", "v1"], ["t2", "v2"], ["t3", "v3"]], [["t1", "t2", "t3"], ["v1", "v2", "v3"]]),
+    ([(1, "a"), (2, "b")], [[1, 2], ["a", "b"]]),
+    ([[1, 2, 3]], [[1], [2], [3]]),
+    ([], []),
+])
+def test_transpose_gives_lists_and_is_its_own_inverse(rows, columns):
+    assert util.transpose(rows) == columns
+    assert all(type(c) is list for c in util.transpose(rows))
+    if rows:
+        assert util.transpose(util.transpose(rows)) == [list(r) for r in rows]
+    assert util.transpose(iter(rows)) == columns  # a generator of rows
+    assert util.transpose(tuple(r) for r in rows) == columns
+    assert util.transpose(iter(r) for r in rows) == columns  # rows that are iterators
+
+
+def test_transpose_of_ragged_rows_is_refused():
     with pytest.raises(ValueError, match="same length"):
         util.transpose([(1, 2), (3,)])
 
@@ -168,25 +184,48 @@ def test_merge_dicts():
         util.merge_dicts({"a": 1, "b": 2}, {"b": 3})
 
 
-def test_dict_slicer():
-    d = {"w": np.arange(12).reshape(4, 3), "t": torch.arange(4), "width": 20, "name": "run"}
-    out = util.dict_slicer(d, np.s_[::2])
-    np.testing.assert_array_equal(out["w"], [[0, 1, 2], [6, 7, 8]])
-    assert out["t"].tolist() == [0, 2] and out["width"] == 20 and out["name"] == "run"
+@pytest.mark.parametrize("d,rows", [
+    ({"b": (1, 2, 3), "c": (4, 5, 6)}, [{"b": 1, "c": 4}, {"b": 2, "c": 5}, {"b": 3, "c": 6}]),
+    ({"lr": [0.1, 0.01]}, [{"lr": 0.1}, {"lr": 0.01}]),
+    ({"w": np.array([2, 4]), "act": ["relu", "tanh"]},
+     [{"w": 2, "act": "relu"}, {"w": 4, "act": "tanh"}]),
+    ({"a": [], "b": ()}, []),
+])
+def test_dict_slicer_zips_a_dict_of_sequences(d, rows):
+    out = util.dict_slicer(d)
+    assert iter(out) is out  # lazy, like the seed toolkit's generator
+    assert list(out) == rows
+
+
+@pytest.mark.parametrize("bad", [{"a": [1, 2], "b": [1]}, {}, [("a", [1])]])
+def test_dict_slicer_refuses_unequal_lengths_at_the_call(bad):
+    with pytest.raises(ValueError, match="`d`"):
+        util.dict_slicer(bad)
 
 
 # io ------------------------------------------------------------------------
 
-def test_to_2d_indexes_bee_epoch_and_dims():
-    arr = np.arange(2 * 3 * 4 * 5, dtype=np.float32).reshape(2, 3, 4, 5)
-    frame = sio.to_2d(arr, "w")
-    assert list(frame.index.names) == ["bee", "epoch", "dim0", "dim1"]
-    assert list(frame.columns) == ["w"] and len(frame) == arr.size
-    for bee, epoch, i, j in [(0, 0, 0, 0), (1, 2, 3, 4), (1, 0, 2, 1)]:
-        assert frame.loc[(bee, epoch, i, j), "w"] == arr[bee, epoch, i, j]
-    assert list(sio.to_2d(arr[:, :, 0, 0], "loss").index.names) == ["bee", "epoch"]
+@pytest.mark.parametrize("shape,levels", [
+    ((2, 3), ["bee", "epoch"]),
+    ((2, 3, 4), ["bee", "epoch", "ypred"]),
+    ((2, 3, 4, 5), ["bee", "epoch", "ypred_0", "ypred_1"]),
+    ((2, 1, 2, 3, 2), ["bee", "epoch", "ypred_0", "ypred_1", "ypred_2"]),
+])
+def test_to_2d_is_a_multiindexed_frame_of_every_element(shape, levels):
+    arr = np.random.default_rng(0).random(shape)
+    frame = sio.to_2d(arr, "ypred")
+    assert list(frame.index.names) == levels
+    assert list(frame.columns) == ["ypred_val"] and len(frame) == arr.size
+    for idx in np.ndindex(*shape):  # brute force: every element where its index says
+        assert frame.loc[idx, "ypred_val"] == arr[idx]
+    if len(shape) == 3:
+        assert frame.loc[(1, 2, 3)].ypred_val == arr[1, 2, 3]
+
+
+@pytest.mark.parametrize("bad", [np.zeros(3), np.float32(1.0), [1, 2]])
+def test_to_2d_refuses_fewer_than_two_dimensions(bad):
     with pytest.raises(ValueError, match="`arr`"):
-        sio.to_2d(np.zeros(3), "x")
+        sio.to_2d(bad, "x")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
@@ -206,8 +245,8 @@ def test_write_data_round_trip(tmp_path, suffix):
 def test_write_data_array_and_frame(tmp_path):
     arr = np.random.rand(2, 3)
     table = pd.read_csv(sio.write_data(arr, tmp_path / "a.csv", name="loss"))
-    assert list(table.columns) == ["bee", "epoch", "loss"]
-    np.testing.assert_allclose(table["loss"], arr.ravel())
+    assert list(table.columns) == ["bee", "epoch", "loss_val"]
+    np.testing.assert_allclose(table["loss_val"], arr.ravel())
     frame = pd.DataFrame({"a": [1, 2]})
     assert pd.read_csv(sio.write_data(frame, tmp_path / "f.csv")).equals(frame)
 
@@ -216,7 +255,7 @@ def test_write_data_parquet(tmp_path):
     pytest.importorskip("pyarrow")
     arr = np.random.rand(2, 3)
     path = sio.write_data(arr, tmp_path / "a.parquet", name="loss")
-    np.testing.assert_allclose(pd.read_parquet(path)["loss"], arr.ravel())
+    np.testing.assert_allclose(pd.read_parquet(path)["loss_val"], arr.ravel())
 
 
 @pytest.mark.parametrize("name", ["out.txt", "out.gz", "out"])
