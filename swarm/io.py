@@ -6,6 +6,8 @@ arrays with columns ``field``, ``bee``, ``epoch``, ``dim0``, ``dim1``, ...
 """
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import numpy as np
 
 from swarm._files import atomic_path
 
-__all__ = ["to_2d", "to_long", "write_data", "FORMATS"]
+__all__ = ["to_2d", "to_long", "write_data", "write_data_rel_here", "FORMATS"]
 
 FORMATS = {".csv": "csv", ".csv.gz": "csv.gz", ".parquet": "parquet", ".pq": "parquet"}
 
@@ -69,7 +71,7 @@ def to_long(data):
     return table[["field", "bee", "epoch", *sorted(dims), "value"]]
 
 
-def write_data(data, path, name: str = "value") -> Path:
+def write_data(data, path, name="value"):
     """Write results to ``path``, atomically (a temporary name beside, then rename).
 
     ``data`` is a DataFrame (written as is), an array [bee, epoch, *dims] (its
@@ -77,7 +79,13 @@ def write_data(data, path, name: str = "value") -> Path:
     (:func:`to_long`).
     The format follows the extension: ``.csv`` or ``.csv.gz``; ``.parquet``/``.pq``
     (needs pyarrow or fastparquet). Index levels become columns.
+
+    The seed toolkit's form ``write_data(destdir, metadata, data_dict)`` (a folder
+    first) writes ``metadata.json`` and one ``{field}.csv`` per array (its
+    :func:`to_2d` table) into the existing folder ``destdir``.
     """
+    if isinstance(data, (str, os.PathLike)) and isinstance(path, Mapping):
+        return _write_folder(Path(data), path, name)
     pd = _pandas()
     path = Path(path)
     kind = next((k for end, k in FORMATS.items() if path.name.lower().endswith(end)), None)
@@ -97,3 +105,29 @@ def write_data(data, path, name: str = "value") -> Path:
         else:
             table.to_parquet(tmp, index=False)
     return path
+
+
+def _write_folder(destdir: Path, metadata: Mapping, data_dict) -> Path:
+    """The seed toolkit's layout: ``metadata.json``, ``{field}.csv`` per [bee, epoch, ...] array."""
+    if not isinstance(data_dict, Mapping):
+        raise ValueError(f"`data_dict` must be a dict of [bee, epoch, ...] arrays, got "
+                         f"{type(data_dict).__name__}")
+    if not destdir.is_dir():
+        raise ValueError(f"`destdir` {str(destdir)!r} is not an existing folder")
+    tables = {str(k): to_2d(v, str(k)) for k, v in data_dict.items()}  # all checked first
+    with atomic_path(destdir / "metadata.json") as tmp:
+        tmp.write_text(json.dumps(dict(metadata), default=str))
+    for field, table in tables.items():
+        with atomic_path(destdir / f"{field}.csv") as tmp:
+            table.to_csv(tmp)
+    return destdir
+
+
+def write_data_rel_here(name: str, data_dict, metadata=None) -> Path:
+    """:func:`write_data` into ``data_out/{name}`` beside the running script (created)."""
+    import __main__
+
+    base = Path(getattr(__main__, "__file__", None) or ".").resolve()
+    destdir = (base.parent if base.is_file() else base) / "data_out" / name
+    destdir.mkdir(parents=True, exist_ok=True)
+    return _write_folder(destdir, metadata or {}, data_dict)

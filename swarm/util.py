@@ -7,7 +7,8 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 import torch
 
-__all__ = ["seed_as", "check_seed", "seed_globals", "transpose", "merge_dicts", "dict_slicer"]
+__all__ = ["seed_as", "check_seed", "seed_globals", "transpose", "key_intersection",
+           "merge_dicts", "dict_slicer"]
 
 _NUMPY_SEED_LIMIT = 2**32  # np.random.seed takes 32-bit integers (or an array of them)
 
@@ -66,6 +67,13 @@ def transpose(rows) -> list[list]:
     if len(lengths) > 1:
         raise ValueError(f"`rows` must all have the same length, got lengths {sorted(lengths)}")
     return [list(column) for column in zip(*rows)]
+
+
+def key_intersection(*dicts: Mapping) -> set:
+    """The keys every one of ``dicts`` has (none given: an empty set)."""
+    if not dicts:
+        return set()
+    return set(dicts[0]).intersection(*dicts[1:])
 
 
 def merge_dicts(*dicts: Mapping) -> dict:

@@ -1,4 +1,6 @@
 """The seed toolkit's helper modules: networks, activations, regimes, registry, util, io."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -262,3 +264,75 @@ def test_write_data_parquet(tmp_path):
 def test_write_data_bad_extension(tmp_path, name):
     with pytest.raises(ValueError, match="`path`"):
         sio.write_data(np.zeros((1, 1)), tmp_path / name)
+
+
+def test_write_data_in_the_seed_toolkits_folder_form(tmp_path):
+    res = {"ypred": np.random.rand(2, 3, 4), "loss": np.random.rand(2, 3)}
+    assert sio.write_data(str(tmp_path), {"lr": 0.1, "act": "relu"}, res) == tmp_path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.csv", "metadata.json",
+                                                          "ypred.csv"]
+    assert json.loads((tmp_path / "metadata.json").read_text()) == {"lr": 0.1, "act": "relu"}
+    ypred = pd.read_csv(tmp_path / "ypred.csv", index_col=[0, 1, 2])
+    assert list(ypred.index.names) == ["bee", "epoch", "ypred"]
+    assert ypred.loc[(1, 2, 3)].ypred_val == pytest.approx(res["ypred"][1, 2, 3])
+    loss = pd.read_csv(tmp_path / "loss.csv")
+    assert list(loss.columns) == ["bee", "epoch", "loss_val"]
+    with pytest.raises(ValueError, match="`destdir`"):
+        sio.write_data(str(tmp_path / "missing"), {}, res)
+    (tmp_path / "x").mkdir()
+    with pytest.raises(ValueError, match="`arr`"):  # checked before anything is written
+        sio.write_data(str(tmp_path / "x"), {}, {"loss": np.zeros((1, 2)), "bad": np.zeros(3)})
+    assert list((tmp_path / "x").iterdir()) == []
+
+
+def test_write_data_rel_here_writes_beside_the_script(tmp_path, monkeypatch):
+    import __main__
+
+    monkeypatch.setattr(__main__, "__file__", str(tmp_path / "experiment.py"), raising=False)
+    (tmp_path / "experiment.py").write_text("")
+    out = sio.write_data_rel_here("run1", {"loss": np.zeros((1, 2))})
+    assert out == tmp_path / "data_out" / "run1"
+    assert sorted(p.name for p in out.iterdir()) == ["loss.csv", "metadata.json"]
+
+
+@pytest.mark.parametrize("dicts,keys", [
+    (({"a": 1, "b": 2}, {"b": 3, "c": 4}), {"b"}),
+    (({"a": 1, "b": 2}, {"b": 3}, {"a": 5}), set()),  # only keys every dict has
+    (({"a": 1},), {"a"}),
+    ((), set()),
+])
+def test_key_intersection(dicts, keys):
+    assert util.key_intersection(*dicts) == keys
+
+
+def test_default_train_stops_on_a_nan_loss_like_seed_001():
+    x = torch.linspace(-1, 1, 5)
+    with pytest.raises(RuntimeError, match="NaN loss"):
+        list(regimes.default_train(x, torch.full_like(x, float("nan")), num_epochs=3))
+
+
+def test_tanh_has_the_seed_toolkits_spelling():
+    x = torch.linspace(-2, 2, 7)
+    torch.testing.assert_close(activations.TanH()(x), torch.tanh(x))
+
+
+def test_animator_hook_helpers():
+    from matplotlib.figure import Figure
+
+    from swarm import animator
+
+    ax = Figure().add_subplot()
+    hook = animator.kwargs_hook(set_title="swarm", set_xlim=(-2, 3))
+    seen = []
+    animator.apply_hook(ax, [hook, seen.append])
+    assert ax.get_title() == "swarm" and ax.get_xlim() == (-2, 3) and seen == [ax]
+    animator.apply_hook(ax, None)
+    animator.apply_hook(ax, lambda a: seen.append(1))
+    assert seen == [ax, 1]
+    animator.validate_ax_kwargs(set_ylabel="count")
+    for make in (animator.validate_ax_kwargs, animator.kwargs_hook):
+        with pytest.raises(ValueError, match="set_colour"):
+            make(set_colour="red")
+    line = animator.LineSwarm.standard(np.linspace(0, 1, 5), np.zeros(5), np.zeros((2, 3, 5)),
+                                       hook=hook)
+    assert line.num_frames == 3
