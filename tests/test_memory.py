@@ -83,8 +83,6 @@ def test_an_explicit_record_every_that_cannot_fit_is_refused_with_the_fix(monkey
 def test_a_swarm_too_big_even_for_two_epochs_asks_for_fewer_bees():
     with pytest.raises(ValueError, match="fewer `bees`"):
         swarm.train(**SMALL, memory=PER_EPOCH)
-    with pytest.raises(ValueError, match="record_every"):  # the machine's own memory
-        swarm.train("sin", bees=100_000, epochs=100_000, record_every=1, progress=False)
 
 
 def test_the_command_prints_the_record_every_it_picked(tmp_path, monkeypatch, capsys):
