@@ -9,7 +9,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-__all__ = ["atomic_path", "temporary_beside", "publish", "check_writable", "Outputs"]
+__all__ = ["atomic_path", "temporary_beside", "publish", "check_writable", "Outputs",
+           "human_bytes"]
 
 
 @contextlib.contextmanager
@@ -135,3 +136,11 @@ def _signals_held():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+def human_bytes(nbytes: float) -> str:
+    """A size for messages: ``"512 B"``, ``"3.2 MiB"``, ``"1.50 GiB"``."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.{2 if unit == 'GiB' else 1}f} {unit}"
+    return f"{int(nbytes)} B"

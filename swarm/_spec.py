@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
 import numpy as np
 
+from swarm._files import human_bytes
 from swarm.targets import Target, get_target, target_grid
 
-__all__ = ["Spec", "make_spec", "parse_domain"]
+__all__ = ["Spec", "make_spec", "parse_domain", "parse_memory", "memory_note"]
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -58,6 +60,8 @@ class Spec:
     outputs: int = 1
     keep_predictions: bool = True
     params_per_bee: int = 0
+    memory: int = 0  # the recording's memory budget in bytes
+    memory_info: dict = field(default_factory=dict)  # budget, estimates, why record_every
 
     @property
     def piecewise_linear(self) -> bool:
@@ -73,7 +77,7 @@ class Spec:
 
     def to_meta(self) -> dict:
         """The spec as plain JSON-able values, for a Recording's ``meta``."""
-        skip = ("target", "model", "bee_ids", "dataset", "params_per_bee")
+        skip = ("target", "model", "bee_ids", "dataset", "params_per_bee", "memory_info")
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         out.update(device=str(self.device), piecewise_linear=self.piecewise_linear,
                    model=None if self.model is None else getattr(self.model, "__name__", "custom"))
@@ -218,10 +222,15 @@ def _shape(dataset) -> dict:
 
 def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, activation=None,
               optimizer="sgd", lr=0.01, momentum=0.9, nesterov=False, loss=None, domain=None,
-              points=None, init=None, l1=0.0, l2=0.0, batch_size=None, record_every=1,
+              points=None, init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None,
               seed=0, device="auto", progress=True, model=None, bee_ids=None, data=None,
-              keep_predictions=None) -> Spec:
-    """Check every argument of ``swarm.train`` and return a Spec."""
+              keep_predictions=None, memory=None) -> Spec:
+    """Check every argument of ``swarm.train`` and return a Spec.
+
+    ``record_every=None`` records every epoch, or the fewest epochs apart that
+    keep the recording within ``memory`` (bytes or a size such as ``"4GiB"``;
+    default: half the memory available now).
+    """
     target, dataset = resolve_data(target, data)
     bees = _positive_int("bees", bees)
     if bee_ids is None:
@@ -253,7 +262,7 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
         nesterov=bool(nesterov), domain=domain,
         l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
         batch_size=_positive_int("batch_size", batch_size, allow_none=True),
-        record_every=_positive_int("record_every", record_every))
+        record_every=_positive_int("record_every", record_every, allow_none=True) or 1)
     mlp = {"width": width, "depth": depth, "activation": activation, "init": init}
     if model is not None:
         given = {k: v for k, v in mlp.items() if v is not None}
@@ -286,7 +295,7 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
     spec.params_per_bee = _nets.check_factory(model, spec.inputs, spec.outputs) \
         if model is not None else sum(i * o + o for i, o in _mlp.layer_sizes(
             spec.width, spec.depth, spec.inputs, spec.outputs))
-    _check_memory(spec)
+    _fit_memory(spec, memory, explicit_every=record_every is not None)
     return spec
 
 
@@ -309,13 +318,75 @@ def _available_bytes() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def _check_memory(spec: Spec) -> None:
-    """Refuse up front a recording that would not fit in memory, saying how to shrink it."""
-    needed = 4 * spec.bees * len(spec.record_epochs()) * recorded_floats_per_bee(spec)
+_UNITS = {"": 1, "b": 1, "k": 2**10, "kb": 10**3, "kib": 2**10, "m": 2**20, "mb": 10**6,
+          "mib": 2**20, "g": 2**30, "gb": 10**9, "gib": 2**30, "t": 2**40, "tb": 10**12,
+          "tib": 2**40}
+
+
+def parse_memory(memory) -> int | None:
+    """Bytes from a number of bytes or a size such as ``"4GiB"``/``"500MB"``; None stays None."""
+    if memory is None:
+        return None
+    rule = f"`memory` must be a number of bytes or a size such as '4GiB' or '500MB', got {memory!r}"
+    if isinstance(memory, str):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]*)\s*", memory)
+        if not m or m.group(2).lower() not in _UNITS:
+            raise ValueError(rule)
+        value = float(m.group(1)) * _UNITS[m.group(2).lower()]
+    elif isinstance(memory, (int, float, np.integer, np.floating)) and not isinstance(memory, bool):
+        value = float(memory)
+    else:
+        raise ValueError(rule)
+    if not math.isfinite(value) or value < 1:
+        raise ValueError(rule)
+    return int(value)
+
+
+def _kept(epochs: int, every: int) -> int:
+    """How many epochs ``record_every=every`` keeps (see :meth:`Spec.record_epochs`)."""
+    return -(-epochs // every) + (1 if (epochs - 1) % every else 0)
+
+
+def _smallest_every(epochs: int, per_epoch: int, budget: int) -> int | None:
+    """The smallest ``record_every`` whose recording fits ``budget`` bytes, or None."""
+    fits = budget // per_epoch  # the most recorded epochs that fit
+    if fits < _kept(epochs, epochs):
+        return None
+    every = max(1, -(-epochs // fits))  # below this even ceil(epochs / every) is too many
+    while _kept(epochs, every) > fits:
+        every += 1
+    return every
+
+
+def _fit_memory(spec: Spec, memory, explicit_every: bool) -> None:
+    """Keep the recording within its memory budget (half the available memory unless
+    ``memory`` says): pick ``record_every`` when it was not given; refuse otherwise."""
+    budget = parse_memory(memory)
     available = _available_bytes()
-    if needed > 0.6 * available:
-        every = math.ceil(needed / (0.3 * available)) * spec.record_every
-        raise ValueError(
-            f"the recording would need about {needed / 2**30:.1f} GiB but about "
-            f"{available / 2**30:.1f} GiB is free; record fewer epochs (record_every={every}), "
-            "fewer points or fewer bees")
+    source = "given as `memory`" if budget is not None else \
+        f"half the {human_bytes(available)} available; `memory` (--memory) sets it"
+    budget = budget if budget is not None else available // 2
+    per_epoch = 4 * spec.bees * recorded_floats_per_bee(spec)
+    smallest = _smallest_every(spec.epochs, per_epoch, budget)
+    every = spec.record_every if explicit_every or smallest is None else smallest
+    needed = per_epoch * _kept(spec.epochs, every)
+    if needed > budget:
+        fix = ("fewer `bees`, fewer `points` or a smaller network" if smallest is None else
+               f"`record_every` (--record-every) of at least {smallest}, fewer `bees` or fewer "
+               "`epochs`")
+        raise ValueError(f"the recording would need about {human_bytes(needed)} ({spec.bees} "
+                         f"bees x {_kept(spec.epochs, every)} recorded epochs) but its memory "
+                         f"budget is {human_bytes(budget)} ({source}); use {fix}")
+    spec.record_every, spec.memory = every, budget
+    spec.memory_info = {"budget": budget, "needed": needed, "every_epoch": per_epoch * spec.epochs,
+                        "record_every": every, "raised": every > 1 and not explicit_every}
+
+
+def memory_note(info: dict) -> str | None:
+    """The line saying ``record_every`` was raised to fit the budget, or None when it was not."""
+    if not info.get("raised"):
+        return None
+    return (f"recording one epoch in {info['record_every']} to stay within the memory budget "
+            f"of {human_bytes(info['budget'])} (every epoch would need "
+            f"{human_bytes(info['every_epoch'])}); "
+            "set `record_every` (--record-every) or `memory` (--memory) to choose")

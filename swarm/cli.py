@@ -69,12 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--l2", type=float, default=0.0, help="L2 penalty on weights (default 0)")
     t.add_argument("--batch-size", type=int, default=None,
                    help="minibatch size (default: every point in one batch)")
-    t.add_argument("--record-every", type=int, default=1, metavar="N",
-                   help="record every N-th epoch (and the last; default 1)")
     t.add_argument("--domain", metavar="LO:HI", help="x range, e.g. -pi:pi (default: the target's)")
     t.add_argument("--points", type=int, default=101, help="training points (default 101)")
     t.add_argument("--seed", type=int, default=0, help="swarm seed (default 0)")
     t.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
+    t.add_argument("--record-every", type=int, default=None, metavar="N",
+                   help="record every N-th epoch (default: every epoch, or the fewest apart "
+                        "that fit --memory)")
+    t.add_argument("--memory", default=None, metavar="SIZE",
+                   help="memory the recording may use, e.g. 4GiB or 500MB (default: half the "
+                        "memory available)")
     v = p.add_argument_group("video")
     v.add_argument("--panels", default=None,
                    help="comma-separated panels from line, breakpoints, weights, rank, loss "
@@ -225,7 +229,8 @@ def _check_run(args, plan: dict) -> None:
             activation=args.activation, optimizer=args.optimizer, lr=args.lr,
             momentum=args.momentum, nesterov=args.nesterov, loss=args.loss, domain=args.domain,
             points=args.points, init=args.init, l1=args.l1, l2=args.l2,
-            batch_size=args.batch_size, record_every=args.record_every, seed=args.seed,
+            batch_size=args.batch_size, record_every=args.record_every, memory=args.memory,
+            seed=args.seed,
             device=args.device, progress=not args.quiet)
     else:
         import swarm
@@ -305,11 +310,16 @@ def _work(args, plan: dict, outputs) -> None:
 def _train_kwargs(spec) -> dict:
     keys = ("bees", "epochs", "width", "depth", "activation", "optimizer", "lr", "momentum",
             "nesterov", "loss", "domain", "points", "init", "l1", "l2", "batch_size",
-            "record_every", "seed", "device", "progress")
-    return {k: getattr(spec, k) for k in keys}
+            "seed", "device", "progress", "memory")
+    out = {k: getattr(spec, k) for k in keys}
+    if not spec.memory_info.get("raised"):  # else train picks it again, and logs why
+        out["record_every"] = spec.record_every
+    return out
 
 
 def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
+    from swarm._spec import memory_note
+
     final = rec["loss"][rec.live, -1]
     lines = [rec.describe(), f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
              f"diverged: {int(rec.diverged.sum())}"]
@@ -325,6 +335,8 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
                      f"(uniform spread: {align['expected']:.0%}, {align['ratio']:.1f}x)")
     names = {"train": "training", "prepare": "preparing panels",
              "render": "rendering + encoding"}
+    if note := memory_note(rec.meta.get("memory", {})):
+        lines.append(note)
     lines.append("time: " + ", ".join(f"{names[k]} {v:.1f} s" for k, v in timings.items()))
     for key in ("output", "poster", "save", "report"):
         if plan[key]:

@@ -47,6 +47,8 @@ def condense(items) -> np.ndarray:
     """Stack tensors (grad or not, any device), arrays, floats or strings into one array.
 
     ``items`` [n] of equal shapes S -> array [n, *S]; the copies own their memory.
+    As in the seed toolkit, one-element tensors become their values: a list of
+    them condenses to a 1-D array [n] (float64 for float tensors).
     """
     arrays = [_to_numpy(v) for v in items]
     if not arrays:
@@ -59,8 +61,13 @@ def condense(items) -> np.ndarray:
 
 
 def _to_numpy(value) -> np.ndarray:
-    """A private numpy copy: later in-place changes to the source do not leak in."""
+    """A private numpy copy: later in-place changes to the source do not leak in.
+
+    A one-element tensor becomes its Python value (``.item()``), as in the seed toolkit.
+    """
     if isinstance(value, torch.Tensor):
+        if value.numel() == 1:
+            return np.array(value.item())
         return value.detach().cpu().numpy().copy()
     return np.array(value)
 

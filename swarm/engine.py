@@ -23,7 +23,7 @@ from swarm._feed import Feed, accuracy, make_feed, minibatches
 from swarm._model import losses as _losses
 from swarm._model.nets import FuncNet, FusedMLP
 from swarm._optim import make_optimizer
-from swarm._spec import Spec, make_spec
+from swarm._spec import Spec, make_spec, memory_note
 from swarm.recording import Recording
 from swarm.targets import target_grid
 
@@ -78,6 +78,8 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
     net = _make_net(spec, engine)
     opt = make_optimizer(spec.optimizer, net.params, _per_bee(spec.lr, spec.device),
                          _per_bee(spec.momentum, spec.device), spec.nesterov)
+    if note := memory_note(spec.memory_info):
+        log.warning("%s", note)
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
                leave=False)
     with _idle_core_threads(spec.device):
@@ -192,9 +194,10 @@ def _state(spec: Spec, net, epoch: int, ypred, loss, grad_norm, frozen, diverged
 
 def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activation=None,
           optimizer="sgd", lr=0.01, momentum=0.9, loss=None, domain=None, points=None,
-          init=None, l1=0.0, l2=0.0, batch_size=None, record_every=1, seed=0,
+          init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None, seed=0,
           device="auto", progress=True, model=None, nesterov=False, bee_ids=None,
-          engine="auto", data=None, keep_predictions=None) -> Recording:
+          engine="auto", data=None, keep_predictions=None,
+          memory=None) -> Recording:
     """Train ``bees`` networks at once on ``target`` and return their Recording.
 
     ``target`` is a 1-D target — a name (sin, cos, sinc, piecewise, abs, sin12,
@@ -227,7 +230,7 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
                      nesterov=nesterov, loss=loss, domain=domain, points=points, init=init,
                      l1=l1, l2=l2, batch_size=batch_size, record_every=record_every, seed=seed,
                      device=device, progress=progress, model=model, bee_ids=bee_ids, data=data,
-                     keep_predictions=keep_predictions)
+                     keep_predictions=keep_predictions, memory=memory)
     started = time.perf_counter()
     states = fly(_spec=spec, engine=engine)
     first = next(states)
@@ -247,7 +250,7 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
                   diverged_at=diverged_at)
     meta = {"spec": spec.to_meta(), "seed": spec.seed, "engine": _engine_name(spec, engine),
             "versions": _versions(), "wall_time": {"train": round(seconds, 4)},
-            "diverged": int(diverged.sum())}
+            "diverged": int(diverged.sum()), "memory": dict(spec.memory_info)}
     if spec.dataset is not None:
         meta["dataset"] = spec.dataset.to_meta()
     if diverged.any():

@@ -23,9 +23,11 @@ piecewise linear, the run's one-line description).
 """
 from __future__ import annotations
 
+import errno
 import html
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from swarm._facts import PIECEWISE_LINEAR
-from swarm._files import atomic_path
+from swarm._files import atomic_path, check_writable, human_bytes
 
 __all__ = ["Recording", "load", "FORMAT", "FORMAT_VERSION"]
 
@@ -42,6 +44,7 @@ FORMAT_VERSION = 1
 _SHARED = ("x", "y", "epoch", "x_test", "y_test")  # not per bee
 _REQUIRED = ("x", "y", "loss", "epoch")
 _PER_BEE_SPEC = ("lr", "momentum")  # spec entries that may hold one value per bee
+DEFAULT_COMPRESS = False  # stored: the only choice faster than training (bench/save_speed.py)
 _LAYER = re.compile(r"^layer(\d+)\.(weight|bias)$")
 
 
@@ -227,14 +230,46 @@ class Recording(Mapping):
         return Recording(arrays, self.meta)
 
     # Disk
-    def save(self, path) -> Path:
-        """Write an ``.npz`` atomically (temporary name, then rename); no pickle inside."""
+    def save(self, path, *, compress: bool | int = DEFAULT_COMPRESS) -> Path:
+        """Write an ``.npz`` atomically (temporary name, then rename); no pickle inside.
+
+        Arrays stream one by one into the zip: no second copy of the recording is
+        made in memory. ``compress`` is False (stored), True (deflate at zlib
+        level 1, the fastest) or a zlib level 0-9; every choice loads with
+        ``np.load(allow_pickle=False)``. A file that would not fit on its disk is
+        refused (``ValueError``) before anything is written.
+        """
         path = Path(path)
+        level = _compress_level(compress)
         header = {"__format__": np.array(FORMAT), "__version__": np.array(FORMAT_VERSION),
                   "__meta__": np.array(json.dumps(self.meta, default=_json_default))}
-        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, **header, **self._arrays)
+        members = {**header, **self._arrays}
+        check_writable(path)
+        _check_disk(path, members)
+        mode = zipfile.ZIP_STORED if level == 0 else zipfile.ZIP_DEFLATED
+        try:
+            with atomic_path(path) as tmp, \
+                    zipfile.ZipFile(tmp, "w", compression=mode,
+                                    compresslevel=level or None) as zf:
+                for name, value in members.items():
+                    with zf.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                        _write_npy(fh, np.asanyarray(value))
+        except OSError as err:
+            if err.errno != errno.ENOSPC:
+                raise
+            raise ValueError(f"cannot save {str(path)!r}: the disk filled up while writing "
+                             f"({human_bytes(_raw_bytes(members))} uncompressed); free some space "
+                             "or save elsewhere") from None
         return path
+
+    def to_xarray(self):
+        """The recording as an ``xarray.Dataset``: one variable per array, named dims
+        (``bee``, ``epoch``, ``point``, ``out``, ``in``; ``sample``, ``feature`` for
+        dataset recordings), coordinates ``epoch`` (the epochs kept) and ``bee``, and
+        ``meta`` as attributes (JSON text where a value is not a scalar)."""
+        from swarm._xarray import to_xarray
+
+        return to_xarray(self)
 
     def to_frame(self, key: str = "loss"):
         """A long pandas table of one per-epoch array: columns bee, epoch, [dims...], value."""
@@ -327,6 +362,58 @@ def _bees_meta(meta: Mapping, index: np.ndarray, num_bees: int, diverged: np.nda
     if "diverged" in meta:
         meta["diverged"] = int(np.sum(diverged))
     return meta
+
+
+def _compress_level(compress) -> int:
+    """0 (stored) or a zlib level 1-9 from ``compress`` (False, True or a level)."""
+    if isinstance(compress, bool):
+        return _DEFLATE_LEVEL if compress else 0
+    if isinstance(compress, (int, np.integer)) and 0 <= compress <= 9:
+        return int(compress)
+    raise ValueError(f"`compress` must be False, True or a zlib level 0-9, got {compress!r}")
+
+
+_DEFLATE_LEVEL = 1  # what compress=True means
+
+
+def _raw_bytes(members: Mapping) -> int:
+    """The uncompressed size of an .npz of ``members``: data, .npy headers, zip records."""
+    return sum(np.asanyarray(v).nbytes + 256 + len(k) for k, v in members.items()) + 1024
+
+
+_CHUNK_BYTES = 1 << 20  # arrays are written in C order, about this much at a time
+
+
+def _write_npy(fh, value: np.ndarray) -> None:
+    """``value`` as a ``.npy`` stream in C order, in chunks of leading-axis rows, so a
+    strided view (train's [bee, epoch, ...] over epoch-major buffers) is never copied whole."""
+    if value.dtype.hasobject:
+        raise ValueError(f"cannot save an array of Python objects ({value.dtype})")
+    header = {"descr": np.lib.format.dtype_to_descr(value.dtype), "fortran_order": False,
+              "shape": value.shape}
+    np.lib.format.write_array_header_1_0(fh, header)
+    _write_rows(fh, value)
+
+
+def _write_rows(fh, value: np.ndarray) -> None:
+    """The bytes of ``value`` in C order, a chunk of at most about ``_CHUNK_BYTES`` at a time."""
+    if value.nbytes <= _CHUNK_BYTES:
+        fh.write(memoryview(np.ascontiguousarray(value).reshape(-1).view(np.uint8)))
+        return
+    step = _CHUNK_BYTES // value[0].nbytes
+    for start in range(0, len(value), max(step, 1)):
+        _write_rows(fh, value[start:start + step] if step > 1 else value[start])
+
+
+def _check_disk(path: Path, members: Mapping) -> None:
+    """Refuse (``ValueError``) a save whose uncompressed size exceeds the free space."""
+    needed = _raw_bytes(members)
+    free = shutil.disk_usage(path.parent if str(path.parent) else ".").free
+    if needed > free:
+        raise ValueError(f"cannot save {str(path)!r}: the recording needs up to "
+                         f"{human_bytes(needed)} but only {human_bytes(free)} is free there; "
+                         "free some space, save elsewhere, or save fewer bees or epochs "
+                         "(rec.bees(...), rec.epochs(every=...))")
 
 
 def _json_default(value):

@@ -22,7 +22,7 @@ def default_train(x, y, hidden=2, width=2, activation=nn.ReLU, num_epochs=200, l
 
     ``x``, ``y``: float tensors [point]. Yields per epoch ``(ypred, loss)``:
     ``ypred`` [point] (detached) from the forward pass of that epoch, before its
-    update, and ``loss`` a float.
+    update, and ``loss`` a float. A NaN loss is a ``RuntimeError``, as in seed 001.
     """
     net = flat_net(hidden, width, activation=activation)
     optimiser = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
@@ -31,6 +31,8 @@ def default_train(x, y, hidden=2, width=2, activation=nn.ReLU, num_epochs=200, l
         optimiser.zero_grad()
         ypred = net(x)
         loss = loss_func(ypred, y)
+        if torch.isnan(loss):
+            raise RuntimeError("NaN loss, poorly configured experiment")
         loss.backward()
         optimiser.step()
         yield ypred.detach(), loss.item()

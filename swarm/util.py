@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import torch
 
 from swarm._sweep import merge_dicts
 
-__all__ = ["seed_as", "check_seed", "seed_globals", "transpose", "merge_dicts", "dict_slicer"]
+__all__ = ["seed_as", "check_seed", "seed_globals", "transpose", "key_intersection",
+           "merge_dicts", "dict_slicer"]
 
 _NUMPY_SEED_LIMIT = 2**32  # np.random.seed takes 32-bit integers (or an array of them)
 
@@ -57,30 +58,39 @@ def seed_as(seed):
             np.random.set_state(numpy_state)
 
 
-def transpose(rows) -> list[tuple]:
-    """Rows of equal length -> columns: ``[(a1, b1), (a2, b2)]`` -> ``[(a1, a2), (b1, b2)]``.
+def transpose(rows) -> list[list]:
+    """Rows of equal length -> columns as lists: ``[[t1, v1], [t2, v2]]`` -> ``[[t1, t2], ...]``.
 
+    Its own inverse; ``rows`` may be any iterable of iterables (a generator too).
     Rows of different lengths are a ``ValueError`` (nothing is silently dropped).
     """
-    rows = list(rows)
+    rows = [list(row) for row in rows]
     lengths = {len(row) for row in rows}
     if len(lengths) > 1:
         raise ValueError(f"`rows` must all have the same length, got lengths {sorted(lengths)}")
-    return list(zip(*rows))
+    return [list(column) for column in zip(*rows)]
+
+
+def key_intersection(*dicts: Mapping) -> set:
+    """The keys every one of ``dicts`` has (none given: an empty set)."""
+    if not dicts:
+        return set()
+    return set(dicts[0]).intersection(*dicts[1:])
 
 
 
 
-def dict_slicer(d: Mapping, index) -> dict:
-    """Index every array in ``d`` with ``index`` (e.g. ``np.s_[::10]`` to keep every 10th bee).
+def dict_slicer(d: Mapping) -> Iterator[dict]:
+    """Dicts zipped position by position from a dict of equal-length sequences.
 
-    Values with at least one dimension (numpy arrays, tensors) are sliced;
-    scalars, strings and other values are passed through unchanged.
+    ``dict_slicer({"b": (1, 2, 3), "c": (4, 5, 6)})`` yields ``{"b": 1, "c": 4}``,
+    ``{"b": 2, "c": 5}``, ``{"b": 3, "c": 6}``, like the rows of a table. An empty
+    dict or sequences of different lengths are a ``ValueError``, raised at the call.
     """
     if not isinstance(d, Mapping):
-        raise ValueError(f"`d` must be a mapping, got {type(d).__name__}")
-    return {k: v[index] if _is_array(v) else v for k, v in d.items()}
-
-
-def _is_array(value) -> bool:
-    return isinstance(value, (np.ndarray, torch.Tensor)) and value.ndim > 0
+        raise ValueError(f"`d` must be a dict of equal-length sequences, got {type(d).__name__}")
+    lengths = {k: len(v) for k, v in d.items()}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"`d` must hold sequences of one length (at least one key), got "
+                         f"lengths {lengths}")
+    return ({k: v[i] for k, v in d.items()} for i in range(next(iter(lengths.values()))))

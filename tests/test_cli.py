@@ -83,7 +83,7 @@ BAD = [
     (["sin", "--l2", "x"], "--l2"),
     (["sin", "--nesterov", "--optimizer", "adam"], "--nesterov applies to --optimizer sgd only"),
     (["sin", "--nesterov", "--momentum", "0"], "--nesterov needs a --momentum above 0"),
-    (["sin", "--bees", "100000", "--epochs", "100000", "--width", "100"], "--record-every "),
+    (["sin", "--bees", "100000", "--epochs", "100000", "--width", "100", "--record-every", "1"], "--record-every "),
     # a panel that does not apply, before any training
     (["sin", "--activation", "tanh", "--panels", "breakpoints"],
      "--panels: 'breakpoints' does not apply to this run: breakpoints are defined for "

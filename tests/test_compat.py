@@ -1,4 +1,6 @@
 """The seed toolkit's helper modules: networks, activations, regimes, registry, util, io."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -156,8 +158,24 @@ def test_seed_as_rejects_bad_seeds():
             pass
 
 
-def test_transpose():
-    assert util.transpose([(1, "a"), (2, "b"), (3, "c")]) == [(1, 2, 3), ("a", "b", "c")]
+@pytest.mark.parametrize("rows,columns", [
+    ([["t1", "v1"]], [["t1"], ["v1"]]),
+    ([["t1", "v1"], ["t2", "v2"], ["t3", "v3"]], [["t1", "t2", "t3"], ["v1", "v2", "v3"]]),
+    ([(1, "a"), (2, "b")], [[1, 2], ["a", "b"]]),
+    ([[1, 2, 3]], [[1], [2], [3]]),
+    ([], []),
+])
+def test_transpose_gives_lists_and_is_its_own_inverse(rows, columns):
+    assert util.transpose(rows) == columns
+    assert all(type(c) is list for c in util.transpose(rows))
+    if rows:
+        assert util.transpose(util.transpose(rows)) == [list(r) for r in rows]
+    assert util.transpose(iter(rows)) == columns  # a generator of rows
+    assert util.transpose(tuple(r) for r in rows) == columns
+    assert util.transpose(iter(r) for r in rows) == columns  # rows that are iterators
+
+
+def test_transpose_of_ragged_rows_is_refused():
     with pytest.raises(ValueError, match="same length"):
         util.transpose([(1, 2), (3,)])
 
@@ -168,25 +186,48 @@ def test_merge_dicts():
         util.merge_dicts({"a": 1, "b": 2}, {"b": 3})
 
 
-def test_dict_slicer():
-    d = {"w": np.arange(12).reshape(4, 3), "t": torch.arange(4), "width": 20, "name": "run"}
-    out = util.dict_slicer(d, np.s_[::2])
-    np.testing.assert_array_equal(out["w"], [[0, 1, 2], [6, 7, 8]])
-    assert out["t"].tolist() == [0, 2] and out["width"] == 20 and out["name"] == "run"
+@pytest.mark.parametrize("d,rows", [
+    ({"b": (1, 2, 3), "c": (4, 5, 6)}, [{"b": 1, "c": 4}, {"b": 2, "c": 5}, {"b": 3, "c": 6}]),
+    ({"lr": [0.1, 0.01]}, [{"lr": 0.1}, {"lr": 0.01}]),
+    ({"w": np.array([2, 4]), "act": ["relu", "tanh"]},
+     [{"w": 2, "act": "relu"}, {"w": 4, "act": "tanh"}]),
+    ({"a": [], "b": ()}, []),
+])
+def test_dict_slicer_zips_a_dict_of_sequences(d, rows):
+    out = util.dict_slicer(d)
+    assert iter(out) is out  # lazy, like the seed toolkit's generator
+    assert list(out) == rows
+
+
+@pytest.mark.parametrize("bad", [{"a": [1, 2], "b": [1]}, {}, [("a", [1])]])
+def test_dict_slicer_refuses_unequal_lengths_at_the_call(bad):
+    with pytest.raises(ValueError, match="`d`"):
+        util.dict_slicer(bad)
 
 
 # io ------------------------------------------------------------------------
 
-def test_to_2d_indexes_bee_epoch_and_dims():
-    arr = np.arange(2 * 3 * 4 * 5, dtype=np.float32).reshape(2, 3, 4, 5)
-    frame = sio.to_2d(arr, "w")
-    assert list(frame.index.names) == ["bee", "epoch", "dim0", "dim1"]
-    assert list(frame.columns) == ["w"] and len(frame) == arr.size
-    for bee, epoch, i, j in [(0, 0, 0, 0), (1, 2, 3, 4), (1, 0, 2, 1)]:
-        assert frame.loc[(bee, epoch, i, j), "w"] == arr[bee, epoch, i, j]
-    assert list(sio.to_2d(arr[:, :, 0, 0], "loss").index.names) == ["bee", "epoch"]
+@pytest.mark.parametrize("shape,levels", [
+    ((2, 3), ["bee", "epoch"]),
+    ((2, 3, 4), ["bee", "epoch", "ypred"]),
+    ((2, 3, 4, 5), ["bee", "epoch", "ypred_0", "ypred_1"]),
+    ((2, 1, 2, 3, 2), ["bee", "epoch", "ypred_0", "ypred_1", "ypred_2"]),
+])
+def test_to_2d_is_a_multiindexed_frame_of_every_element(shape, levels):
+    arr = np.random.default_rng(0).random(shape)
+    frame = sio.to_2d(arr, "ypred")
+    assert list(frame.index.names) == levels
+    assert list(frame.columns) == ["ypred_val"] and len(frame) == arr.size
+    for idx in np.ndindex(*shape):  # brute force: every element where its index says
+        assert frame.loc[idx, "ypred_val"] == arr[idx]
+    if len(shape) == 3:
+        assert frame.loc[(1, 2, 3)].ypred_val == arr[1, 2, 3]
+
+
+@pytest.mark.parametrize("bad", [np.zeros(3), np.float32(1.0), [1, 2]])
+def test_to_2d_refuses_fewer_than_two_dimensions(bad):
     with pytest.raises(ValueError, match="`arr`"):
-        sio.to_2d(np.zeros(3), "x")
+        sio.to_2d(bad, "x")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
@@ -206,8 +247,8 @@ def test_write_data_round_trip(tmp_path, suffix):
 def test_write_data_array_and_frame(tmp_path):
     arr = np.random.rand(2, 3)
     table = pd.read_csv(sio.write_data(arr, tmp_path / "a.csv", name="loss"))
-    assert list(table.columns) == ["bee", "epoch", "loss"]
-    np.testing.assert_allclose(table["loss"], arr.ravel())
+    assert list(table.columns) == ["bee", "epoch", "loss_val"]
+    np.testing.assert_allclose(table["loss_val"], arr.ravel())
     frame = pd.DataFrame({"a": [1, 2]})
     assert pd.read_csv(sio.write_data(frame, tmp_path / "f.csv")).equals(frame)
 
@@ -216,10 +257,82 @@ def test_write_data_parquet(tmp_path):
     pytest.importorskip("pyarrow")
     arr = np.random.rand(2, 3)
     path = sio.write_data(arr, tmp_path / "a.parquet", name="loss")
-    np.testing.assert_allclose(pd.read_parquet(path)["loss"], arr.ravel())
+    np.testing.assert_allclose(pd.read_parquet(path)["loss_val"], arr.ravel())
 
 
 @pytest.mark.parametrize("name", ["out.txt", "out.gz", "out"])
 def test_write_data_bad_extension(tmp_path, name):
     with pytest.raises(ValueError, match="`path`"):
         sio.write_data(np.zeros((1, 1)), tmp_path / name)
+
+
+def test_write_data_in_the_seed_toolkits_folder_form(tmp_path):
+    res = {"ypred": np.random.rand(2, 3, 4), "loss": np.random.rand(2, 3)}
+    assert sio.write_data(str(tmp_path), {"lr": 0.1, "act": "relu"}, res) == tmp_path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.csv", "metadata.json",
+                                                          "ypred.csv"]
+    assert json.loads((tmp_path / "metadata.json").read_text()) == {"lr": 0.1, "act": "relu"}
+    ypred = pd.read_csv(tmp_path / "ypred.csv", index_col=[0, 1, 2])
+    assert list(ypred.index.names) == ["bee", "epoch", "ypred"]
+    assert ypred.loc[(1, 2, 3)].ypred_val == pytest.approx(res["ypred"][1, 2, 3])
+    loss = pd.read_csv(tmp_path / "loss.csv")
+    assert list(loss.columns) == ["bee", "epoch", "loss_val"]
+    with pytest.raises(ValueError, match="`destdir`"):
+        sio.write_data(str(tmp_path / "missing"), {}, res)
+    (tmp_path / "x").mkdir()
+    with pytest.raises(ValueError, match="`arr`"):  # checked before anything is written
+        sio.write_data(str(tmp_path / "x"), {}, {"loss": np.zeros((1, 2)), "bad": np.zeros(3)})
+    assert list((tmp_path / "x").iterdir()) == []
+
+
+def test_write_data_rel_here_writes_beside_the_script(tmp_path, monkeypatch):
+    import __main__
+
+    monkeypatch.setattr(__main__, "__file__", str(tmp_path / "experiment.py"), raising=False)
+    (tmp_path / "experiment.py").write_text("")
+    out = sio.write_data_rel_here("run1", {"loss": np.zeros((1, 2))})
+    assert out == tmp_path / "data_out" / "run1"
+    assert sorted(p.name for p in out.iterdir()) == ["loss.csv", "metadata.json"]
+
+
+@pytest.mark.parametrize("dicts,keys", [
+    (({"a": 1, "b": 2}, {"b": 3, "c": 4}), {"b"}),
+    (({"a": 1, "b": 2}, {"b": 3}, {"a": 5}), set()),  # only keys every dict has
+    (({"a": 1},), {"a"}),
+    ((), set()),
+])
+def test_key_intersection(dicts, keys):
+    assert util.key_intersection(*dicts) == keys
+
+
+def test_default_train_stops_on_a_nan_loss_like_seed_001():
+    x = torch.linspace(-1, 1, 5)
+    with pytest.raises(RuntimeError, match="NaN loss"):
+        list(regimes.default_train(x, torch.full_like(x, float("nan")), num_epochs=3))
+
+
+def test_tanh_has_the_seed_toolkits_spelling():
+    x = torch.linspace(-2, 2, 7)
+    torch.testing.assert_close(activations.TanH()(x), torch.tanh(x))
+
+
+def test_animator_hook_helpers():
+    from matplotlib.figure import Figure
+
+    from swarm import animator
+
+    ax = Figure().add_subplot()
+    hook = animator.kwargs_hook(set_title="swarm", set_xlim=(-2, 3))
+    seen = []
+    animator.apply_hook(ax, [hook, seen.append])
+    assert ax.get_title() == "swarm" and ax.get_xlim() == (-2, 3) and seen == [ax]
+    animator.apply_hook(ax, None)
+    animator.apply_hook(ax, lambda a: seen.append(1))
+    assert seen == [ax, 1]
+    animator.validate_ax_kwargs(set_ylabel="count")
+    for make in (animator.validate_ax_kwargs, animator.kwargs_hook):
+        with pytest.raises(ValueError, match="set_colour"):
+            make(set_colour="red")
+    line = animator.LineSwarm.standard(np.linspace(0, 1, 5), np.zeros(5), np.zeros((2, 3, 5)),
+                                       hook=hook)
+    assert line.num_frames == 3

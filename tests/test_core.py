@@ -123,6 +123,42 @@ def test_condense_mixed_items():
         core.condense([np.ones(2), np.ones(3)])
 
 
+@pytest.mark.parametrize("items,expected", [
+    ([torch.tensor(1.5), torch.tensor(2.5)], np.array([1.5, 2.5])),
+    ([torch.tensor([1.5]), torch.tensor([-2.0])], np.array([1.5, -2.0])),
+    ([torch.tensor([[3.0]], requires_grad=True) * 2, torch.ones(1, 1)], np.array([6.0, 1.0])),
+    ([torch.tensor(3), torch.tensor(4)], np.array([3, 4])),
+])
+def test_condense_of_one_element_tensors_is_a_1d_array_of_their_values(items, expected):
+    out = core.condense(items)
+    assert out.shape == (len(items),) and out.dtype == expected.dtype
+    np.testing.assert_array_equal(out, expected)
+
+
+@pytest.mark.parametrize("shape", [(2,), (3, 2), (1, 2)])
+def test_condense_of_larger_tensors_is_their_stack(shape):
+    items = [torch.arange(np.prod(shape), dtype=torch.float32).reshape(shape) + i
+             for i in range(3)]
+    out = core.condense(items)
+    assert out.shape == (3, *shape) and out.dtype == np.float32
+    np.testing.assert_array_equal(out, torch.stack(items).numpy())
+
+
+def test_condense_of_mixed_tensor_sizes_is_a_value_error():
+    with pytest.raises(ValueError, match="same shape"):  # torch 2 would say RuntimeError
+        core.condense([torch.tensor([1.0]), torch.tensor([1.0, 2.0])])
+
+
+def test_one_element_tensor_yields_are_kept_as_values_in_swarm_train():
+    def trainer(n=3):
+        for epoch in range(n):
+            yield torch.tensor([epoch * 1.0]), torch.tensor(epoch / 2, requires_grad=True)
+
+    res = core.swarm_train(trainer, num_bees=2, seed=0, fields="ypred,loss", progress=False)
+    assert res["ypred"].shape == res["loss"].shape == (2, 3)
+    np.testing.assert_array_equal(res["loss"][1], [0.0, 0.5, 1.0])
+
+
 def test_condense_copies():
     source = np.zeros(2)
     out = core.condense([source])

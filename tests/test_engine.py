@@ -225,8 +225,8 @@ def test_unknown_target_lists_the_names():
 
 
 def test_a_recording_too_big_for_memory_is_refused_up_front():
-    with pytest.raises(ValueError, match="record_every"):
-        swarm.train("sin", bees=100_000, epochs=100_000, progress=False)
+    with pytest.raises(ValueError, match="record_every"):  # tests/test_memory.py has the rest
+        swarm.train("sin", bees=100_000, epochs=100_000, record_every=1, progress=False)
 
 
 def test_large_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypatch):
