@@ -267,7 +267,7 @@ def test_large_dataset_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypa
 
     kw = dict(bees=150, epochs=4, width=6, batch_size=batch_size, **MOONS)
     whole = swarm.train("moons", **kw)
-    monkeypatch.setattr(swarm._model.nets, "_CHUNK_FLOATS", 1)  # chunks of 64 bees
+    monkeypatch.setattr(swarm._model.nets, "_CHUNK_FLOATS", 1)  # chunks of 8 bees
     chunked = swarm.train("moons", **kw)
     for key in ("loss", "grad_norm", "accuracy", "layer0.weight", "layer1.weight"):
         np.testing.assert_array_equal(chunked[key], whole[key], err_msg=key)
