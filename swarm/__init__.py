@@ -24,8 +24,8 @@ _LAZY = {
     "train": "swarm.engine",
     "Dataset": "swarm.datasets",
     "fly": "swarm.engine",
-    "animate": "swarm.render",
-    "show": "swarm.notebook",
+    "animate": "swarm.animation",
+    "show": "swarm.report.notebook",
     "write_report": "swarm.report",
     "get_activation": "swarm.registry",
     "get_network": "swarm.registry",
@@ -41,7 +41,7 @@ __all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS
 
 
 # submodules reachable as ``swarm.metrics`` etc. after a plain ``import swarm``
-_SUBMODULES = ("metrics", "render", "panels", "report", "figures", "notebook", "animator",
+_SUBMODULES = ("metrics", "render", "animation", "panels", "report", "figures", "notebook", "animator",
                "core", "networks", "activations", "regimes", "util", "io", "hive",
                "registry", "engine", "recording", "targets", "datasets", "cli")
 

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_path", "check_writable"]
+__all__ = ["atomic_path", "temporary_beside", "publish", "check_writable"]
 
 
 @contextlib.contextmanager
@@ -18,19 +18,30 @@ def atomic_path(path, suffix: str | None = None):
     """
     path = Path(path)
     check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix or path.suffix or ".tmp",
-                               dir=path.parent or ".")
+    with temporary_beside(path, suffix or path.suffix or ".tmp") as tmp:
+        yield tmp
+        publish(tmp, path)
+
+
+@contextlib.contextmanager
+def temporary_beside(path, suffix: str):
+    """A temporary file name beside ``path``, removed on leaving unless :func:`publish` renamed it."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent or ".")
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make outputs private
     try:
         yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
+    finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise
+
+
+def publish(tmp, path) -> None:
+    """Rename ``tmp`` onto ``path`` with the permissions a new file would get (mkstemp's are 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
 
 
 def check_writable(path) -> None:

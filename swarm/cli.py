@@ -167,7 +167,7 @@ def _on_sigterm(signum, frame):
 def run(args) -> int:
     import swarm
     from swarm import metrics
-    from swarm.render import animate
+    from swarm.animation import animate
 
     plan = _check_args(args)
     timings: dict[str, float] = {}
@@ -205,8 +205,8 @@ def _train_kwargs(spec) -> dict:
 
 
 def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
-    final = rec["loss"][~rec.diverged, -1]
-    lines = [f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
+    final = rec["loss"][rec.live, -1]
+    lines = [rec.describe(), f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
              f"diverged: {int(rec.diverged.sum())}"]
     if final.size:
         q = np.quantile(final, [0.1, 0.5, 0.9])

@@ -17,7 +17,6 @@ swarm at once and yields [bee, ...] arrays per epoch; it ends in the same arrays
 from __future__ import annotations
 
 import inspect
-import itertools
 import logging
 import secrets
 import threading
@@ -29,7 +28,8 @@ import torch
 from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 
 from swarm._random import bee_seed
-from swarm.util import check_seed, merge_dicts, seed_as
+from swarm._sweep import check_params, make_combo_paramsets, make_sweep_paramsets, merge_dicts
+from swarm.util import check_seed, seed_as
 
 __all__ = ["SwarmResults", "condense", "swarm_train", "hive_trainer",
            "make_sweep_paramsets", "make_combo_paramsets", "bee_seeds"]
@@ -176,13 +176,6 @@ def _check_common(bee_trainer, num_bees, seed, fields, n_jobs, trainer_arg="bee_
     return int(num_bees), seed, _parse_fields(fields)
 
 
-def _check_params(params, name: str) -> dict:
-    if params is None:
-        return {}
-    if not isinstance(params, Mapping):
-        raise ValueError(f"`{name}` must be a dict of keyword arguments, got {params!r}")
-    return dict(params)
-
 
 def _run(fn, tasks: list, n_jobs, progress: bool, unit: str) -> list:
     """``fn(*task)`` for every task through joblib (backend from the caller's config)."""
@@ -204,7 +197,7 @@ def swarm_train(bee_trainer, bee_params=None, num_bees=50, seed=None, fields=Non
     ``bee_params`` does not set them.
     """
     num_bees, seed, names = _check_common(bee_trainer, num_bees, seed, fields, n_jobs)
-    params = _check_params(bee_params, "bee_params")
+    params = check_params(bee_params, "bee_params")
     if batched:
         params, expect = _batched_params(bee_trainer, params, num_bees, seed, progress)
         arrays = _run_batched(bee_trainer, params, seed, names, expect)
@@ -226,7 +219,7 @@ def hive_trainer(bee, param_list, num_bees=50, seed=None, fields=None, *, n_jobs
     like a result field is a ``ValueError``.
     """
     num_bees, seed, names = _check_common(bee, num_bees, seed, fields, n_jobs, "bee")
-    sets = [_check_params(p, f"param_list[{i}]") for i, p in enumerate(param_list)]
+    sets = [check_params(p, f"param_list[{i}]") for i, p in enumerate(param_list)]
     if batched:
         tasks = []
         for params in sets:
@@ -244,49 +237,6 @@ def hive_trainer(bee, param_list, num_bees=50, seed=None, fields=None, *, n_jobs
         merged.seed = seed
         results.append(merged)
     return results
-
-
-def _values(name: str, values) -> list:
-    if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
-        raise ValueError(f"`{name}` must be a list of values to sweep, got {values!r}")
-    return list(values)
-
-
-def make_sweep_paramsets(static=None, **kwargs) -> list[dict]:
-    """Every combination of the ``kwargs`` lists, each merged with ``static``.
-
-    The first keyword varies slowest: ``make_sweep_paramsets({}, a=[1, 2], b=[3, 4])``
-    is a1b3, a1b4, a2b3, a2b4.
-    """
-    static = _check_params(static, "static")
-    groups = [[{key: v} for v in _values(key, values)] for key, values in kwargs.items()]
-    return _product(static, groups)
-
-
-def make_combo_paramsets(static=None, *combos, **kwargs) -> list[dict]:
-    """Like :func:`make_sweep_paramsets`, with ``combos`` of values that move together.
-
-    Each combo dict's lists are zipped (``{"width": [2, 4], "lr": [.1, .01]}`` is
-    width 2 with lr .1, then width 4 with lr .01); empty combos are ignored. The
-    combos, in order, then the ``kwargs`` sweep form the product, first slowest.
-    """
-    static = _check_params(static, "static")
-    groups = []
-    for i, combo in enumerate(combos):
-        combo = _check_params(combo, f"combos[{i}]")
-        if not combo:
-            continue
-        columns = {key: _values(key, values) for key, values in combo.items()}
-        if len({len(v) for v in columns.values()}) != 1:
-            lengths = {key: len(v) for key, v in columns.items()}
-            raise ValueError(f"`combos[{i}]` lists must have equal lengths, got {lengths}")
-        groups.append([dict(zip(columns, row)) for row in zip(*columns.values())])
-    groups += [[{key: v} for v in _values(key, values)] for key, values in kwargs.items()]
-    return _product(static, groups)
-
-
-def _product(static: dict, groups: list) -> list[dict]:
-    return [merge_dicts(static, *choice) for choice in itertools.product(*groups)]
 
 
 def _name(fn) -> str:

@@ -18,7 +18,6 @@ from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from swarm import _act
 from swarm.metrics._common import check_recording, epoch_index
 from swarm.recording import Recording
 
@@ -46,7 +45,7 @@ def _figure(colorbar: bool = False) -> tuple[Figure, object]:
 
 def _kept(rec: Recording) -> np.ndarray:
     """Indices of the bees that did not diverge."""
-    return np.flatnonzero(~np.asarray(rec.diverged, dtype=bool))
+    return np.flatnonzero(rec.live)
 
 
 def _left_out_note(ax, rec: Recording) -> None:
@@ -208,7 +207,7 @@ def rank_curves(rec: Recording) -> Figure:
     fig, ax = _figure()
     colors = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f08c00", "#495057"]
     kept = _kept(rec)
-    for i, k in enumerate(_matrix_layers(rec)):
+    for i, k in enumerate(rec.matrix_layers):
         ranks = np.asarray(metrics.effective_rank(rec.weights(k)[kept]), dtype=np.float64)
         _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], f"layer {k}")
     ax.set(xscale="log", xlabel="epoch + 1", ylabel="effective rank",
@@ -220,15 +219,8 @@ def rank_curves(rec: Recording) -> Figure:
     return fig
 
 
-def _matrix_layers(rec: Recording) -> list[int]:
-    return [k for k in rec.layer_indices if min(rec.weights(k).shape[-2:]) >= 2]
-
-
 def _piecewise_mlp(rec: Recording) -> bool:
-    spec = rec.meta.get("spec", {})
-    name = spec.get("activation")
-    return (not spec.get("model") and name in _act.ACTIVATIONS
-            and _act.ACTIVATIONS[name].piecewise_linear and rec.num_layers > 0)
+    return rec.piecewise_linear and rec.num_layers > 0
 
 
 @dataclass(frozen=True)
@@ -244,7 +236,7 @@ class FigureSpec:
 FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
     FigureSpec("fits", fit_density,
                "Final fits: how many bees pass through each cell (darker: more bees), with the "
-               "target (dashed) and the median fit.", lambda rec: True),
+               "target (dashed) and the median fit.", lambda rec: "ypred" in rec),
     FigureSpec("loss", loss_curves,
                "Training loss: median over the bees, with the 25-75% and 5-95% bands, "
                "log-log axes.", lambda rec: True),
@@ -254,7 +246,7 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
     FigureSpec("rank", rank_curves,
                "Effective rank of each weight matrix (exp of the entropy of its normalised "
                "singular values): median and bands over the bees.",
-               lambda rec: bool(_matrix_layers(rec))),
+               lambda rec: bool(rec.matrix_layers)),
 ]}
 
 

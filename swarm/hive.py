@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from swarm import core
+from swarm._sweep import make_sweep_paramsets
 from swarm.engine import train
 from swarm.recording import Recording
 
@@ -34,7 +34,7 @@ _TRAIN_ARGS = inspect.signature(train).parameters
 def _paramsets(sweep) -> list[dict]:
     """A list of parameter dicts from a list of dicts or a dict of lists (a full sweep)."""
     if isinstance(sweep, Mapping):
-        return core.make_sweep_paramsets({}, **sweep)
+        return make_sweep_paramsets({}, **sweep)
     if isinstance(sweep, (str, bytes)) or not hasattr(sweep, "__iter__"):
         raise ValueError(f"`sweep` must be a list of dicts or a dict of lists, got {sweep!r}")
     sets = list(sweep)
@@ -108,15 +108,12 @@ def hive(sweep, **spec) -> list[tuple[dict, Recording]]:
 
 def _swarm_of(rec: Recording, j: int, bees: int, params: dict, calls: int) -> Recording:
     """Swarm ``j`` of a hive's engine call as its own Recording and meta."""
-    part = rec.bees(np.arange(j * bees, (j + 1) * bees))
-    meta = copy.deepcopy(rec.meta)
+    part = rec.bees(np.arange(j * bees, (j + 1) * bees))  # its meta counts its own bees
+    meta = copy.deepcopy(part.meta)
     spec = meta.get("spec", {})
-    spec["bees"] = bees
-    spec.pop("bee_ids", None)
     for name in PER_BEE:
         if isinstance(spec.get(name), list):
-            spec[name] = spec[name][j * bees]
-    meta["diverged"] = int(part.diverged.sum())
+            spec[name] = spec[name][0]  # one value for the whole swarm
     meta["hive"] = {"params": {k: _plain(v) for k, v in params.items()},
                     "swarm_in_call": j, "engine_calls": calls}
     return Recording(dict(part), meta)

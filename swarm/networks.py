@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from swarm.registry import get_activation
+from swarm._names import activation_class
 
 __all__ = ["FlatNet", "flat_net"]
 
@@ -49,7 +49,7 @@ def _positive_int(name: str, value) -> int:
 def _activation_factory(activation):
     """A zero-argument callable returning a fresh activation module."""
     if isinstance(activation, str):
-        return get_activation(activation)
+        return activation_class(activation)
     if isinstance(activation, nn.Module):
         return lambda: copy.deepcopy(activation)
     if callable(activation):

@@ -4,20 +4,26 @@ A Recording is a read-only mapping of named numpy arrays plus ``meta`` (a
 JSON-able dict). Arrays other than ``x``, ``y`` and ``epoch`` lead with the bee
 dimension; per-epoch ones lead with ``[bee, epoch]``:
 
-- ``ypred``  float32 [bee, epoch, point]
-- ``loss``, ``grad_norm``  float32 [bee, epoch]
+- ``ypred``  float32 [bee, epoch, point] (optional)
+- ``loss``, ``grad_norm``  float32 [bee, epoch] (``loss`` required: it sets the bee and epoch counts)
 - ``layer{k}.weight`` float32 [bee, epoch, out, in], ``layer{k}.bias`` [bee, epoch, out]
-- ``x``, ``y`` float32 [point]; ``epoch`` int64 [epoch] (the epochs kept)
-- on a dataset: ``x`` float32 [sample, feature], ``y`` [sample] (int64 labels or float
-  targets), ``x_test``, ``y_test``; ``test_loss``, ``accuracy``, ``test_accuracy``
-  [bee, epoch]; ``ypred`` [bee, epoch, sample, out] only when asked for
+- ``x``, ``y`` [point] or [sample, feature]; ``epoch`` int64 [epoch] (the epochs kept);
+  ``x_test``, ``y_test`` like ``x``, ``y`` (optional)
+- on a dataset also ``test_loss``, ``accuracy``, ``test_accuracy`` [bee, epoch]
+  (accuracies for classification); ``ypred`` [bee, epoch, sample, out] only when asked for
 - ``diverged`` bool [bee]; ``diverged_at`` int64 [bee] (-1 for bees that did not)
 
 Entry e is the network as the forward pass of epoch ``epoch[e]`` saw it.
 Files are ``.npz`` written atomically and read without pickle.
+
+This is the ground floor: it imports nothing from swarm but the file helpers
+and a torch-free table of facts, and answers the questions every layer asks
+(which bees are live, which layers are matrices, whether the network is
+piecewise linear, the run's one-line description).
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import zipfile
@@ -26,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from swarm._facts import PIECEWISE_LINEAR
 from swarm._files import atomic_path
 
 __all__ = ["Recording", "load", "FORMAT", "FORMAT_VERSION"]
@@ -33,6 +40,8 @@ __all__ = ["Recording", "load", "FORMAT", "FORMAT_VERSION"]
 FORMAT = "swarm.recording"
 FORMAT_VERSION = 1
 _SHARED = ("x", "y", "epoch", "x_test", "y_test")  # not per bee
+_REQUIRED = ("x", "y", "loss", "epoch")
+_PER_BEE_SPEC = ("lr", "momentum")  # spec entries that may hold one value per bee
 _LAYER = re.compile(r"^layer(\d+)\.(weight|bias)$")
 
 
@@ -41,9 +50,12 @@ class Recording(Mapping):
 
     def __init__(self, arrays: Mapping[str, np.ndarray], meta: Mapping | None = None):
         self._arrays = {k: np.asarray(v) for k, v in arrays.items()}
-        for key in ("x", "y", "loss", "epoch"):
+        for key in _REQUIRED:
             if key not in self._arrays:
                 raise ValueError(f"a Recording needs the array {key!r}")
+        if self._arrays["loss"].ndim != 2:
+            raise ValueError(f"a Recording's 'loss' must be [bee, epoch], got shape "
+                             f"{self._arrays['loss'].shape}")
         if "diverged" not in self._arrays:
             self._arrays["diverged"] = np.zeros(self.num_bees, dtype=bool)
         if "diverged_at" not in self._arrays:
@@ -90,6 +102,11 @@ class Recording(Mapping):
         return self._arrays["diverged"]
 
     @property
+    def live(self) -> np.ndarray:
+        """bool [bee]: the bees that did not diverge (the ones aggregates and densities use)."""
+        return ~np.asarray(self._arrays["diverged"], dtype=bool)
+
+    @property
     def num_layers(self) -> int:
         """Number of linear layers recorded as ``layer{k}.weight``."""
         return len(self.layer_indices)
@@ -107,15 +124,81 @@ class Recording(Mapping):
         return self[f"layer{k}.bias"]
 
     @property
+    def matrix_layers(self) -> list[int]:
+        """The layers whose weight is a matrix (at least 2x2): the ones a rank says something about."""
+        return [k for k in self.layer_indices if min(self.weights(k).shape[-2:]) >= 2]
+
+    @property
     def activation(self) -> str | None:
         return self.meta.get("spec", {}).get("activation")
+
+    @property
+    def piecewise_linear(self) -> bool:
+        """Whether the trained network is a piecewise-linear MLP (so it has exact breakpoints).
+
+        Written into ``meta["spec"]`` at training time; older recordings answer
+        from the activation's name (never for a custom model).
+        """
+        spec = self.meta.get("spec") or {}
+        if "piecewise_linear" in spec:
+            return bool(spec["piecewise_linear"])
+        return not spec.get("model") and spec.get("activation") in PIECEWISE_LINEAR
+
+    @property
+    def task(self) -> str:
+        """"target" (a 1-D function), "classification" or "regression"."""
+        return str((self.meta.get("spec") or {}).get("task") or "target")
+
+    @property
+    def classes(self) -> tuple[str, ...] | None:
+        """The class names of a classification dataset, else None."""
+        classes = (self.meta.get("dataset") or {}).get("classes")
+        return None if classes is None else tuple(str(c) for c in classes)
+
+    def describe(self) -> str:
+        """The run in one line (video title, CLI summary, reports): what was trained, on what, how.
+
+        Read from the recording itself: a slice describes its own bees, a
+        custom model is named as such (never by the built-in MLP's knobs), and
+        a per-bee ``lr`` shows as its range.
+        """
+        spec = self.meta.get("spec") or {}
+        data = self.meta.get("dataset") or {}
+        parts = [str(data.get("name") or spec.get("target") or ""), f"{self.num_bees:,} bees"]
+        if spec.get("model"):
+            params = self.num_parameters
+            parts.append(f"model {spec['model']}" + (f" ({params:,} parameters)" if params else ""))
+        else:
+            for key in ("width", "depth"):
+                if key in spec:
+                    parts.append(f"{key} {spec[key]}")
+            if spec.get("activation"):
+                parts.append(str(spec["activation"]))
+        if spec.get("optimizer"):
+            parts.append(f"{spec['optimizer']} lr {_values(spec['lr'])}" if "lr" in spec
+                         else str(spec["optimizer"]))
+        if self.num_epochs:
+            last = int(self.epoch[-1]) + 1
+            parts.append(f"{last:,} epoch" + ("s" if last != 1 else ""))
+        if self.diverged.any():
+            parts.append(f"{int(self.diverged.sum()):,} diverged")
+        return "  ·  ".join(p for p in parts if p)
+
+    @property
+    def num_parameters(self) -> int:
+        """Trainable numbers per bee among the recorded layers and parameters (0 if none recorded)."""
+        return int(sum(np.prod(v.shape[2:], dtype=np.int64) for k, v in self._arrays.items()
+                       if (_LAYER.match(k) or k.startswith("param.")) and v.ndim >= 2))
 
     # Slicing
     def bees(self, index) -> "Recording":
         """A Recording of the chosen bees (an index array, slice or boolean mask)."""
         index = _as_index(index, self.num_bees, "bees")
+        if not index.size:
+            raise ValueError(f"`index` chooses no bee; a Recording needs at least one of the "
+                             f"{self.num_bees} bees")
         arrays = {k: (v if k in _SHARED else v[index]) for k, v in self._arrays.items()}
-        return Recording(arrays, self.meta)
+        return Recording(arrays, _bees_meta(self.meta, index, self.num_bees, arrays["diverged"]))
 
     def epochs(self, index=None, *, every: int | None = None) -> "Recording":
         """A Recording keeping every ``every``-th recorded epoch (the last always kept), or ``index``."""
@@ -126,6 +209,11 @@ class Recording(Mapping):
             if index[-1] != self.num_epochs - 1:
                 index = np.append(index, self.num_epochs - 1)
         index = _as_index(index, self.num_epochs, "epochs")
+        if not index.size:
+            raise ValueError("`index` chooses no epoch; a Recording needs at least one")
+        if np.any(np.diff(index % self.num_epochs) <= 0):
+            raise ValueError(f"`index` must choose recorded epochs in increasing order, got "
+                             f"{_preview(index)}")
         arrays = {}
         for key, value in self._arrays.items():
             if key == "epoch":
@@ -163,10 +251,20 @@ class Recording(Mapping):
         return pd.DataFrame(columns)
 
     def _repr_html_(self) -> str:
-        """A summary table when a notebook displays the recording."""
-        from swarm.notebook import recording_html
+        """A light table when a notebook displays the recording: its arrays and spec, no metrics.
 
-        return recording_html(self)
+        ``swarm.show(rec)`` gives the full summary (headline numbers, figures).
+        """
+        head = (f"Recording: {self.num_bees:,} bees × {self.num_epochs:,} recorded epochs, "
+                f"{int(self.diverged.sum()):,} diverged")
+        rows = [("run", self.describe())]
+        rows += [(k, f"{v.dtype} {list(v.shape)}") for k, v in self._arrays.items()]
+        rows += [(f"spec · {k}", _values(v) if k in _PER_BEE_SPEC else _short(v))
+                 for k, v in (self.meta.get("spec") or {}).items()]
+        body = "".join(f"<tr><th scope=\"row\">{html.escape(str(k))}</th>"
+                       f"<td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+        return (f"<div class=\"swarm-recording\"><strong>{html.escape(head)}</strong>"
+                f"<table class=\"swarm-table\">{body}</table></div>")
 
     def __repr__(self) -> str:
         spec = self.meta.get("spec", {})
@@ -185,6 +283,48 @@ def _as_index(index, size: int, name: str) -> np.ndarray:
     if arr.size and (arr.min() < -size or arr.max() >= size):
         raise ValueError(f"`{name}` index out of range for {size} {name}: {arr.tolist()[:10]}")
     return arr
+
+
+def _values(value) -> str:
+    """A number (or one per bee: shown as their range) as short text, 4 significant digits."""
+    if isinstance(value, (list, tuple, np.ndarray)) and np.size(value) > 1 and all(
+            isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in np.ravel(value)):
+        low, high = float(np.min(value)), float(np.max(value))
+        return f"{low:.4g}" if low == high else f"{low:.4g}–{high:.4g} (per bee)"
+    if isinstance(value, (list, tuple, np.ndarray)) and np.size(value) == 1:
+        value = np.ravel(value)[0]
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.4g}"
+    return str(value)
+
+
+def _short(value, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _preview(index: np.ndarray) -> str:
+    shown = index.tolist()[:10]
+    return str(shown)[:-1] + (", ...]" if index.size > 10 else "]")
+
+
+def _bees_meta(meta: Mapping, index: np.ndarray, num_bees: int, diverged: np.ndarray) -> dict:
+    """``meta`` for the bees ``index`` of a swarm of ``num_bees``: its per-bee facts sliced."""
+    meta = dict(meta)
+    spec = dict(meta.get("spec") or {})
+    if spec:
+        spec["bees"] = int(index.size)
+        for key in _PER_BEE_SPEC:
+            if isinstance(spec.get(key), (list, tuple)) and len(spec[key]) == num_bees:
+                spec[key] = [spec[key][i] for i in index]
+        ids = np.asarray(spec.get("bee_ids", np.arange(num_bees)))[index]
+        spec.pop("bee_ids", None)
+        if not np.array_equal(ids, np.arange(index.size)):
+            spec["bee_ids"] = ids.tolist()
+        meta["spec"] = spec
+    if "diverged" in meta:
+        meta["diverged"] = int(np.sum(diverged))
+    return meta
 
 
 def _json_default(value):

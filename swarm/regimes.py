@@ -10,6 +10,7 @@ import functools
 import torch
 from torch import nn
 
+from swarm._names import lookup
 from swarm.networks import flat_net
 
 __all__ = ["default_train", "make_bee"]
@@ -35,12 +36,14 @@ def default_train(x, y, hidden=2, width=2, activation=nn.ReLU, num_epochs=200, l
         yield ypred.detach(), loss.item()
 
 
+#: Regimes by name (:func:`swarm.registry.get_regime` looks them up here).
+REGIMES = {"default_train": default_train, "default": default_train}
+
+
 def make_bee(regime, x, y, *args, **kw):
     """A bee trainer for ``swarm_train``: ``regime`` (a callable or a name such as
     ``"default_train"``) with ``x``, ``y`` and the other arguments fixed.
 
     Arguments ``swarm_train`` passes as ``bee_params`` override ``kw``.
     """
-    from swarm.registry import get_regime
-
-    return functools.partial(get_regime(regime), x, y, *args, **kw)
+    return functools.partial(lookup("regime", regime, REGIMES), x, y, *args, **kw)

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import torch
 
+from swarm._sweep import merge_dicts
+
 __all__ = ["seed_as", "check_seed", "seed_globals", "transpose", "merge_dicts", "dict_slicer"]
 
 _NUMPY_SEED_LIMIT = 2**32  # np.random.seed takes 32-bit integers (or an array of them)
@@ -67,18 +69,6 @@ def transpose(rows) -> list[tuple]:
     return list(zip(*rows))
 
 
-def merge_dicts(*dicts: Mapping) -> dict:
-    """One dict from several; a key found in more than one is a ``ValueError``."""
-    merged: dict = {}
-    for i, d in enumerate(dicts):
-        if not isinstance(d, Mapping):
-            raise ValueError(f"`dicts[{i}]` must be a mapping, got {type(d).__name__}")
-        overlap = merged.keys() & d.keys()
-        if overlap:
-            raise ValueError(f"merge_dicts: the key(s) {sorted(map(str, overlap))} appear in "
-                             "more than one dict; rename one of them")
-        merged.update(d)
-    return merged
 
 
 def dict_slicer(d: Mapping, index) -> dict:

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_report_media import make_mp4, png_size
+from report_helpers import make_mp4, png_size
 
 import swarm
 from swarm import report

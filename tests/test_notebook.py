@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from test_report import clip, rec, well_formed  # noqa: F401 (clip, rec: fixtures)
+from report_helpers import well_formed
 
 from swarm import notebook
 from swarm.figures import loss_curves

@@ -32,3 +32,25 @@ def test_all_bees_diverged_still_draws():
     rec = hand_recording(ypred, loss=np.full((2, 3), np.nan, np.float32), diverged=np.ones(2, bool))
     scene = Scene([LossPanel(rec)], size=(300, 200))
     assert render_frame(scene, [2]).shape == (200, 300, 3)
+
+
+def _at(frame, pane, x, y) -> np.ndarray:
+    """The frame's RGB at data (x, y) of ``pane`` (as int, for colour distances)."""
+    row = pane.top + int(np.floor(pane.rows(y)))
+    col = pane.left + int(np.floor(pane.cols(x)))
+    return frame[row, col].astype(int)
+
+
+def test_the_marker_shows_the_median_loss_of_the_live_bees():
+    loss = (np.arange(1, 7)[:, None] * np.exp(-np.arange(12) / 4.0)[None, :]).astype(np.float32)
+    diverged = np.array([True, True, False, False, False, False])  # the two best, left out
+    rec = hand_recording(np.zeros((6, 12, 5)), loss=loss, diverged=diverged)
+    panel = LossPanel(rec)
+    scene = Scene([panel], size=(400, 260))
+    pane = scene.panes[0][0]
+    median = 4.5 * np.exp(-np.arange(12) / 4.0)  # bees 3..6 by hand; all six would give 3.5
+    red = np.array([214, 39, 40])  # MEDIAN_COLOR
+    for f in (1, 6, 10):  # inside the axes, not on a spine
+        frame = render_frame(scene, [f])
+        assert np.abs(_at(frame, pane, f + 1, median[f]) - red).max() <= 12
+        assert np.abs(_at(frame, pane, f + 1, median[f] * 3.5 / 4.5) - red).max() > 60

@@ -27,3 +27,24 @@ def test_renders_both_panes():
     right = scene.panes[0][1]
     box = (slice(right.top, right.top + right.height), slice(right.left, right.left + right.width))
     assert (a[box] != b[box]).any()  # the spectrum moves
+
+
+def test_the_markers_show_the_median_rank_and_spectrum():
+    rec = tiny(depth=2)
+    panel = RankPanel(rec)
+    scene = Scene([panel], size=(640, 300))
+    left, right = scene.panes[0]
+    s = np.linalg.svd(rec.weights(1).astype(np.float64), compute_uv=False)  # [bee, epoch, 4]
+    p = s / s.sum(-1, keepdims=True)
+    rank = np.median(np.exp(-(p * np.log(p)).sum(-1)), axis=0)  # [epoch]
+    spectrum = np.median(s / s[..., :1], axis=0)  # [epoch, 4]
+    color = (np.array(panel.colors[0][:3]) * 255).round()
+
+    def at(frame, pane, x, y):
+        return frame[pane.top + int(np.floor(pane.rows(y))), pane.left + int(np.floor(pane.cols(x)))]
+
+    for f in (1, rec.num_epochs - 2):  # inside the axes, not on a spine
+        frame = render_frame(scene, [f]).astype(int)
+        assert np.abs(at(frame, left, rec.epoch[f], rank[f]) - color).max() <= 12
+        for i, value in enumerate(spectrum[f], start=1):
+            assert np.abs(at(frame, right, i, value) - color).max() <= 12

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import swarm
-from swarm.render import animate, compose, default_panels
-from swarm.render.animation import default_layout
+from swarm.render import animate, default_panels
+from swarm.animation import default_layout
 from swarm.render.probe import probe
 from render_helpers import CountingWriter, tiny
 
@@ -22,12 +22,11 @@ def test_default_layout_puts_the_fit_on_the_left():
     assert callable(default_layout(["line", "loss"]))
 
 
-def test_frames_follow_the_clock(monkeypatch, tmp_path):
-    monkeypatch.setattr(compose, "VideoWriter", CountingWriter)
+def test_frames_follow_the_clock(tmp_path):
     CountingWriter.instances.clear()
     timings = {}
     animate(tiny(), tmp_path / "out.mp4", panels="line,loss", fps=10, duration=1.5, size=(320, 180),
-            jobs=1, progress=False, timings=timings, time_axis="log")
+            jobs=1, progress=False, timings=timings, time_axis="log", writer=CountingWriter)
     (writer,) = CountingWriter.instances
     assert writer.frames == 15 and writer.size == (320, 180)
     assert set(timings) == {"prepare", "render"}

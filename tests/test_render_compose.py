@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from swarm.panels.base import Panel
-from swarm.render import compose
 from swarm.render.compose import Scene, frame_schedule, grid_slots, render, render_frame
 from swarm.render.probe import probe
 from render_helpers import CountingWriter
@@ -63,12 +62,11 @@ def test_frame_schedule_shares_one_clock():
         frame_schedule([short], 4, epochs=[0, 1])
 
 
-def test_render_loop_writes_every_scheduled_frame(monkeypatch, tmp_path):
-    monkeypatch.setattr(compose, "VideoWriter", CountingWriter)
+def test_render_loop_writes_every_scheduled_frame(tmp_path):
     CountingWriter.instances.clear()
     scene = Scene([ramp_panel()], size=(160, 120))
     schedule = frame_schedule(scene.panels, 20)
-    render(scene, tmp_path / "out.mp4", schedule, jobs=1, progress=False)
+    render(scene, tmp_path / "out.mp4", schedule, jobs=1, progress=False, writer=CountingWriter)
     (writer,) = CountingWriter.instances
     assert writer.frames == 20 and writer.kwargs["channels"] == 4
     np.testing.assert_array_equal(writer.last[..., :3], render_frame(scene, schedule[-1]))

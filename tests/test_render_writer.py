@@ -82,3 +82,38 @@ def test_poster_png(tmp_path):
     np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "poster.png")), frame[..., :3])
     with pytest.raises(ValueError, match=".png"):
         save_png(frame, tmp_path / "poster.jpg")
+
+
+def _decode(path, size) -> np.ndarray:
+    """Every frame of ``path`` decoded by ffmpeg: uint8 [frame, height, width, 3]."""
+    import subprocess
+
+    from swarm.render.writer import ffmpeg_exe
+
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "pipe:"], capture_output=True, check=True).stdout
+    width, height = size
+    return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+
+
+def block(i, size=(64, 48)):
+    """A grey frame with a coloured 16x16 block that moves right by 8 px a frame (codec-friendly)."""
+    width, height = size
+    frame = np.full((height, width, 3), 60, np.uint8)
+    left = (8 * i) % (width - 16)
+    frame[16:32, left:left + 16] = (230, 40, 40) if i % 2 else (40, 200, 90)
+    return frame
+
+
+@pytest.mark.parametrize("suffix, tolerance", [(".mp4", 12), (".webm", 12), (".gif", 12)])
+def test_decoded_frames_are_the_frames_sent(tmp_path, suffix, tolerance):
+    sent = [block(i) for i in range(6)]
+    with VideoWriter(tmp_path / f"out{suffix}", 10, (64, 48), crf=10) as writer:
+        for frame in sent:
+            writer.write(frame)
+    back = _decode(tmp_path / f"out{suffix}", (64, 48)).astype(int)
+    assert len(back) == len(sent)
+    for i, (want, got) in enumerate(zip(sent, back)):
+        inside = np.s_[18:30, (8 * i) % 48 + 2:(8 * i) % 48 + 14]  # away from chroma edges
+        assert np.abs(got[inside] - want[inside].astype(int)).max() <= tolerance, i
+        assert np.abs(got - want).mean() <= 3, i

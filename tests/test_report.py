@@ -2,95 +2,16 @@
 linked file, Markdown keeps its files in a folder beside it, and writes are atomic."""
 from __future__ import annotations
 
-import base64
 import logging
 import re
-from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy as np
 import pytest
-from test_report_media import make_mp4, png_size
+from report_helpers import decode, make_mp4, png_size, read_page
 
 import swarm
 from swarm import report
 from swarm.report import _html, _media
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
-URL_ATTRS = {"src", "href", "poster", "srcset", "data", "action", "background"}
-
-
-class Page(HTMLParser):
-    """Parses a page, recording every element, its attributes, and nesting errors."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.stack, self.errors, self.elements, self.doctype, self.styles = [], [], [], None, []
-        self._in_style = False
-        self.feed(text)
-        self.close()
-
-    def handle_decl(self, decl):
-        self.doctype = decl
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-        self._in_style = tag == "style"
-        if tag not in VOID:
-            self.stack.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
-        else:
-            self.stack.pop()
-        self._in_style = False
-
-    def handle_data(self, data):
-        if self._in_style:
-            self.styles.append(data)
-
-    def all(self, tag):
-        return [attrs for t, attrs in self.elements if t == tag]
-
-    def urls(self):
-        return [v for _, attrs in self.elements for k, v in attrs.items() if k in URL_ATTRS]
-
-
-def decode(uri: str, mime: str) -> bytes:
-    head, payload = uri.split(",", 1)
-    assert head == f"data:{mime};base64"
-    return base64.b64decode(payload)
-
-
-@pytest.fixture(scope="module")
-def rec():
-    return swarm.train("sin", bees=8, epochs=12, width=6, progress=False)
-
-
-@pytest.fixture(scope="module")
-def clip(tmp_path_factory):
-    return make_mp4(tmp_path_factory.mktemp("clips") / "swarm.mp4", frames=30)
-
-
-def well_formed(markup: str) -> Page:
-    """The parsed markup, after checking every element is closed in order."""
-    page = Page(markup)
-    assert not page.errors and not page.stack, (page.errors, page.stack)
-    return page
-
-
-def read_page(path: Path) -> Page:
-    page = well_formed(path.read_text(encoding="utf-8"))
-    assert page.doctype.lower() == "doctype html"
-    return page
-
 
 def test_html_is_well_formed_self_contained_and_embeds_the_video(tmp_path, rec, clip):
     out = report.write_report(rec, tmp_path / "r.html", [clip])

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
-from test_report_media import png_size
+from report_helpers import png_size
 
 import swarm
 from swarm import figures

@@ -1,37 +1,12 @@
-"""Media for reports: real little MP4s (a helper the other report tests import), posters, data URIs."""
+"""Media for reports: posters, data URIs."""
 from __future__ import annotations
 
 import base64
-import struct
 
-import imageio_ffmpeg
-import numpy as np
 import pytest
+from report_helpers import make_mp4, png_size
 
 from swarm.report import _media
-
-
-def make_mp4(path, frames: int = 30, size=(160, 96), fps: int = 30):
-    """A real H.264 yuv420p +faststart MP4: a white bar moving across a blue ramp."""
-    w, h = size
-    writer = imageio_ffmpeg.write_frames(str(path), size, fps=fps, codec="libx264",
-                                         macro_block_size=2, ffmpeg_log_level="error",
-                                         output_params=["-movflags", "+faststart"])
-    writer.send(None)
-    for i in range(frames):
-        img = np.zeros((h, w, 3), np.uint8)
-        img[..., 2] = np.linspace(0, 255, w, dtype=np.uint8)[None]
-        x = i * (w - 8) // max(frames - 1, 1)
-        img[:, x:x + 8] = 255
-        writer.send(img.tobytes())
-    writer.close()
-    return path
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """(width, height) from a PNG's IHDR chunk."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
 
 
 def test_data_uri_round_trips_and_encoded_size_is_its_length():

@@ -9,6 +9,7 @@ import numpy as np
 
 from swarm._animator.line import LineSwarm
 from swarm._files import check_writable
+from swarm.render.clock import follow
 from swarm.render.compose import Scene, render
 from swarm.render.writer import FORMATS
 
@@ -43,8 +44,7 @@ def schedule(counts, num_frames=None) -> np.ndarray:
         num_frames = int(counts.max())
     if isinstance(num_frames, bool) or not isinstance(num_frames, (int, np.integer)) or num_frames < 1:
         raise ValueError(f"`num_frames` must be None or a positive integer, got {num_frames!r}")
-    share = np.linspace(0.0, 1.0, int(num_frames))[:, None]
-    return np.rint(share * (counts[None, :] - 1)).astype(np.int64)
+    return follow(np.arange(int(num_frames)), int(num_frames), counts)
 
 
 def swarm_animate(plots, destfile, num_frames=None, layout=None, *, fps: float = 30,

@@ -1,5 +1,7 @@
 """The activations by name: forward, the hand-written backward the fused engine
-uses, and an ``nn.Module`` for the torch.func path and plain loops."""
+uses, and an ``nn.Module`` for the torch.func path and plain loops. Which of
+them are piecewise linear is a torch-free fact (``swarm._facts``) that the
+recording answers from too; the table reads it from there."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +9,8 @@ from typing import Callable
 
 import torch
 from torch import nn
+
+from swarm._facts import PIECEWISE_LINEAR
 
 __all__ = ["Activation", "ACTIVATIONS", "get", "XTanh"]
 
@@ -48,8 +52,11 @@ class Activation:
     fn: Callable[[Tensor], Tensor]
     backward: Callable[[Tensor, Tensor, Tensor], Tensor]
     module: Callable[[], nn.Module]
-    piecewise_linear: bool = False
     fn_: Callable[[Tensor], Tensor] | None = None  # in place, when backward needs only `out`
+
+    @property
+    def piecewise_linear(self) -> bool:
+        return self.name in PIECEWISE_LINEAR
 
 
 _SLOPE = 0.01  # torch's leaky_relu default
@@ -57,10 +64,10 @@ _SLOPE = 0.01  # torch's leaky_relu default
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     Activation("relu", torch.relu,
                lambda up, pre, out: torch.ops.aten.threshold_backward(up, out, 0.0),
-               nn.ReLU, True, torch.relu_),
+               nn.ReLU, torch.relu_),
     Activation("leaky_relu", lambda v: torch.nn.functional.leaky_relu(v, _SLOPE),
                lambda up, pre, out: torch.ops.aten.leaky_relu_backward(up, pre, _SLOPE, False),
-               nn.LeakyReLU, True),
+               nn.LeakyReLU),
     Activation("tanh", torch.tanh,
                lambda up, pre, out: torch.ops.aten.tanh_backward(up, out), nn.Tanh,
                fn_=torch.tanh_),
@@ -74,8 +81,8 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     Activation("sin", torch.sin, lambda up, pre, out: up * torch.cos(pre), Sin),
     Activation("square", lambda v: v * v, lambda up, pre, out: up * (2 * pre), Square),
     Activation("sign", torch.sign, lambda up, pre, out: torch.zeros_like(up), Sign),
-    Activation("identity", lambda v: v, lambda up, pre, out: up, nn.Identity, True),
-    Activation("abs", torch.abs, lambda up, pre, out: up * torch.sign(pre), Abs, True),
+    Activation("identity", lambda v: v, lambda up, pre, out: up, nn.Identity),
+    Activation("abs", torch.abs, lambda up, pre, out: up * torch.sign(pre), Abs),
     Activation("xtanh", lambda v: v - torch.tanh(v),
                lambda up, pre, out: up * torch.square(pre - out), XTanh),
 ]}

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import torch
 
+from swarm._facts import PIECEWISE_LINEAR
 from swarm._model import activations as _act
 from swarm.recording import Recording
 
@@ -50,8 +51,8 @@ def epoch_indices(rec: Recording, epochs) -> np.ndarray:
 
 
 def kept_bees(rec: Recording) -> np.ndarray:
-    """Boolean [bee]: the bees that did not diverge, the ones aggregates use."""
-    return ~np.asarray(rec.diverged, dtype=bool)
+    """Boolean [bee]: the bees that did not diverge, the ones aggregates use (``rec.live``)."""
+    return rec.live
 
 
 def one_input(rec: Recording, what: str) -> None:
@@ -76,8 +77,8 @@ def activation(rec: Recording, *, piecewise_linear: bool = False) -> _act.Activa
     if name is None:
         raise ValueError("`rec` has no activation in meta['spec']['activation']")
     act = _act.get(name)
-    if piecewise_linear and not act.piecewise_linear:
-        pl = ", ".join(k for k, a in _act.ACTIVATIONS.items() if a.piecewise_linear)
+    if piecewise_linear and not rec.piecewise_linear:
+        pl = ", ".join(sorted(PIECEWISE_LINEAR))
         raise ValueError(f"breakpoints are defined for piecewise-linear activations ({pl}); "
                          f"this recording uses {name!r}")
     return act

@@ -12,7 +12,7 @@ import torch
 
 from swarm.metrics import _common
 
-__all__ = ["singular_values", "effective_rank", "spectra"]
+__all__ = ["singular_values", "effective_rank", "effective_rank_of", "spectra"]
 
 
 def singular_values(W):
@@ -40,7 +40,7 @@ def effective_rank(W):
     1 for rank one, n for n equal singular values (the identity); 0 for a zero
     matrix; NaN where the matrix is not finite.
     """
-    return _effective_rank_of(singular_values(W))
+    return effective_rank_of(singular_values(W))
 
 
 def spectra(rec) -> list[np.ndarray]:
@@ -52,8 +52,8 @@ def spectra(rec) -> list[np.ndarray]:
     return [singular_values(rec.weights(k)) for k in rec.layer_indices]
 
 
-def _effective_rank_of(s):
-    """Effective rank from singular values [..., k] (numpy or torch)."""
+def effective_rank_of(s):
+    """Effective rank from singular values [..., k] (numpy or torch) -> [...]; see :func:`effective_rank`."""
     is_tensor = isinstance(s, torch.Tensor)
     s = s if is_tensor else torch.as_tensor(s)
     total = s.sum(-1, keepdim=True)

@@ -25,8 +25,8 @@ _QUANTILES = {"min": 0.0, "q25": 0.25, "median": 0.5, "q75": 0.75, "max": 1.0}
 def summary(rec) -> dict:
     """Headline numbers of ``rec``; every number a plain int/float, None when undefined.
 
-    Keys: ``bees``, ``epochs`` (recorded), ``last_epoch``, ``final_loss``
-    (quantiles over non-diverged bees), ``diverged`` (count),
+    Keys: ``run`` (:meth:`Recording.describe`), ``bees``, ``epochs`` (recorded),
+    ``last_epoch``, ``final_loss`` (quantiles over non-diverged bees), ``diverged`` (count),
     ``first_divergence_epoch``, ``breakpoint_alignment`` (None unless the
     activation is piecewise linear and the target known), ``effective_rank``
     ({"layer{k}": [first, last]}, means over non-diverged bees) and
@@ -40,6 +40,7 @@ def summary(rec) -> dict:
     diverged_at = np.asarray(rec["diverged_at"])[~kept]
     ends = [0, rec.num_epochs - 1]
     out = {
+        "run": rec.describe(),
         "bees": rec.num_bees,
         "epochs": rec.num_epochs,
         "last_epoch": int(rec.epoch[-1]) if rec.num_epochs else None,
@@ -49,7 +50,8 @@ def summary(rec) -> dict:
         "breakpoint_alignment": _alignment(rec),
         "effective_rank": {f"layer{k}": [_mean(effective_rank(rec.weights(k)[kept][:, e]))
                                          for e in ends] for k in rec.layer_indices},
-        "gzip_complexity": [_mean(c) for c in weight_complexity(rec.bees(kept), ends).T],
+        "gzip_complexity": ([_mean(c) for c in weight_complexity(rec.bees(kept), ends).T]
+                            if kept.any() and rec.num_layers else [None, None]),
     }
     if "test_loss" in rec:
         out["final_test_loss"] = _quantiles(rec["test_loss"][kept, -1])
@@ -62,7 +64,8 @@ def summary(rec) -> dict:
 
 def format_summary(d: dict) -> str:
     """One line per item of a :func:`summary` dict, aligned, for terminals and logs."""
-    lines = [("bees", f"{d['bees']} ({d['epochs']} epochs recorded, last {d['last_epoch']})")]
+    lines = [("bees", f"{d.get('run') or d['bees']} ({d['epochs']} epochs recorded, "
+                      f"last {d['last_epoch']})")]
     loss = d.get("final_loss")
     if loss:
         lines.append(("final loss", f"median {_num(loss['median'])} (q25 {_num(loss['q25'])}, "
@@ -90,7 +93,7 @@ def format_summary(d: dict) -> str:
     if ranks:
         lines.append(("effective rank", ", ".join(f"{k} {_num(a)} -> {_num(b)}"
                                                   for k, (a, b) in ranks.items())))
-    if d.get("gzip_complexity"):
+    if any(v is not None for v in d.get("gzip_complexity") or ()):
         first, last = d["gzip_complexity"]
         lines.append(("gzip complexity", f"{_num(first)} -> {_num(last)}"))
     width = max(len(name) for name, _ in lines)

@@ -70,7 +70,7 @@ def pick_tracked(rec, n: int = 4) -> np.ndarray:
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"`tracked` must be a count >= 0 or bee indices, got {n!r}")
-    live = np.flatnonzero(~np.asarray(rec.diverged, bool))
+    live = np.flatnonzero(rec.live)
     if n == 0 or live.size == 0:
         return np.zeros(0, np.int64)
     final = np.nan_to_num(np.asarray(rec["loss"])[live, -1], nan=np.inf)

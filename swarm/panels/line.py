@@ -30,7 +30,7 @@ class LinePanel(Panel):
         self.x = np.asarray(rec.x, dtype=np.float64)
         self.y = np.asarray(rec.y, dtype=np.float64)
         self.epoch = np.asarray(rec.epoch)
-        live = ~np.asarray(rec.diverged, bool)
+        live = rec.live
         ypred = np.asarray(rec["ypred"])
         self.ypred = ypred if live.all() else ypred[live]  # [bee, epoch, point], live bees only
         self.median = (np.median(self.ypred, axis=0) if len(self.ypred)

@@ -40,7 +40,7 @@ class LossPanel(Panel):
     def __init__(self, rec, tracked=()):
         loss = np.asarray(rec["loss"], dtype=np.float64)  # [bee, epoch]
         self.t = np.asarray(rec.epoch, dtype=np.float64) + 1
-        self.q10, self.median, self.q90 = quantile_band(loss, ~np.asarray(rec.diverged, bool))
+        self.q10, self.median, self.q90 = quantile_band(loss, rec.live)
         self.tracked = np.asarray(tracked, dtype=np.int64)
         self.tracked_loss = loss[self.tracked]  # [tracked, epoch]
         self.num_frames = loss.shape[1]

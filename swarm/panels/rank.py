@@ -24,23 +24,15 @@ def layer_colors(count: int) -> list:
     return [colormaps["viridis"](v) for v in np.linspace(0.0, 0.8, max(count, 1))][:count]
 
 
-def _effective_rank(s: np.ndarray) -> np.ndarray:
-    """exp(entropy(s / sum s)) over the last axis: the definition of metrics.effective_rank."""
-    total = s.sum(-1, keepdims=True)
-    p = np.divide(s, total, out=np.zeros_like(s), where=total > 0)
-    entropy = -np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1)), 0.0), axis=-1)
-    return np.where(total[..., 0] > 0, np.exp(entropy), 0.0)
-
-
 class RankPanel(Panel):
     """Effective rank per layer over epochs and the current singular-value spectrum."""
 
     name = "rank"
 
     def __init__(self, rec, tracked=()):
-        from swarm.metrics.spectrum import spectra  # here: render workers need no torch
+        from swarm.metrics.spectrum import effective_rank_of, spectra  # here: workers need no torch
 
-        live = ~np.asarray(rec.diverged, bool)
+        live = rec.live
         values = spectra(rec)  # per layer, [bee, epoch, k]
         keep = [j for j, s in enumerate(values) if s.shape[-1] > 1] or list(range(len(values)))
         self.layers = [rec.layer_indices[j] for j in keep]
@@ -48,7 +40,7 @@ class RankPanel(Panel):
         self.rank, self.spectrum = [], []
         for j in keep:
             s = values[j]
-            self.rank.append(quantile_band(_effective_rank(s), live))  # 3 x [epoch]
+            self.rank.append(quantile_band(np.asarray(effective_rank_of(s)), live))  # 3 x [epoch]
             first = s[..., :1]
             norm = np.divide(s, first, out=np.full_like(s, np.nan), where=first > 0)
             self.spectrum.append(quantile_band(norm, live))  # 3 x [epoch, k]

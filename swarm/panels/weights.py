@@ -30,7 +30,7 @@ class WeightsPanel(Panel):
 
     def __init__(self, rec, tracked=(), *, bins: int = 60, layers=None):
         self.layers = list(rec.layer_indices if layers is None else layers)
-        live = ~np.asarray(rec.diverged, bool)
+        live = rec.live
         self.epoch = np.asarray(rec.epoch)
         self.tracked = np.asarray(tracked, dtype=np.int64)
         self.edges, self.counts, self.tracked_w = [], [], []

@@ -5,7 +5,10 @@ Stages, each a module of plain functions or one small class:
 ``canvas`` (a panel's pixel box with painting helpers), ``compose`` (layout,
 static background once, frames in parallel chunks), ``workers`` (the process
 pool and clean interruption), ``writer`` (ffmpeg),
-``clock`` (epochs -> frames). :func:`animate` ties them together.
+``clock`` (epochs -> frames). The renderer knows panels only by their
+protocol (``num_frames``, ``plot_init(ax)``, ``draw(canvas, frame)``) and imports
+no panel; :func:`swarm.animate` (in ``swarm.animation``, above both) ties them
+together and is re-exported here lazily.
 """
 import importlib
 
@@ -21,11 +24,11 @@ __all__ = ["animate", "DEFAULT_PANELS", "default_panels", "Scene", "render", "re
            "frame_schedule", "frame_epochs", "num_frames", "warm_up", "stop_workers", "Canvas", "Pane",
            "DensityShader", "VideoWriter", "join_pieces", "probe", "FORMATS"]
 
-_FROM_ANIMATE = ("animate", "DEFAULT_PANELS", "default_panels")  # in swarm.render.animation
+_FROM_ANIMATE = ("animate", "DEFAULT_PANELS", "default_panels")  # in swarm.animation
 
 
 def __getattr__(name):
-    """``animate`` and friends load on first use: they need the panels, which need this package."""
+    """``animate`` and friends, for old imports: they live above render, in ``swarm.animation``."""
     if name in _FROM_ANIMATE:
-        return getattr(importlib.import_module("swarm.render.animation"), name)
+        return getattr(importlib.import_module("swarm.animation"), name)
     raise AttributeError(f"module 'swarm.render' has no attribute {name!r}")

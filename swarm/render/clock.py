@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["num_frames", "frame_epochs", "TIME_AXES", "DEFAULT_SECONDS"]
+__all__ = ["num_frames", "frame_epochs", "follow", "TIME_AXES", "DEFAULT_SECONDS"]
 
 TIME_AXES = ("linear", "log")
 DEFAULT_SECONDS = (10.0, 15.0)
@@ -59,3 +59,15 @@ def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
         times = first + share * (end - first)
     index = np.searchsorted(epochs, times + 1e-9 * max(1.0, last), side="right") - 1
     return np.clip(index, 0, epochs.size - 1).astype(np.int64)
+
+
+def follow(lead, lead_frames: int, counts) -> np.ndarray:
+    """The frame scheduler: each panel's frame while the lead shows ``lead`` [frame]: int64 [frame, panel].
+
+    ``lead`` indexes the lead's ``lead_frames`` steps; a panel with ``counts[p]``
+    frames shows the one at the same fraction of the way through (first to
+    first, last to last), so panels of any length stay in step.
+    """
+    share = np.asarray(lead, dtype=np.float64) / max(int(lead_frames) - 1, 1)
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.rint(share[:, None] * (counts[None, :] - 1)).astype(np.int64)

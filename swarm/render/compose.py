@@ -28,7 +28,7 @@ from tqdm.auto import tqdm
 
 from swarm._files import check_writable
 from swarm.render.canvas import Canvas, Pane
-from swarm.render.clock import frame_epochs
+from swarm.render.clock import follow, frame_epochs
 from swarm.render.workers import keep_memory, load_scene, share_scene, sigterm_raises, worker_count
 from swarm.render.writer import (VideoWriter, check_size, join_pieces, output_format, piece_suffix,
                                  save_png)
@@ -140,9 +140,7 @@ def frame_schedule(panels, frames: int, time_axis: str = "linear", epochs=None) 
     if epochs.shape != (counts[0],):
         raise ValueError(f"`epochs` must have one entry per frame of the first panel ({counts[0]}), "
                          f"got shape {epochs.shape}")
-    lead = frame_epochs(epochs, frames, time_axis)
-    share = lead / max(counts[0] - 1, 1)
-    return np.rint(share[:, None] * (counts[None, :] - 1)).astype(np.int64)
+    return follow(frame_epochs(epochs, frames, time_axis), counts[0], counts)
 
 
 def render_frame(scene: Scene, index) -> np.ndarray:
@@ -175,14 +173,15 @@ def _frames(scene: Scene, schedule):
         yield _paint(scene, index, canvases, frame)
 
 
-def _render_piece(scene, schedule: np.ndarray, path: str, fps: float, codec: dict) -> int:
+def _render_piece(scene, schedule: np.ndarray, path: str, fps: float, codec: dict,
+                  make_writer=VideoWriter) -> int:
     """Render ``schedule`` [frame, panel] into one piece (runs in a worker).
 
     ``scene`` is a Scene or the path of one saved by :func:`workers.share_scene`.
     """
     if isinstance(scene, str):
         scene = load_scene(scene)
-    with VideoWriter(path, fps, scene.size, channels=4, **codec) as writer:
+    with make_writer(path, fps, scene.size, channels=4, **codec) as writer:
         for frame in _frames(scene, schedule):
             writer.write(frame)
     return len(schedule)
@@ -190,11 +189,12 @@ def _render_piece(scene, schedule: np.ndarray, path: str, fps: float, codec: dic
 
 def render(scene: Scene, path, schedule, *, fps: float = 30, jobs: int | None = None,
            progress: bool = True, poster=None, preset: str = "veryfast",
-           crf: int | None = None) -> Path:
+           crf: int | None = None, writer=None) -> Path:
     """Render every row of ``schedule`` [frame, panel] into the video ``path``; returns ``path``.
 
     ``jobs`` processes (None: all cores) render chunks of frames; ``poster``
-    (a .png path) also saves the last frame. Interrupted (Ctrl-C, SIGTERM) or
+    (a .png path) also saves the last frame. ``writer``: the class that writes
+    frames, called like :class:`VideoWriter` (default; tests pass a fake). Interrupted (Ctrl-C, SIGTERM) or
     failed renders leave no output, no temporary file and no ffmpeg or worker
     process, and re-raise (KeyboardInterrupt for an interruption).
     """
@@ -209,22 +209,24 @@ def render(scene: Scene, path, schedule, *, fps: float = 30, jobs: int | None = 
                          f"got shape {schedule.shape}")
     workers = worker_count(jobs, len(schedule))
     codec = {"preset": preset, "crf": crf}
+    make_writer = VideoWriter if writer is None else writer
     bar = tqdm(total=len(schedule), unit="frame", disable=not progress, desc=path.name)
     with sigterm_raises(), bar:
         if workers == 1:
-            with VideoWriter(path, fps, scene.size, channels=4, **codec) as writer:
+            with make_writer(path, fps, scene.size, channels=4, **codec) as out:
                 for frame in _frames(scene, schedule):
-                    writer.write(frame)
+                    out.write(frame)
                     bar.update()
         else:
-            _render_parallel(scene, path, schedule, fps, workers, codec, bar, fmt)
+            _render_parallel(scene, path, schedule, fps, workers, codec, bar, fmt, make_writer)
         if poster is not None:
             save_png(render_frame(scene, schedule[-1]), poster)
     log.info("wrote %s (%d frames, %d workers)", path, len(schedule), workers)
     return path
 
 
-def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict, bar, fmt: str):
+def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict, bar, fmt: str,
+                     make_writer):
     size = max(1, min(int(round(_PIECE_SECONDS * fps)), math.ceil(len(schedule) / workers)))
     starts = range(0, len(schedule), size)
     workdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
@@ -233,7 +235,7 @@ def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict
         pieces = [str(workdir / f"piece{k:05d}{piece_suffix(fmt)}") for k in range(len(starts))]
         threads = 1 if workers >= (os.cpu_count() or 1) else None  # the cores are taken already
         tasks = (delayed(_render_piece)(shared, schedule[s:s + size], piece, fps,
-                                        dict(codec, piece_of=fmt, threads=threads))
+                                        dict(codec, piece_of=fmt, threads=threads), make_writer)
                  for s, piece in zip(starts, pieces))
         for done in Parallel(n_jobs=workers, return_as="generator_unordered")(tasks):
             bar.update(done)

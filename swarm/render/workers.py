@@ -42,16 +42,19 @@ def worker_count(jobs, frames: int) -> int:
 _WARMING: list[threading.Thread] = []  # warm-up threads that may still be starting workers
 
 
-def warm_up(jobs: int | None = None) -> None:
+def warm_up(jobs: int | None = None, modules=()) -> None:
     """Start the render workers now, in the background, so a render soon after finds them ready.
 
     A fresh worker spends a second or more importing numpy, matplotlib and
-    swarm; :func:`swarm.render.animate` calls this before preparing its panels
-    so that happens meanwhile. Does nothing for one job. :func:`stop_workers` undoes it.
+    swarm; :func:`swarm.animate` calls this before preparing its panels so that
+    happens meanwhile, naming in ``modules`` (module names) where the scene's
+    panels live, which unpickling the scene will need. Does nothing for one
+    job. :func:`stop_workers` undoes it.
     """
     workers = worker_count(jobs, 1 << 30)
     if workers > 1:
-        thread = threading.Thread(target=_start_workers, args=(workers,), daemon=True,
+        modules = ("swarm.render.compose", *modules)
+        thread = threading.Thread(target=_start_workers, args=(workers, modules), daemon=True,
                                   name="swarm-render-warm-up")
         _WARMING.append(thread)
         thread.start()
@@ -78,13 +81,14 @@ def stop_workers(timeout: float = 5.0) -> None:
     _WARMING[:] = [t for t in _WARMING if t.is_alive()]
 
 
-def _start_workers(workers: int) -> None:
+def _start_workers(workers: int, modules) -> None:
     with contextlib.suppress(BaseException):  # only a head start: a failure shows in the render
-        Parallel(n_jobs=workers)(delayed(_import_renderer)() for _ in range(workers))
+        Parallel(n_jobs=workers)(delayed(_import_modules)(modules) for _ in range(workers))
 
 
-def _import_renderer() -> None:
-    importlib.import_module("swarm.panels")  # what unpickling a scene needs
+def _import_modules(modules) -> None:
+    for name in modules:  # what unpickling the scene needs
+        importlib.import_module(name)
 
 
 @contextlib.contextmanager

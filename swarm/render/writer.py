@@ -23,7 +23,6 @@ import collections
 import contextlib
 import ctypes
 import logging
-import os
 import shutil
 import signal
 import subprocess
@@ -37,7 +36,7 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from swarm._files import check_writable
+from swarm._files import check_writable, publish, temporary_beside
 
 try:
     import fcntl
@@ -157,26 +156,6 @@ def _run(stream, what: str) -> None:
         raise
 
 
-def _publish(tmp: Path, path: Path) -> None:
-    """Rename ``tmp`` onto ``path`` with the permissions a new file would get (mkstemp's are 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
-
-
-@contextlib.contextmanager
-def _temporary_beside(path: Path, suffix: str):
-    """A temporary file name beside ``path``, removed on error (and on success if not renamed)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
 class VideoWriter:
     """Encode frames uint8 [height, width, 3] into ``path`` (.mp4, .webm or .gif).
 
@@ -213,7 +192,7 @@ class VideoWriter:
         try:
             direct = self.piece or self.format != ".gif"
             suffix = self.path.suffix if direct else ".mkv"
-            self._target = self._stack.enter_context(_temporary_beside(self.path, suffix))
+            self._target = self._stack.enter_context(temporary_beside(self.path, suffix))
             self._job = _Ffmpeg(self._encode_stream(self._target, direct), feed=True)
         except BaseException:
             self._stack.close()
@@ -259,7 +238,7 @@ class VideoWriter:
             try:
                 job.finish(f"encoding {self.path.name}")
                 if self.piece or self.format != ".gif":
-                    _publish(self._target, self.path)
+                    publish(self._target, self.path)
                 else:
                     join_pieces([self._target], self.path, self.fps)
             except BaseException:
@@ -282,7 +261,7 @@ def join_pieces(pieces, path, fps: float) -> Path:
         listing = workdir / "pieces.txt"
         listing.write_text("".join(f"file '{Path(p).resolve()}'\n" for p in pieces))
         source = ffmpeg.input(str(listing), format="concat", safe=0)
-        with _temporary_beside(path, path.suffix) as tmp:
+        with temporary_beside(path, path.suffix) as tmp:
             if fmt == ".gif":
                 palette = workdir / "palette.png"
                 _run(source.video.filter("palettegen", stats_mode="diff").output(str(palette)),
@@ -295,7 +274,7 @@ def join_pieces(pieces, path, fps: float) -> Path:
                 if fmt == ".mp4":
                     options["movflags"] = "+faststart"
                 _run(source.output(str(tmp), **options), f"joining pieces into {path.name}")
-            _publish(tmp, path)
+            publish(tmp, path)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return path
@@ -307,7 +286,7 @@ def save_png(frame: np.ndarray, path) -> Path:
     if path.suffix.lower() != ".png":
         raise ValueError(f"`poster` must be a .png path, got {str(path)!r}")
     check_writable(path)
-    with _temporary_beside(path, ".png") as tmp:
+    with temporary_beside(path, ".png") as tmp:
         Image.fromarray(np.ascontiguousarray(frame[..., :3], dtype=np.uint8)).save(tmp, format="PNG")
-        _publish(tmp, path)
+        publish(tmp, path)
     return path

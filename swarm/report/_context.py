@@ -89,14 +89,9 @@ def title(rec: Recording) -> str:
 
 
 def subtitle(rec: Recording) -> str:
-    """One line: network, optimizer, epochs and seed."""
+    """One line: the run's description (:meth:`Recording.describe`, as in the video) and seed."""
     spec = _spec(rec)
-    parts = [_architecture(rec, spec), _optimizer(spec)]
-    if "epochs" in spec:
-        parts.append(f"{fmt(spec['epochs'])} epochs")
-    if "seed" in spec:
-        parts.append(f"seed {spec['seed']}")
-    return " · ".join(p for p in parts if p)
+    return rec.describe() + (f"  ·  seed {spec['seed']}" if "seed" in spec else "")
 
 
 def _optimizer(spec: dict) -> str | None:
@@ -164,7 +159,7 @@ def headline_rows(rec: Recording) -> list[tuple[str, str]]:
     from swarm import metrics
 
     d = dict(metrics.summary(rec))
-    for key in ("bees", "epochs", "last_epoch"):  # the spec table says these
+    for key in ("run", "bees", "epochs", "last_epoch"):  # the subtitle and spec table say these
         d.pop(key, None)
     rows = []
     if "final_loss" in d:

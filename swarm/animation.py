@@ -1,4 +1,12 @@
-"""``animate(rec, "out.mp4")``: a recording to a video of its panels, in one call."""
+"""``animate(rec, "out.mp4")``: a recording to a video of its panels, in one call.
+
+The orchestration floor, above both ``swarm.panels`` and ``swarm.render``: it
+picks the default panels, lays them out, titles the video with the run's
+description and hands the scene to the renderer, which knows panels only by
+their protocol (``num_frames``, ``plot_init``, ``draw``). (The module is not
+called ``animate``: importing a submodule of that name would shadow the
+function ``swarm.animate``.)
+"""
 from __future__ import annotations
 
 import logging
@@ -7,14 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
+from swarm._facts import PIECEWISE_LINEAR
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
-from swarm.render.clock import frame_epochs, num_frames
+from swarm.render.clock import follow, frame_epochs, num_frames
 from swarm.render.compose import Scene, render, scaled_dpi
 from swarm.render.workers import sigterm_raises, stop_workers, warm_up
 from swarm.render.writer import output_format
 
-__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe"]
+__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe", "cannot_show"]
 
 log = logging.getLogger(__name__)
 
@@ -23,19 +32,27 @@ DEFAULT_PANELS = ("line", "breakpoints", "weights", "rank", "loss")
 
 def default_panels(rec) -> list[str]:
     """The panels that say something about ``rec``: all of DEFAULT_PANELS, less
-    ``breakpoints`` when the activation is not piecewise linear (or a custom
-    model was trained), less ``rank`` when every layer is one row or column."""
-    from swarm import _act
+    ``line`` without predictions (``ypred``), ``breakpoints`` when the network
+    is not a recorded piecewise-linear MLP (a custom model, a smooth
+    activation), ``weights`` without recorded layers, and ``rank`` when every
+    layer is one row or column. ``loss`` always applies."""
+    return [name for name in DEFAULT_PANELS if cannot_show(name, rec) is None
+            and (name != "rank" or rec.matrix_layers)]
 
-    spec = rec.meta.get("spec", {})
-    names = list(DEFAULT_PANELS)
-    name = spec.get("activation")
-    if spec.get("model") or not name or name not in _act.ACTIVATIONS \
-            or not _act.ACTIVATIONS[name].piecewise_linear:
-        names.remove("breakpoints")
-    if all(min(rec.weights(k).shape[-2:]) <= 1 for k in rec.layer_indices):
-        names.remove("rank")
-    return names
+
+def cannot_show(name: str, rec) -> str | None:
+    """Why the built-in panel ``name`` cannot show ``rec`` (a short reason), or None when it can."""
+    if name == "line" and "ypred" not in rec:
+        return "the recording has no predictions ('ypred')"
+    if name == "breakpoints" and not (rec.piecewise_linear and rec.num_layers):
+        model = (rec.meta.get("spec") or {}).get("model")
+        has = (f"the custom model {model!r}" if model else
+               f"activation {rec.activation!r}" if rec.activation else "no activation")
+        return (f"breakpoints need a recorded MLP with a piecewise-linear activation "
+                f"({', '.join(sorted(PIECEWISE_LINEAR))}); this recording has {has}")
+    if name in ("weights", "rank") and not rec.num_layers:
+        return "the recording has no layer weights ('layer{k}.weight')"
+    return None
 
 
 def default_layout(names):
@@ -61,18 +78,8 @@ def default_layout(names):
 
 
 def describe(rec) -> str:
-    """One line about the run, for the video's title."""
-    spec = rec.meta.get("spec", {})
-    parts = [str(spec.get("target", "")), f"{rec.num_bees} bees"]
-    for key, label in (("width", "width"), ("depth", "depth")):
-        if key in spec:
-            parts.append(f"{label} {spec[key]}")
-    if spec.get("activation"):
-        parts.append(str(spec["activation"]))
-    if spec.get("optimizer"):
-        parts.append(f"{spec['optimizer']} lr {spec.get('lr', '?')}")
-    parts.append(f"{int(rec.epoch[-1]) + 1} epochs")
-    return "  ·  ".join(p for p in parts if p)
+    """One line about the run, for the video's title: :meth:`Recording.describe`."""
+    return rec.describe()
 
 
 def _panel_names(panels) -> list:
@@ -87,7 +94,8 @@ def _panel_names(panels) -> list:
 def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None = None,
             size=(1280, 720), jobs: int | None = None, poster=None, progress: bool = True,
             time_axis: str = "linear", tracked=4, title: str | None = None,
-            preset: str = "veryfast", crf: int | None = None, timings: dict | None = None) -> Path:
+            preset: str = "veryfast", crf: int | None = None, timings: dict | None = None,
+            writer=None) -> Path:
     """Render ``rec`` (a Recording) into the video ``path`` (.mp4, .webm or .gif); returns ``path``.
 
     ``panels``: names from ``swarm.panels.PANELS`` (a list or "line,loss"), or
@@ -97,7 +105,8 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     epochs. ``tracked``: how many bees to follow in colour (or their indices).
     ``jobs`` worker processes (None: all cores). ``poster``: also save the last
     frame as this PNG. ``timings``, a dict, receives seconds spent preparing
-    (metrics, layout) and rendering (frames and encoding).
+    (metrics, layout) and rendering (frames and encoding). ``writer``: see
+    :func:`swarm.render.render`.
     Raises ``ValueError`` for bad arguments before any work; an interrupted
     render (KeyboardInterrupt, SIGTERM) leaves no file behind.
     """
@@ -107,16 +116,22 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     check_writable(path)
     if poster is not None:
         check_writable(poster)
+    if rec.num_bees == 0:
+        raise ValueError("`rec` has no bees to show")
     names = default_panels(rec) if panels is None else _panel_names(panels)
+    for name in names:
+        reason = cannot_show(name, rec) if isinstance(name, str) else None
+        if reason:
+            raise ValueError(f"`panels`: {name!r} cannot show this recording: {reason}")
     epoch_of_frame = frame_epochs(rec.epoch, num_frames(rec.num_epochs, fps, duration), time_axis)
     bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     with sigterm_raises():
         try:
-            warm_up(jobs)  # workers start while the panels compute their metrics
+            warm_up(jobs, _panel_modules(names))  # workers start while the panels compute
             scene, schedule = _prepare(rec, names, epoch_of_frame, bees, size, title)
             prepared = time.perf_counter()
             render(scene, path, schedule, fps=fps, jobs=jobs, progress=progress, poster=poster,
-                   preset=preset, crf=crf)
+                   preset=preset, crf=crf, writer=writer)
         except BaseException:
             stop_workers()  # an interruption while preparing leaves no warm worker behind
             raise
@@ -138,9 +153,12 @@ def _prepare(rec, names, epoch_of_frame, bees, size, title):
     scene = Scene(built, size, layout, dpi=scaled_dpi(size),
                   title=describe(rec) if title is None else title)
     lead = np.searchsorted(shown, epoch_of_frame)
-    schedule = np.stack([np.rint(lead / max(len(shown) - 1, 1) * (p.num_frames - 1)) for p in built],
-                        axis=1).astype(np.int64)
-    return scene, schedule
+    return scene, follow(lead, len(shown), [p.num_frames for p in built])
+
+
+def _panel_modules(names) -> list[str]:
+    """The modules the scene's panels live in: what a render worker must import to unpickle it."""
+    return sorted({(get_panel(n) if isinstance(n, str) else type(n)).__module__ for n in names})
 
 
 def _check_bees(tracked, num_bees: int) -> np.ndarray:
