@@ -137,12 +137,14 @@ class Recording(Mapping):
         """Whether the trained network is a piecewise-linear MLP (so it has exact breakpoints).
 
         Written into ``meta["spec"]`` at training time; older recordings answer
-        from the activation's name (never for a custom model).
+        from the activation's name. Never for a custom model.
         """
         spec = self.meta.get("spec") or {}
+        if spec.get("model"):
+            return False
         if "piecewise_linear" in spec:
             return bool(spec["piecewise_linear"])
-        return not spec.get("model") and spec.get("activation") in PIECEWISE_LINEAR
+        return spec.get("activation") in PIECEWISE_LINEAR
 
     @property
     def task(self) -> str:
