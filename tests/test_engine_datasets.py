@@ -271,3 +271,15 @@ def test_large_dataset_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypa
     chunked = swarm.train("moons", **kw)
     for key in ("loss", "grad_norm", "accuracy", "layer0.weight", "layer1.weight"):
         np.testing.assert_array_equal(chunked[key], whole[key], err_msg=key)
+
+
+@pytest.mark.parametrize("model,message", [
+    (nn.Linear(1, 1), "factory"), (lambda: nn.Linear(1, 3), r"\[sample, 1\].*\[2, 3\]"),
+    (lambda: nn.Sequential(nn.Tanh()), "no parameters"),
+])
+def test_bad_models_on_a_one_d_target(model, message):
+    with pytest.raises(ValueError, match=f"`model`.*{message}"):
+        swarm.train("sin", bees=2, epochs=1, model=model, progress=False)
+    with pytest.raises(ValueError, match="`width`.*`model`"):
+        swarm.train("sin", bees=2, epochs=1, width=7, model=lambda: nn.Linear(1, 1),
+                    progress=False)
