@@ -40,9 +40,14 @@ class Feed:
     def batch(self, idx: Tensor) -> tuple[Tensor, Tensor]:
         """The samples ``idx`` [bee, size] of every bee, in the per-bee layouts."""
         if self.flat:
-            return self.x_rows[idx], self.y_rows[idx]
-        yb = self.y_rows[idx]
-        return self.x_rows[idx].transpose(1, 2), yb if yb.dim() == 2 else yb.transpose(1, 2)
+            return _take(self.x_rows, idx), _take(self.y_rows, idx)
+        yb = _take(self.y_rows, idx)
+        return _take(self.x_rows, idx).transpose(1, 2), yb if yb.dim() == 2 else yb.transpose(1, 2)
+
+
+def _take(rows: Tensor, idx: Tensor) -> Tensor:
+    """``rows[idx]`` [*idx, ...] (index_select: 3-4x faster than indexing on CPU)."""
+    return torch.index_select(rows, 0, idx.reshape(-1)).view(idx.shape + rows.shape[1:])
 
 
 def make_feed(spec) -> Feed:
