@@ -283,3 +283,17 @@ def test_bad_models_on_a_one_d_target(model, message):
     with pytest.raises(ValueError, match="`width`.*`model`"):
         swarm.train("sin", bees=2, epochs=1, width=7, model=lambda: nn.Linear(1, 1),
                     progress=False)
+
+
+def test_accuracy_follows_argmax_also_on_ties():
+    from swarm._feed import accuracy
+
+    gen = torch.Generator().manual_seed(0)
+    logits = torch.randn(4, 3, 50, generator=gen)
+    logits[:2, 2] = logits[:2, 0]  # bees 0 and 1: classes 0 and 2 tie everywhere
+    labels = torch.randint(0, 3, (1, 50), generator=gen)
+    expected = (logits.argmax(1) == labels).float().mean(-1)
+    torch.testing.assert_close(accuracy(logits, labels), expected)
+    rec = swarm.train("spiral", bees=2, epochs=1, init="zeros", data={"samples": 60},
+                      progress=False)  # every logit 0: argmax says class 0
+    np.testing.assert_allclose(rec["accuracy"][:, 0], np.mean(rec.y == 0))

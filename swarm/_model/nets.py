@@ -60,7 +60,12 @@ class FusedMLP:
         return ypred, loss, _mlp.backward(params, cache, dypred, self.act)
 
     def predict(self, x: Tensor) -> Tensor:
-        return _mlp.forward(self.params, x, self.act)
+        n, chunk = self.params[0].shape[0], self._chunk(x)
+        if n <= chunk or self.params[0].device.type != "cpu":
+            return _mlp.forward(self.params, x, self.act)
+        return torch.cat([_mlp.forward([p[i:i + chunk] for p in self.params],
+                                       _rows(x, n, i, chunk), self.act)
+                          for i in range(0, n, chunk)])
 
 
 def _rows(t: Tensor, bees: int, start: int, size: int) -> Tensor:
