@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import tempfile
+import threading
 from pathlib import Path
 
-__all__ = ["atomic_path", "temporary_beside", "publish", "check_writable"]
+__all__ = ["atomic_path", "temporary_beside", "publish", "check_writable", "Outputs"]
 
 
 @contextlib.contextmanager
@@ -54,3 +57,81 @@ def check_writable(path) -> None:
         raise ValueError(f"cannot write {str(path)!r}: the folder {str(folder)!r} does not exist")
     if not os.access(folder, os.W_OK):
         raise ValueError(f"cannot write {str(path)!r}: the folder {str(folder)!r} is not writable")
+    try:  # the only sure test (/proc, read-only mounts, full quotas): make a file there
+        fd, probe = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".probe", dir=folder)
+    except OSError as err:
+        raise ValueError(f"cannot write {str(path)!r}: no file can be created in "
+                         f"{str(folder)!r} ({err.strerror})") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+class Outputs:
+    """Several outputs that appear together or not at all.
+
+    Each output is written at ``outputs[path]``: its own file name inside a hidden
+    folder beside it (so a report naming a video shows the final name), made now,
+    which also proves the folder writable (a ``ValueError`` names the path).
+    :meth:`commit` moves every one into place, with its ``<stem>_files/``
+    companion folder when the writer made one, while Ctrl-C and SIGTERM wait;
+    :meth:`discard` (also on leaving a ``with`` block) removes what is left.
+    """
+
+    def __init__(self, paths):
+        self.paths = [Path(p) for p in paths if p is not None]
+        self.committed = False
+        self._staging: dict[Path, Path] = {}
+        try:
+            for path in self.paths:
+                check_writable(path)
+                folder = path.parent
+                if folder not in self._staging:
+                    self._staging[folder] = Path(tempfile.mkdtemp(prefix=".swarm-", dir=folder))
+        except OSError as err:
+            self.discard()
+            raise ValueError(f"cannot write {str(path)!r}: {err.strerror}") from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def __getitem__(self, path) -> Path:
+        path = Path(path)
+        return self._staging[path.parent] / path.name
+
+    def commit(self) -> None:
+        """Move every written output into place (the last step: nothing can fail after it)."""
+        with _signals_held():
+            for path in self.paths:
+                for name in (path.name, f"{path.stem}_files"):
+                    staged, final = self[path].parent / name, path.parent / name
+                    if staged.is_dir() and final.is_dir():
+                        shutil.rmtree(final)
+                    if staged.exists():
+                        os.replace(staged, final)
+            self.committed = True
+        self.discard()
+
+    def discard(self) -> None:
+        """Remove the hidden folders and whatever is still in them."""
+        for folder in self._staging.values():
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def __enter__(self) -> "Outputs":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C and SIGTERM wait until the block ends (main thread only; elsewhere a no-op)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)

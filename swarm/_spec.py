@@ -11,13 +11,12 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
 import numpy as np
-import torch
 
-from swarm._model import activations as _act, losses as _losses, mlp as _mlp, nets as _nets
-from swarm._optim import OPTIMIZERS
-from swarm.targets import Target, get_target
+from swarm.targets import Target, get_target, target_grid
 
 __all__ = ["Spec", "make_spec", "parse_domain"]
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass
@@ -49,7 +48,7 @@ class Spec:
     batch_size: int | None
     record_every: int
     seed: int
-    device: torch.device
+    device: Any  # torch.device
     progress: bool
     model: Callable | None = None
     bee_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -63,7 +62,9 @@ class Spec:
     @property
     def piecewise_linear(self) -> bool:
         """Whether each bee is a piecewise-linear function of its inputs (built-in MLP only)."""
-        return self.model is None and _act.get(self.activation).piecewise_linear
+        from swarm._facts import PIECEWISE_LINEAR
+
+        return self.model is None and self.activation in PIECEWISE_LINEAR
 
     def record_epochs(self) -> np.ndarray:
         """The epochs kept: every ``record_every``-th, and always the last one."""
@@ -101,6 +102,10 @@ def _number(name: str, value, *, low: float, high: float = math.inf, low_open: b
             bees: int | None = None):
     """A float in range, or (when ``bees`` is given) a per-bee array of them."""
     rule = f"{'>' if low_open else '>='} {low:g}" + (f" and < {high:g}" if high < math.inf else "")
+    if np.ndim(value) > (0 if bees is None else 1):
+        allowed = "a number" if bees is None else f"a number or {bees} values (one per bee)"
+        raise ValueError(f"`{name}` must be {allowed} {rule}, got an array of shape "
+                         f"{np.shape(value)}")
     if bees is not None and np.ndim(value) == 1:
         arr = np.asarray(value, dtype=np.float64)
         if arr.shape != (bees,):
@@ -138,8 +143,10 @@ def parse_domain(domain) -> tuple[float, float]:
             lo, hi = (float(v) for v in domain)
         except (TypeError, ValueError):
             lo = hi = None
-    if lo is None or not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ValueError(f"`domain` must be LO:HI with finite LO < HI, got {domain!r}")
+    if lo is None or not (abs(lo) < _FLOAT32_MAX and abs(hi) < _FLOAT32_MAX
+                          and np.float32(lo) < np.float32(hi)):
+        raise ValueError(f"`domain` must be LO:HI with finite LO < HI (float32: |x| < 3.4e38), "
+                         f"got {domain!r}")
     return lo, hi
 
 
@@ -147,14 +154,16 @@ def eval_free(text: str) -> float:
     """A number from text such as ``-3*pi`` or ``2.5``, through the target parser (no eval)."""
     from swarm.targets import parse_expression
 
-    value = np.asarray(parse_expression(text)(np.zeros(1)), dtype=np.float64)
+    value = np.asarray(parse_expression(text)(np.full(1, np.nan)), dtype=np.float64)  # no x
     if value.size != 1:
         raise ValueError(text)
     return float(value.ravel()[0])
 
 
-def resolve_device(device) -> torch.device:
+def resolve_device(device):
     """``auto`` is CUDA when present, else CPU; an unavailable device is a ValueError."""
+    import torch
+
     if device is None or str(device) == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
@@ -163,6 +172,11 @@ def resolve_device(device) -> torch.device:
         raise ValueError(f"`device` must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}") from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"`device` {device!r} asked for CUDA, which is not available here")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"`device` {device!r}: this machine has {torch.cuda.device_count()} "
+                         f"CUDA device(s), cuda:0 to cuda:{torch.cuda.device_count() - 1}")
+    if dev.type not in ("cpu", "cuda"):
+        raise ValueError(f"`device` must be 'auto', 'cpu' or 'cuda[:N]', got {device!r}")
     return dev
 
 
@@ -218,6 +232,28 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
             raise ValueError(f"`bee_ids` must be {bees} non-negative integers, got {bee_ids!r}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise ValueError(f"`seed` must be an integer, got {seed!r}")
+    # checks that need no torch first: a typing mistake is reported at once
+    if dataset is None:
+        shape = {"task": "target", "inputs": 1, "outputs": 1,
+                 "points": _positive_int("points", 101 if points is None else points)}
+        domain = target.domain if domain is None else parse_domain(domain)
+        if shape["points"] < 2:
+            raise ValueError(f"`points` must be at least 2, got {points!r}")
+        target_grid(target, domain, shape["points"])  # finite everywhere, before any work
+    else:
+        for name, value in (("points", points), ("domain", domain)):
+            if value is not None:
+                raise ValueError(f"`{name}` applies to 1-D targets; a dataset's size and range "
+                                 f"are its knobs (data={{'samples': ...}}), got {name}={value!r}")
+        shape = _shape(dataset)
+    plain = dict(
+        epochs=_positive_int("epochs", epochs),
+        lr=_number("lr", lr, low=0.0, low_open=True, bees=bees),
+        momentum=_number("momentum", momentum, low=0.0, high=1.0, bees=bees),
+        nesterov=bool(nesterov), domain=domain,
+        l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
+        batch_size=_positive_int("batch_size", batch_size, allow_none=True),
+        record_every=_positive_int("record_every", record_every))
     mlp = {"width": width, "depth": depth, "activation": activation, "init": init}
     if model is not None:
         given = {k: v for k, v in mlp.items() if v is not None}
@@ -227,36 +263,22 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
     else:
         mlp = {k: _MLP_DEFAULTS[k] if v is None else v for k, v in mlp.items()}
         mlp.update(width=_positive_int("width", mlp["width"]),
-                   depth=_positive_int("depth", mlp["depth"]),
-                   activation=_choice("activation", mlp["activation"], _act.ACTIVATIONS))
+                   depth=_positive_int("depth", mlp["depth"]))
+    from swarm._model import activations as _act, losses as _losses, mlp as _mlp, nets as _nets
+    from swarm._optim import OPTIMIZERS  # the checks below need torch
+
+    if model is None:
+        mlp["activation"] = _choice("activation", mlp["activation"], _act.ACTIVATIONS)
         _mlp.check_init(mlp["init"])
-    if dataset is None:
-        shape = {"task": "target", "inputs": 1, "outputs": 1,
-                 "points": _positive_int("points", 101 if points is None else points)}
-        domain = target.domain if domain is None else parse_domain(domain)
-    else:
-        for name, value in (("points", points), ("domain", domain)):
-            if value is not None:
-                raise ValueError(f"`{name}` applies to 1-D targets; a dataset's size and range "
-                                 f"are its knobs (data={{'samples': ...}}), got {name}={value!r}")
-        shape = _shape(dataset)
     default_loss = "cross_entropy" if shape["task"] == "classification" else "mse"
     spec = Spec(
-        target=target, bees=bees, epochs=_positive_int("epochs", epochs), **mlp,
+        target=target, bees=bees, **mlp, **plain,
         optimizer=_choice("optimizer", optimizer, OPTIMIZERS),
-        lr=_number("lr", lr, low=0.0, low_open=True, bees=bees),
-        momentum=_number("momentum", momentum, low=0.0, high=1.0, bees=bees),
-        nesterov=bool(nesterov),
         loss=_choice("loss", default_loss if loss is None else loss,
                      _losses.names_for(shape["task"])),
-        domain=domain, l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
-        batch_size=_positive_int("batch_size", batch_size, allow_none=True),
-        record_every=_positive_int("record_every", record_every), seed=int(seed),
-        device=resolve_device(device), progress=bool(progress), model=model, bee_ids=bee_ids,
-        dataset=dataset, **shape,
+        seed=int(seed), device=resolve_device(device), progress=bool(progress), model=model,
+        bee_ids=bee_ids, dataset=dataset, **shape,
         keep_predictions=dataset is None if keep_predictions is None else bool(keep_predictions))
-    if spec.points < 2:
-        raise ValueError(f"`points` must be at least 2, got {points!r}")
     if spec.nesterov and spec.optimizer != "sgd":
         raise ValueError("`nesterov` applies to optimizer='sgd' only")
     if spec.nesterov and np.any(np.asarray(spec.momentum) == 0):

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from swarm._facts import PIECEWISE_LINEAR
 from swarm._files import check_writable
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import follow, frame_epochs, num_frames
 from swarm.render.compose import Scene, render, scaled_dpi
-from swarm.render.workers import sigterm_raises, stop_workers, warm_up
-from swarm.render.writer import output_format
+from swarm.render.workers import sigterm_raises, stop_workers, warm_up, worker_count
+from swarm.render.writer import check_codec, check_png, check_size, output_format
 
-__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "default_layout", "describe", "cannot_show"]
+__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "choose_panels", "default_layout", "describe",
+           "cannot_show"]
 
 log = logging.getLogger(__name__)
 
@@ -31,28 +31,15 @@ DEFAULT_PANELS = ("line", "breakpoints", "weights", "rank", "loss")
 
 
 def default_panels(rec) -> list[str]:
-    """The panels that say something about ``rec``: all of DEFAULT_PANELS, less
-    ``line`` without predictions (``ypred``), ``breakpoints`` when the network
-    is not a recorded piecewise-linear MLP (a custom model, a smooth
-    activation), ``weights`` without recorded layers, and ``rank`` when every
-    layer is one row or column. ``loss`` always applies."""
-    return [name for name in DEFAULT_PANELS if cannot_show(name, rec) is None
-            and (name != "rank" or rec.matrix_layers)]
+    """The panels of DEFAULT_PANELS that apply to ``rec`` (see ``Panel.applies``): less
+    ``breakpoints`` when the activation is not piecewise linear (or a custom
+    model was trained), less ``rank`` when every layer is one row or column."""
+    return [name for name in DEFAULT_PANELS if PANELS[name].applies(rec) is None]
 
 
 def cannot_show(name: str, rec) -> str | None:
-    """Why the built-in panel ``name`` cannot show ``rec`` (a short reason), or None when it can."""
-    if name == "line" and "ypred" not in rec:
-        return "the recording has no predictions ('ypred')"
-    if name == "breakpoints" and not (rec.piecewise_linear and rec.num_layers):
-        model = (rec.meta.get("spec") or {}).get("model")
-        has = (f"the custom model {model!r}" if model else
-               f"activation {rec.activation!r}" if rec.activation else "no activation")
-        return (f"breakpoints need a recorded MLP with a piecewise-linear activation "
-                f"({', '.join(sorted(PIECEWISE_LINEAR))}); this recording has {has}")
-    if name in ("weights", "rank") and not rec.num_layers:
-        return "the recording has no layer weights ('layer{k}.weight')"
-    return None
+    """Why the panel ``name`` cannot show ``rec`` (a short reason), or None: ``Panel.applies``."""
+    return get_panel(name).applies(rec)
 
 
 def default_layout(names):
@@ -82,13 +69,32 @@ def describe(rec) -> str:
     return rec.describe()
 
 
-def _panel_names(panels) -> list:
+def choose_panels(rec, panels=None) -> list:
+    """The panels to show of ``rec``: names (each checked with ``Panel.applies``) or panel objects.
+
+    ``panels`` as :func:`animate` takes it; None picks :func:`default_panels`.
+    ``rec`` may be a ``SpecOnly`` to check a request before training. A ``ValueError``
+    says which panel does not apply and why.
+    """
+    if getattr(rec, "num_bees", 1) == 0 or getattr(rec, "num_epochs", 1) == 0:
+        raise ValueError(f"`rec` has no bees or no epochs to show: {rec!r}")
+    if panels is None:
+        names = default_panels(rec)
+        if not names:
+            raise ValueError("no panel applies to this run; "
+                             + "; ".join(f"{n}: {PANELS[n].applies(rec)}" for n in DEFAULT_PANELS))
+        return names
     if isinstance(panels, str):
         panels = [p for p in panels.split(",") if p.strip()]
     panels = list(panels)
     if not panels:
         raise ValueError(f"`panels` is empty; choose from {', '.join(PANELS)}")
-    return [get_panel(p).name if isinstance(p, str) else p for p in panels]
+    names = [get_panel(p).name if isinstance(p, str) else p for p in panels]
+    for name in names:
+        reason = PANELS[name].applies(rec) if isinstance(name, str) else None
+        if reason is not None:
+            raise ValueError(f"`panels`: {name!r} does not apply to this run: {reason}")
+    return names
 
 
 def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None = None,
@@ -112,17 +118,15 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     """
     start = time.perf_counter()
     path = Path(path)
-    output_format(path)
+    check_codec(output_format(path), preset, crf)
     check_writable(path)
     if poster is not None:
-        check_writable(poster)
-    if rec.num_bees == 0:
-        raise ValueError("`rec` has no bees to show")
-    names = default_panels(rec) if panels is None else _panel_names(panels)
-    for name in names:
-        reason = cannot_show(name, rec) if isinstance(name, str) else None
-        if reason:
-            raise ValueError(f"`panels`: {name!r} cannot show this recording: {reason}")
+        check_png(poster)
+    check_size(size, 16)
+    worker_count(jobs, 1)
+    if title is not None and not isinstance(title, str):
+        raise ValueError(f"`title` must be a string or None, got {title!r}")
+    names = choose_panels(rec, panels)
     epoch_of_frame = frame_epochs(rec.epoch, num_frames(rec.num_epochs, fps, duration), time_axis)
     bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     with sigterm_raises():

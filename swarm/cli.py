@@ -1,13 +1,16 @@
 """The ``swarm-animate`` command: train a swarm (or load one) and render its video.
 
 A user's mistake ends in one line on stderr and exit code 2, with nothing
-written; Ctrl-C or SIGTERM ends in one line and a non-zero code, with no output,
-temporary file or child process left behind.
+written, found before any work (and before torch is imported, for everything
+that does not need it). The outputs appear together at the end or not at all:
+Ctrl-C or SIGTERM at any stage ends in one true line and exit code 130 or 143,
+with no output, temporary file or child process left behind.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import signal
 import sys
@@ -58,7 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--optimizer", default="sgd", help="sgd, adam or rmsprop (default sgd)")
     t.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
     t.add_argument("--momentum", type=float, default=0.9, help="momentum / Adam beta1 (0.9)")
+    t.add_argument("--nesterov", action="store_true", help="Nesterov momentum (sgd only)")
     t.add_argument("--loss", default="mse", help="mse, l1 or huber (default mse)")
+    t.add_argument("--init", default="default",
+                   help="default, xavier, normal:STD, zeros or ones (default: torch's)")
+    t.add_argument("--l1", type=float, default=0.0, help="L1 penalty on weights (default 0)")
+    t.add_argument("--l2", type=float, default=0.0, help="L2 penalty on weights (default 0)")
+    t.add_argument("--batch-size", type=int, default=None,
+                   help="minibatch size (default: every point in one batch)")
+    t.add_argument("--record-every", type=int, default=1, metavar="N",
+                   help="record every N-th epoch (and the last; default 1)")
     t.add_argument("--domain", metavar="LO:HI", help="x range, e.g. -pi:pi (default: the target's)")
     t.add_argument("--points", type=int, default=101, help="training points (default 101)")
     t.add_argument("--seed", type=int, default=0, help="swarm seed (default 0)")
@@ -84,21 +96,74 @@ def build_parser() -> argparse.ArgumentParser:
                     help="re-render a saved recording instead of training")
     io.add_argument("--report", metavar="PATH", help="also write a report (.html or .md)")
     p.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+    p.training = [a for a in t._group_actions]  # what cannot apply to --from
     return p
 
 
-def _check_output(path: str | None, suffixes, what: str) -> Path | None:
-    from swarm._files import check_writable
+def _split_argv(argv: list[str], parser) -> list[str]:
+    """``argv`` made plain for argparse, which reads any token starting with '-' as a flag.
 
+    A value that starts with '-' is joined to its flag (``--domain -2:2`` becomes
+    ``--domain=-2:2``; ``-pi:pi`` too), and a target expression that starts with
+    '-' (``"-x**2"``) goes after ``--``. A mistyped flag (``-bees``) stays a flag.
+    """
+    takes_value = {o for a in parser._actions if a.option_strings and a.nargs is None
+                   for o in a.option_strings}
+    short = {o for a in parser._actions for o in a.option_strings if not o.startswith("--")}
+
+    def flag_like(token: str) -> bool:
+        return token.startswith("--") or token[:2] in short or token == "-"
+
+    out, targets, i = [], [], 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            return out + argv[i:]
+        if token in takes_value and i + 1 < len(argv) and argv[i + 1].startswith("-") \
+                and not flag_like(argv[i + 1]):
+            out.append(f"{token}={argv[i + 1]}")
+            i += 2
+            continue
+        word = token[1:].replace("-", "_")
+        if token.startswith("-") and not flag_like(token) and (word == "x" or not word.isidentifier()):
+            targets.append(token)  # an expression such as -x**2 or -sin(x)
+        else:
+            out.append(token)
+        i += 1
+    return out + (["--", *targets] if targets else [])
+
+
+def _typed(parser, argv: list[str]) -> set[str]:
+    """The dests of the flags the user typed (argparse fills only what is not there yet)."""
+    untouched = object()
+    given = argparse.Namespace(**{a.dest: untouched for a in parser._actions})
+    parser.parse_args(argv, namespace=given)
+    return {dest for dest, value in vars(given).items() if value is not untouched}
+
+
+_LIBRARY_NAME = re.compile(r"`(\w+)`|\b([a-z_]+)='?(\w+)'?")
+
+
+def _as_flags(message: str, parser) -> str:
+    """A library message in the command's words: `bees` -> --bees, record_every=8 -> --record-every 8."""
+    flags = {a.dest: a.option_strings[-1] for a in parser._actions if a.option_strings}
+    flags["target"] = "TARGET"
+
+    def swap(m):
+        name = m.group(1) or m.group(2)
+        if name not in flags:
+            return m.group(0)
+        return flags[name] if m.group(1) else f"{flags[name]} {m.group(3)}"
+
+    return _LIBRARY_NAME.sub(swap, message)
+
+
+def _check_output(path: str | None, suffixes, what: str) -> Path | None:
     if path is None:
         return None
     out = Path(path)
     if out.suffix.lower() not in suffixes:
         raise UserError(f"{what} {path!r} must end in {', '.join(suffixes)}")
-    try:
-        check_writable(out)
-    except ValueError as err:
-        raise UserError(str(err)) from None
     return out
 
 
@@ -114,93 +179,133 @@ def _slug(text: str) -> str:
     return slug or "swarm"
 
 
-def _check_args(args) -> dict:
-    """Every flag checked before any work starts; returns what the run needs."""
-    from swarm import panels as panel_registry
-    from swarm._spec import make_spec
+def _check_args(args, typed: set[str], parser) -> dict:
+    """Every flag checked before any work starts, cheapest first; returns what the run needs.
 
+    Flags, sizes and output paths need no torch; the training spec checks its
+    numbers, target and domain before it imports torch; panels are checked
+    against the spec (or the loaded recording) before any training.
+    """
     if args.source is None and args.target is None:
         raise UserError("give a TARGET (e.g. sin) or --from REC.npz")
     if args.source is not None and args.target is not None:
         raise UserError("give either a TARGET or --from REC.npz, not both")
+    if args.source is not None:
+        ignored = [a.option_strings[-1] for a in parser.training if a.dest in typed]
+        if ignored:
+            raise UserError(f"{', '.join(ignored)} cannot apply to --from {args.source}: the "
+                            "recording is already trained (train again with a TARGET instead)")
     if args.fps < 1 or args.fps > 240:
         raise UserError(f"--fps must be between 1 and 240, got {args.fps}")
     if args.duration is not None and not (0 < args.duration <= 3600):
         raise UserError(f"--duration must be a positive number of seconds, got {args.duration}")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be a positive integer, got {args.jobs}")
-    names = None
-    if args.panels is not None:
-        names = [n.strip() for n in args.panels.split(",") if n.strip()]
-        unknown = [n for n in names if n not in panel_registry.PANELS]
-        if unknown or not names:
-            raise UserError(f"unknown panel {', '.join(unknown) or repr(args.panels)}; choose from "
-                            f"{', '.join(panel_registry.PANELS)}")
-    stem = _slug(args.target) if args.target else Path(args.source).stem
-    run = {"size": _size(args.size), "panels": names,
-           "output": _check_output(args.output or f"{stem}.mp4", VIDEO_SUFFIXES, "output"),
-           "poster": _check_output(args.poster, (".png",), "--poster"),
-           "save": _check_output(args.save, (".npz",), "--save"),
-           "report": _check_output(args.report, REPORT_SUFFIXES, "--report")}
+    stem = _slug(args.target) if args.source is None else Path(args.source).stem
+    return {"size": _size(args.size),
+            "output": _check_output(args.output or f"{stem}.mp4", VIDEO_SUFFIXES, "output"),
+            "poster": _check_output(args.poster, (".png",), "--poster"),
+            "save": _check_output(args.save, (".npz",), "--save"),
+            "report": _check_output(args.report, REPORT_SUFFIXES, "--report")}
+
+
+def _check_run(args, plan: dict) -> None:
+    """The spec (or the recording) and the panels, into ``plan``; ValueErrors are the user's."""
+    from swarm._spec import make_spec
+
+    if args.panels is not None:  # unknown names first: that needs no torch
+        from swarm.panels import get_panel
+
+        for name in args.panels.split(","):
+            if name.strip():
+                get_panel(name)
     if args.source is None:
+        plan["spec"] = make_spec(
+            args.target, bees=args.bees, epochs=args.epochs, width=args.width, depth=args.depth,
+            activation=args.activation, optimizer=args.optimizer, lr=args.lr,
+            momentum=args.momentum, nesterov=args.nesterov, loss=args.loss, domain=args.domain,
+            points=args.points, init=args.init, l1=args.l1, l2=args.l2,
+            batch_size=args.batch_size, record_every=args.record_every, seed=args.seed,
+            device=args.device, progress=not args.quiet)
+    else:
+        import swarm
+
         try:
-            run["spec"] = _make_spec(make_spec, args)
-        except ValueError as err:
-            raise UserError(str(err)) from None
-    elif not Path(args.source).is_file():
-        raise UserError(f"--from {args.source!r}: no such file")
-    return run
+            plan["rec"] = swarm.load(args.source)
+        except (ValueError, FileNotFoundError) as err:
+            raise UserError(f"--from: {err}") from None
+    from swarm.panels import SpecOnly
+    from swarm.animation import choose_panels
 
-
-def _make_spec(make_spec, args):
-    return make_spec(args.target, bees=args.bees, epochs=args.epochs, width=args.width,
-                     depth=args.depth, activation=args.activation, optimizer=args.optimizer,
-                     lr=args.lr, momentum=args.momentum, loss=args.loss, domain=args.domain,
-                     points=args.points, seed=args.seed, device=args.device,
-                     progress=not args.quiet)
+    shown = plan["rec"] if "rec" in plan else SpecOnly(plan["spec"].to_meta())
+    plan["panels"] = choose_panels(shown, args.panels)
 
 
 def _on_sigterm(signum, frame):
     raise KeyboardInterrupt("terminated")
 
 
-def run(args) -> int:
+def run(args, typed: set[str] = frozenset(), parser=None) -> int:
+    """One run of the command: check everything, then train, render and write."""
+    from swarm._files import Outputs
+
+    parser = parser or build_parser()
+    plan = _check_args(args, typed, parser)
+    try:
+        outputs = Outputs(plan[k] for k in ("output", "poster", "save", "report"))
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    try:
+        try:
+            _check_run(args, plan)
+        except ValueError as err:
+            raise UserError(_as_flags(str(err), parser)) from None
+        _work(args, plan, outputs)
+    except KeyboardInterrupt as err:
+        err.written = outputs.committed  # what main says about it
+        raise
+    finally:
+        outputs.discard()
+    return 0
+
+
+def _work(args, plan: dict, outputs) -> None:
+    """Train (or take the loaded recording), render, save, report; then move every output in."""
     import swarm
     from swarm import metrics
     from swarm.animation import animate
 
-    plan = _check_args(args)
     timings: dict[str, float] = {}
-    if args.source is not None:
-        try:
-            rec = swarm.load(args.source)
-        except (ValueError, FileNotFoundError) as err:
-            raise UserError(str(err)) from None
+    if "rec" in plan:
+        rec = plan["rec"]
     else:
         started = time.perf_counter()
         spec = plan["spec"]
         rec = swarm.train(spec.target, **_train_kwargs(spec))
         timings["train"] = time.perf_counter() - started
     stages: dict[str, float] = {}
-    animate(rec, plan["output"], panels=plan["panels"], fps=args.fps, duration=args.duration,
-            size=plan["size"], jobs=args.jobs, poster=plan["poster"], progress=not args.quiet,
+    staged = {k: plan[k] and outputs[plan[k]] for k in ("output", "poster", "save", "report")}
+    animate(rec, staged["output"], panels=plan["panels"], fps=args.fps, duration=args.duration,
+            size=plan["size"], jobs=args.jobs, poster=staged["poster"], progress=not args.quiet,
             time_axis="log" if args.log_time else "linear", timings=stages)
     timings.update(prepare=stages.get("prepare", 0.0), render=stages.get("render", 0.0))
     rec.meta.setdefault("wall_time", {}).update({k: round(v, 3) for k, v in timings.items()})
-    if plan["save"]:  # last, so an interrupted run leaves no file at all
-        rec.save(plan["save"])
-    if plan["report"]:
+    if staged["save"]:
+        rec.save(staged["save"])
+    if staged["report"]:
         from swarm.report import write_report
 
-        write_report(rec, plan["report"], videos=[plan["output"]])
-    if not args.quiet:
-        _print_summary(rec, metrics.summary(rec), timings, plan)
-    return 0
+        write_report(rec, staged["report"], videos=[staged["output"]])
+    summary = None if args.quiet else metrics.summary(rec)
+    outputs.commit()  # every output appears now, together
+    if summary is not None:
+        _print_summary(rec, summary, timings, plan)
 
 
 def _train_kwargs(spec) -> dict:
     keys = ("bees", "epochs", "width", "depth", "activation", "optimizer", "lr", "momentum",
-            "loss", "domain", "points", "seed", "device", "progress")
+            "nesterov", "loss", "domain", "points", "init", "l1", "l2", "batch_size",
+            "record_every", "seed", "device", "progress")
     return {k: getattr(spec, k) for k in keys}
 
 
@@ -232,16 +337,22 @@ def main(argv=None) -> int:
     parser = build_parser()
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        argv = _split_argv(list(sys.argv[1:] if argv is None else argv), parser)
         args = parser.parse_args(argv)
         logging.basicConfig(level=logging.ERROR if args.quiet else logging.WARNING,
                             format=f"{PROG}: %(message)s")
-        return run(args)
+        return run(args, _typed(parser, argv), parser)
     except UserError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of the summary stopped reading (| head): all is written
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except KeyboardInterrupt as err:
         reason = "terminated" if str(err) == "terminated" else "interrupted"
-        print(f"{PROG}: {reason}; nothing was written", file=sys.stderr)
+        done = ("after every output was written" if getattr(err, "written", False)
+                else "nothing was written")
+        print(f"{PROG}: {reason}; {done}", file=sys.stderr)
         return 143 if reason == "terminated" else 130
     finally:
         signal.signal(signal.SIGTERM, previous)

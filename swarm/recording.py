@@ -7,10 +7,10 @@ dimension; per-epoch ones lead with ``[bee, epoch]``:
 - ``ypred``  float32 [bee, epoch, point] (optional)
 - ``loss``, ``grad_norm``  float32 [bee, epoch] (``loss`` required: it sets the bee and epoch counts)
 - ``layer{k}.weight`` float32 [bee, epoch, out, in], ``layer{k}.bias`` [bee, epoch, out]
-- ``x``, ``y`` [point] or [sample, feature]; ``epoch`` int64 [epoch] (the epochs kept);
-  ``x_test``, ``y_test`` like ``x``, ``y`` (optional)
-- on a dataset also ``test_loss``, ``accuracy``, ``test_accuracy`` [bee, epoch]
-  (accuracies for classification); ``ypred`` [bee, epoch, sample, out] only when asked for
+- ``x``, ``y`` [point] or [sample, feature]; ``epoch`` int64 [epoch] (the epochs kept)
+- on a dataset: ``x`` float32 [sample, feature], ``y`` [sample] (int64 labels or float
+  targets), ``x_test``, ``y_test``; ``test_loss``, ``accuracy``, ``test_accuracy``
+  [bee, epoch]; ``ypred`` [bee, epoch, sample, out] only when asked for
 - ``diverged`` bool [bee]; ``diverged_at`` int64 [bee] (-1 for bees that did not)
 
 Entry e is the network as the forward pass of epoch ``epoch[e]`` saw it.
@@ -137,7 +137,7 @@ class Recording(Mapping):
         """Whether the trained network is a piecewise-linear MLP (so it has exact breakpoints).
 
         Written into ``meta["spec"]`` at training time; older recordings answer
-        from the activation's name. Never for a custom model.
+        from the activation's name (never for a custom model).
         """
         spec = self.meta.get("spec") or {}
         if spec.get("model"):
@@ -344,8 +344,13 @@ def load(path) -> Recording:
     file when it is truncated, foreign, or from a newer format version.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{str(path)!r} is a folder, not a swarm recording (.npz)")
     if not path.is_file():
         raise FileNotFoundError(f"no recording at {str(path)!r}")
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":  # np.load would try it as a pickle and say so
+            raise ValueError(f"{str(path)!r} is not a swarm recording (not an .npz file)")
     try:
         with np.load(path, allow_pickle=False) as data:
             names = set(data.files)
@@ -362,5 +367,10 @@ def load(path) -> Recording:
     except ValueError as err:
         if "swarm" in str(err):
             raise
+        if "pickle" in str(err):  # an object array: never unpickled, and no advice to
+            err = "it holds Python objects"  # load it unsafely
         raise ValueError(f"{str(path)!r} is damaged or not a swarm recording ({err})") from None
-    return Recording(arrays, meta)
+    try:
+        return Recording(arrays, meta)
+    except ValueError as err:
+        raise ValueError(f"{str(path)!r} is not a whole swarm recording: {err}") from None

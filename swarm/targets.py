@@ -95,7 +95,13 @@ def parse_expression(text: str) -> Callable[[np.ndarray], np.ndarray]:
     except SyntaxError as err:
         raise ValueError(f"`target` expression {text!r} is malformed: {err.msg}") from None
     _check(tree.body, text)
-    return lambda x: _evaluate(tree.body, np.asarray(x, dtype=np.float64))
+    return lambda x: _evaluate_quietly(tree.body, np.asarray(x, dtype=np.float64))
+
+
+def _evaluate_quietly(node: ast.AST, x: np.ndarray):
+    """Evaluate in float64 throughout: 0/0, overflow and log(-1) give nan or inf, never an error."""
+    with np.errstate(all="ignore"):
+        return _evaluate(node, x)
 
 
 def _check(node: ast.AST, text: str) -> None:
@@ -126,6 +132,9 @@ def _check(node: ast.AST, text: str) -> None:
         if len(node.args) != 1 or node.keywords:
             raise ValueError(f"`target` expression {text!r}: {node.func.id}() takes one argument")
         _check(node.args[0], text)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
+        raise ValueError(f"`target` expression {text!r}: ^ is not a power here; write ** "
+                         f"(e.g. {text.replace('^', '**')!r})")
     else:
         raise ValueError(f"`target` expression {text!r}: {type(node).__name__} is not allowed "
                          "(only numbers, x, pi, e, + - * / ** and whitelisted functions)")
@@ -145,9 +154,9 @@ def _constant_value(node: ast.AST) -> float | None:
 
 def _evaluate(node: ast.AST, x: np.ndarray):
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return np.float64(node.value)
     if isinstance(node, ast.Name):
-        return x if node.id == "x" else _CONSTANTS[node.id]
+        return x if node.id == "x" else np.float64(_CONSTANTS[node.id])
     if isinstance(node, ast.BinOp):
         return _BINARY[type(node.op)](_evaluate(node.left, x), _evaluate(node.right, x))
     if isinstance(node, ast.UnaryOp):
@@ -193,4 +202,10 @@ def target_grid(target: Target, domain: tuple[float, float] | None = None,
         bad = x[~np.isfinite(y)][0]
         raise ValueError(f"target {target.name!r} is not finite at x={bad:g} on the domain "
                          f"{lo:g}:{hi:g}; choose another `domain`")
-    return x.astype(np.float32), y.astype(np.float32)
+    with np.errstate(over="ignore"):
+        x32, y32 = x.astype(np.float32), y.astype(np.float32)
+    if not np.all(np.isfinite(y32)):
+        at = np.flatnonzero(~np.isfinite(y32))[0]
+        raise ValueError(f"target {target.name!r} is {y[at]:.3g} at x={x[at]:g}, beyond float32 "
+                         f"(about 3.4e38), on the domain {lo:g}:{hi:g}; choose another `domain`")
+    return x32, y32

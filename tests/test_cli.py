@@ -2,6 +2,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import swarm
@@ -32,6 +33,63 @@ BAD = [
     (["sin", "--report", "r.pdf"], "r.pdf"),
     ([], "TARGET"),
     (["sin", "--no-such-flag"], "no-such-flag"),
+    # a target that is not finite on its domain: the library's message, before any work
+    (["1/x"], "target '1/x' is not finite at x=0 on the domain -1:1; choose another --domain"),
+    (["log(-1 - x*x)"], "'log(-1 - x*x)' is not finite at x=-1"),
+    (["exp(1000 + x)"], "'exp(1000 + x)' is not finite"),
+    (["0/0 + x"], "'0/0 + x' is not finite"),
+    (["exp(exp(exp(1000)))"], "'exp(exp(exp(1000)))' is not finite"),
+    (["sin(x)/x", "--domain", "-1:1"], "not finite at x=0"),
+    (["exp(100*x)"], "'exp(100*x)' is 1.22e+39 at x=0.9, beyond float32"),
+    (["sin", "--domain", "0:1e39"], "--domain must be LO:HI with finite LO < HI (float32"),
+    (["sin", "--domain", "1:1.00000001"], "--domain must be LO:HI"),
+    ([""], "TARGET expression must be a non-empty string"),
+    (["   "], "TARGET expression must be a non-empty string"),
+    (["x^2"], "write ** (e.g. 'x**2')"),
+    (["-bees", "3"], "unrecognized arguments: -bees"),
+    # outputs where no file can be created
+    (["sin", "-o", "/proc/out.mp4"], "cannot write '/proc/out.mp4'"),
+    (["sin", "--save", "/proc/run.npz"], "cannot write '/proc/run.npz'"),
+    (["sin", "--report", "/proc/report.html"], "cannot write '/proc/report.html'"),
+    (["sin", "--poster", "/proc/poster.png"], "cannot write '/proc/poster.png'"),
+    (["sin", "-o", "."], "must end in"),
+    (["sin", "--poster", "p.jpg"], "--poster 'p.jpg' must end in .png"),
+    # every flag
+    (["sin", "--domain"], "expected one argument"),
+    (["sin", "--domain", "-pi:x"], "--domain must be LO:HI"),
+    (["sin", "--domain", "1:1"], "--domain"),
+    (["sin", "--points", "1"], "--points must be at least 2"),
+    (["sin", "--lr", "nan"], "--lr must be a number > 0"),
+    (["sin", "--lr", "inf"], "--lr"),
+    (["sin", "--momentum", "1"], "--momentum"),
+    (["sin", "--loss", "hinge"], "hinge"),
+    (["sin", "--depth", "0"], "--depth"),
+    (["sin", "--device", "tpu"], "--device must be"),
+    (["sin", "--device", "meta"], "--device must be"),
+    (["sin", "--seed", "one"], "--seed"),
+    (["sin", "--duration", "0"], "--duration"),
+    (["sin", "--jobs", "0"], "--jobs"),
+    (["sin", "--size", "8x8"], "--size"),
+    (["sin", "--fps", "1000"], "--fps"),
+    (["sin", "--panels", ","], "--panels is empty; choose from line"),
+    (["sin", "--from", "run.npz"], "either a TARGET or --from"),
+    # the flags the memory advice and the datasets issue name
+    (["sin", "--init", "normal"], "--init 'normal': write normal:STD"),
+    (["sin", "--init", "normalx"], "unknown --init 'normalx'"),
+    (["sin", "--init", "he"], "normal:STD"),
+    (["sin", "--record-every", "0"], "--record-every must be a positive integer"),
+    (["sin", "--batch-size", "0"], "--batch-size must be a positive integer"),
+    (["sin", "--l1", "-1"], "--l1 must be a number >= 0"),
+    (["sin", "--l2", "x"], "--l2"),
+    (["sin", "--nesterov", "--optimizer", "adam"], "--nesterov applies to --optimizer sgd only"),
+    (["sin", "--nesterov", "--momentum", "0"], "--nesterov needs a --momentum above 0"),
+    (["sin", "--bees", "100000", "--epochs", "100000", "--width", "100"], "--record-every "),
+    # a panel that does not apply, before any training
+    (["sin", "--activation", "tanh", "--panels", "breakpoints"],
+     "--panels: 'breakpoints' does not apply to this run: breakpoints are defined for "
+     "piecewise-linear activations"),
+    (["sin", "--panels", "line,rank"], "'rank' does not apply to this run: it needs a layer of "
+                                       "at least 2x2"),
 ]
 
 
@@ -75,7 +133,8 @@ def test_help_shows_examples(capsys):
     for flag in ["--bees", "--epochs", "--width", "--depth", "--activation", "--optimizer", "--lr",
                  "--momentum", "--loss", "--domain", "--points", "--seed", "--device", "--panels",
                  "--fps", "--duration", "--size", "--save", "--from", "--quiet", "--jobs",
-                 "--report"]:
+                 "--report", "--record-every", "--batch-size", "--init", "--l1", "--l2",
+                 "--nesterov"]:
         assert flag in out
 
 
@@ -122,3 +181,256 @@ def test_a_swarm_that_all_diverges_still_renders_and_says_so(tmp_path, monkeypat
     assert code == 0
     assert "diverged: 4" in capsys.readouterr().out
     assert (tmp_path / "sin.mp4").exists()
+
+
+@pytest.fixture(scope="module")
+def recordings(tmp_path_factory):
+    """Tiny saved recordings: relu (depth 2), tanh, and one of a custom model."""
+    import torch
+
+    folder = tmp_path_factory.mktemp("recordings")
+    small = dict(bees=2, epochs=3, points=11, width=3, progress=False)
+    swarm.train("sin", depth=2, **small).save(folder / "relu.npz")
+    swarm.train("sin", activation="tanh", **small).save(folder / "tanh.npz")
+
+    def mynet():
+        return torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+
+    del small["width"]  # describes the built-in MLP: refused with model=
+    swarm.train("sin", model=mynet, **small).save(folder / "custom.npz")
+    return folder
+
+
+def _no_bees(rec):
+    """A legal file of zero bees (``rec.bees([])`` refuses to make one)."""
+    shared = ("x", "y", "epoch", "x_test", "y_test")
+    return swarm.Recording({k: v if k in shared else v[:0] for k, v in rec.items()}, rec.meta)
+
+
+def _truncated(folder):
+    data = (folder / "relu.npz").read_bytes()
+    return data[: len(data) // 2]
+
+
+FROM_BAD = [
+    ("folder", ["--from", "folder"], "--from: 'folder' is a folder, not a swarm recording"),
+    ("empty.npz", ["--from", "empty.npz"], "'empty.npz' is not a swarm recording"),
+    ("notes.txt", ["--from", "notes.txt"], "'notes.txt' is not a swarm recording (not an .npz"),
+    ("cut.npz", ["--from", "cut.npz"], "'cut.npz' is damaged or not a swarm recording"),
+    ("other.npz", ["--from", "other.npz"], "'other.npz' is not a swarm recording"),
+    ("objects.npz", ["--from", "objects.npz"], "objects.npz"),
+    ("tanh.npz", ["--from", "tanh.npz", "--panels", "breakpoints"],
+     "'breakpoints' does not apply to this run: breakpoints are defined for piecewise-linear "
+     "activations (relu, leaky_relu, identity, abs); this run uses 'tanh'"),
+    ("custom.npz", ["--from", "custom.npz", "--panels", "line,breakpoints"],
+     "'breakpoints' does not apply to this run: this needs the built-in MLP; the run trained the "
+     "custom model"),
+    ("relu.npz", ["--from", "relu.npz", "--bees", "3", "--epochs", "5", "--activation", "tanh",
+                  "--lr", "5"], "--bees, --epochs, --activation, --lr cannot apply to --from"),
+    ("relu.npz", ["--from", "relu.npz", "--domain", "-2:2"], "--domain cannot apply to --from"),
+    ("relu.npz", ["--from", "relu.npz", "--seed", "0"], "--seed cannot apply"),
+    ("relu.npz", ["--from", "relu.npz", "--record-every", "2"], "--record-every cannot apply"),
+    ("relu.npz", ["--from", "relu.npz", "-o", "/proc/again.mp4"], "cannot write '/proc/again"),
+    ("nobees.npz", ["--from", "nobees.npz"], "has no bees or no epochs to show"),
+]
+
+
+@pytest.mark.parametrize("name,argv,needle", FROM_BAD)
+def test_files_the_command_reads_are_checked(name, argv, needle, recordings, tmp_path,
+                                              monkeypatch, capsys):
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    made = {"folder": lambda: (tmp_path / "folder").mkdir(),
+            "empty.npz": lambda: (tmp_path / name).write_bytes(b""),
+            "notes.txt": lambda: (tmp_path / name).write_text("x,y\n1,2\n"),
+            "cut.npz": lambda: (tmp_path / name).write_bytes(_truncated(recordings)),
+            "other.npz": lambda: np.savez(tmp_path / name, a=np.arange(3)),
+            "objects.npz": lambda: np.savez(tmp_path / name, a=np.array([{}], dtype=object)),
+            "nobees.npz": lambda: _no_bees(swarm.load(recordings / "relu.npz")).save(tmp_path / name)}
+    made.get(name, lambda: shutil.copy(recordings / name, tmp_path / name))()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(argv + ["--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
+    assert needle in err and "pickle" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["sin", "--domain", "-2:2"], ["sin", "--domain=-2:2"]),
+    (["--domain", "-pi:pi", "sin"], ["--domain=-pi:pi", "sin"]),
+    (["sin", "--lr", "-1"], ["sin", "--lr=-1"]),
+    (["-x**2", "--bees", "3"], ["--bees", "3", "--", "-x**2"]),
+    (["-x", "--quiet"], ["--quiet", "--", "-x"]),
+    (["-bees", "3"], ["-bees", "3"]),  # a mistyped flag stays a flag
+    (["sin", "--domain", "--bees"], ["sin", "--domain", "--bees"]),  # argparse says what is missing
+    (["sin", "--output", "-x.mp4"], ["sin", "--output=-x.mp4"]),
+    (["sin", "-o", "-out.mp4"], ["sin", "-o", "-out.mp4"]),  # -o + "ut.mp4" to argparse: left as is
+    (["sin", "--quiet", "-o", "a.mp4"], ["sin", "--quiet", "-o", "a.mp4"]),
+    (["--", "-sin(x)"], ["--", "-sin(x)"]),
+])
+def test_values_and_targets_that_start_with_a_dash(argv, expected):
+    from swarm.cli import _split_argv, build_parser
+
+    assert _split_argv(argv, build_parser()) == expected
+
+
+def test_negative_domains_and_targets_run_as_typed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    tiny = ["--bees", "2", "--epochs", "3", "--points", "11", "--fps", "5", "--duration", "0.4",
+            "--size", "96x64", "--jobs", "1", "--quiet"]
+    assert main(["sin(3*x) + 0.5*x", "--domain", "-2:2", "--save", "a.npz", *tiny]) == 0
+    rec = swarm.load("a.npz")
+    assert rec.x[0] == -2 and rec.x[-1] == 2
+    assert main(["-x**2", "--domain", "-pi:0", "--save", "b.npz", *tiny]) == 0
+    rec = swarm.load("b.npz")
+    np.testing.assert_allclose(rec.y, -rec.x.astype(np.float64) ** 2, rtol=1e-6)
+    assert rec.x[0] == pytest.approx(-np.pi)
+
+
+def test_the_new_training_flags_reach_the_engine(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ["sin", "--bees", "2", "--epochs", "7", "--points", "11", "--record-every", "3",
+            "--batch-size", "4", "--init", "normal:0.3", "--l1", "0.01", "--l2", "0.02",
+            "--nesterov", "--save", "run.npz", "--fps", "5", "--duration", "0.4", "--size",
+            "96x64", "--jobs", "1", "--quiet"]
+    assert main(argv) == 0
+    rec = swarm.load("run.npz")
+    spec = rec.meta["spec"]
+    assert (spec["record_every"], spec["batch_size"], spec["init"], spec["l1"], spec["l2"],
+            spec["nesterov"]) == (3, 4, "normal:0.3", 0.01, 0.02, True)
+    np.testing.assert_array_equal(rec.epoch, [0, 3, 6])
+    same = swarm.train("sin", bees=2, epochs=7, points=11, record_every=3, batch_size=4,
+                       init="normal:0.3", l1=0.01, l2=0.02, nesterov=True, progress=False)
+    np.testing.assert_array_equal(rec["loss"], same["loss"])
+
+
+def test_a_mistake_is_reported_before_torch_is_imported(tmp_path):
+    code = ("import sys\nfrom swarm.cli import main\n"
+            "assert main(['sin', '--bees', '0']) == 2\n"
+            "assert main(['1/x']) == 2\n"
+            "assert main(['sin', '--domain', '-2:x']) == 2\n"
+            "assert main(['sin', '-o', '/proc/a.mp4']) == 2\n"
+            "assert main(['sin', '--panels', 'sparkles']) == 2\n"
+            "assert main(['--from', 'none.npz']) == 2\n"
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False" and out.stderr.count("\n") == 6
+    assert list(tmp_path.iterdir()) == []
+
+
+STAGE = '''
+import sys, time
+from pathlib import Path
+import swarm, swarm.cli
+from swarm import panels
+from swarm.recording import Recording
+
+stage, flag = sys.argv[1], Path(sys.argv[2])
+
+
+def pause():  # the stage is under way: the test signals now
+    flag.touch()
+    for _ in range(600):  # a signal reaches Python between steps, not inside one long sleep
+        time.sleep(0.1)
+
+
+def after(function):
+    def slow(*args, **kwargs):
+        result = function(*args, **kwargs)
+        pause()
+        return result
+    return slow
+
+
+class Slow(panels.LinePanel):
+    def __init__(self, rec, tracked=()):
+        super().__init__(rec, tracked)
+        if stage == "preparing":
+            pause()
+
+    def draw(self, canvas, frame):
+        super().draw(canvas, frame)
+        if stage == "rendering" and frame == 1:
+            pause()
+
+
+panels.PANELS["line"] = Slow
+if stage == "training":
+    swarm.train = after(swarm.train)
+elif stage == "saving":
+    Recording.save = after(Recording.save)
+elif stage == "reporting":
+    import swarm.report
+    swarm.report.write_report = after(swarm.report.write_report)
+elif stage == "summary":
+    swarm.cli._print_summary = after(swarm.cli._print_summary)
+sys.exit(swarm.cli.main(sys.argv[3:]))
+'''
+
+
+@pytest.mark.parametrize("stage,how", [
+    ("training", "SIGTERM"), ("training", "SIGINT"), ("preparing", "SIGTERM"),
+    ("rendering", "SIGTERM"), ("rendering", "SIGINT"), ("saving", "SIGTERM"),
+    ("reporting", "SIGTERM"), ("reporting", "SIGINT"), ("summary", "SIGTERM")])
+def test_an_interrupt_at_any_stage_leaves_none_of_the_outputs(stage, how, tmp_path):
+    """All or nothing: every requested output is staged and moved in together at the end."""
+    import os
+    import signal
+    import time
+
+    script, flag, work = tmp_path / "stage.py", tmp_path / "started", tmp_path / "work"
+    script.write_text(STAGE)
+    work.mkdir()
+    argv = ["sin", "--bees", "3", "--epochs", "4", "--points", "11", "--panels", "line,loss",
+            "--size", "96x64", "--fps", "5", "--duration", "0.6", "--jobs", "1", "-o", "out.mp4",
+            "--poster", "poster.png", "--save", "run.npz", "--report", "report.md"]
+    argv += [] if stage == "summary" else ["--quiet"]  # the summary stage prints (and shows bars)
+    proc = subprocess.Popen([sys.executable, str(script), stage, str(flag), *argv], cwd=work,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not flag.exists():
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.monotonic() < deadline, f"the {stage} stage never started"
+        time.sleep(0.05)
+    if how == "SIGINT":  # Ctrl-C in a terminal signals the whole foreground group
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    reason = "terminated" if how == "SIGTERM" else "interrupted"
+    assert proc.returncode == (143 if how == "SIGTERM" else 130)
+    assert "Traceback" not in err
+    left = sorted(p.name for p in work.iterdir())
+    if stage == "summary":  # every output was already in place: the message says so
+        assert err.splitlines()[-1] == f"swarm-animate: {reason}; after every output was written"
+        assert left == ["out.mp4", "poster.png", "report.md", "report_files", "run.npz"]
+    else:
+        assert err == f"swarm-animate: {reason}; nothing was written\n"
+        assert left == []
+
+
+def test_an_output_name_with_a_quote_renders_in_parallel(tmp_path, monkeypatch):
+    from swarm.render.probe import probe
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["sin", "--bees", "2", "--epochs", "3", "--points", "11", "--fps", "5",
+                 "--duration", "1", "--size", "64x48", "--jobs", "2", "-o", "it's.mp4",
+                 "--quiet"]) == 0
+    assert probe(tmp_path / "it's.mp4")["frames"] == 5
+    assert [p.name for p in tmp_path.iterdir()] == ["it's.mp4"]
+
+
+def test_a_reader_that_stops_reading_the_summary_is_no_error(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "swarm.cli", "sin", "--bees", "2", "--epochs", "2", "--points",
+         "11", "--fps", "5", "--duration", "0.4", "--size", "64x48", "--jobs", "1"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()  # like `| head -0`: the summary has nowhere to go
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "Error" not in err
+    assert [p.name for p in tmp_path.iterdir()] == ["sin.mp4"]

@@ -207,7 +207,8 @@ BAD = [
     ("bees", 0), ("bees", -5), ("bees", 2.5), ("epochs", 0), ("width", 0), ("depth", 0),
     ("activation", "swish"), ("optimizer", "lbfgs"), ("lr", 0), ("lr", -1), ("lr", float("nan")),
     ("momentum", 1.0), ("momentum", -0.1), ("loss", "hinge"), ("domain", (3, 1)),
-    ("domain", "abc"), ("points", 1), ("init", "normal:-1"), ("init", "he"), ("l1", -1),
+    ("domain", "abc"), ("points", 1), ("init", "normal:-1"), ("init", "he"),
+    ("init", "normal"), ("init", "normalx"), ("init", "normal:"), ("l1", -1),
     ("l2", "x"), ("batch_size", 0), ("record_every", 0), ("seed", "one"), ("device", "tpu"),
 ]
 
@@ -236,3 +237,36 @@ def test_large_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypatch):
     chunked = swarm.train("sin", bees=150, epochs=8, width=6, progress=False)
     for key in ("ypred", "loss", "grad_norm", "layer0.weight", "layer1.weight"):
         np.testing.assert_allclose(chunked[key], whole[key], rtol=1e-5, atol=1e-6, err_msg=key)
+
+
+@pytest.mark.parametrize("init", ["normal", "normalx", "normal:", "normal:abc"])
+def test_init_normal_needs_its_std(init):
+    with pytest.raises(ValueError, match="`init`.*normal:STD"):
+        swarm.train("sin", bees=2, epochs=2, init=init, progress=False)
+
+
+def test_an_lr_of_the_wrong_shape_names_the_shape_not_the_values():
+    with pytest.raises(ValueError) as info:
+        swarm.train("sin", bees=3, epochs=2, lr=np.full((3, 4), 0.123456789), progress=False)
+    assert "shape (3, 4)" in str(info.value) and "0.1234" not in str(info.value)
+    assert "3 values (one per bee)" in str(info.value)
+
+
+def test_a_target_not_finite_on_its_domain_is_refused_before_training():
+    with pytest.raises(ValueError, match="'1/x' is not finite at x=0"):
+        swarm.train("1/x", bees=2, epochs=2, progress=False)
+    rec = swarm.train("1/x", domain="1:2", bees=2, epochs=2, progress=False)
+    np.testing.assert_allclose(rec.y, 1 / rec.x, rtol=1e-6)
+
+
+def test_spec_mistakes_are_found_before_torch_is_imported():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom swarm._spec import make_spec\n"
+            "for kw in ({'bees': 0}, {'target': '1/x'}, {'domain': '-2:x'}, {'lr': -1}):\n"
+            "    try:\n        make_spec(**kw)\n    except ValueError:\n        pass\n"
+            "    else:\n        raise SystemExit(kw)\n"
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

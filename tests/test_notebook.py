@@ -59,8 +59,10 @@ def test_show_rejects_what_it_cannot_display(bad, match):
 def test_video_arguments_are_checked(clip, tmp_path):
     with pytest.raises(ValueError, match="`width` must be a positive"):
         notebook.Video(clip, width=0)
-    with pytest.raises(ValueError, match="`videos`: no file"):
+    with pytest.raises(ValueError, match="`path`: no file at .*none.mp4"):
         notebook.Video(tmp_path / "none.mp4")
+    with pytest.raises(ValueError, match="`obj`: no file at 'nope.mp4'"):
+        notebook.show("nope.mp4")
 
 
 def test_a_real_notebook_displays_the_recording_and_the_video(clip):

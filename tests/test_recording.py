@@ -53,6 +53,28 @@ def test_foreign_file(tmp_path, content):
         swarm.load(path)
 
 
+@pytest.mark.parametrize("content", [b"hello, not a zip", b"", b"\x93NUMPY not a zip either"])
+def test_a_file_that_is_not_npz_never_suggests_pickle(tmp_path, content):
+    path = tmp_path / "notes.npz"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="'.*notes.npz' is not a swarm recording") as info:
+        swarm.load(path)
+    assert "pickle" not in str(info.value)
+
+
+def test_a_folder_is_not_a_recording(tmp_path):
+    with pytest.raises(ValueError, match="is a folder"):
+        swarm.load(tmp_path)
+
+
+def test_an_npz_with_a_header_but_missing_arrays_names_the_file(tmp_path):
+    path = tmp_path / "part.npz"
+    np.savez(path, __format__=np.array("swarm.recording"), __version__=np.array(1),
+             __meta__=np.array("{}"), x=np.zeros(2))
+    with pytest.raises(ValueError, match="part.npz' is not a whole swarm recording"):
+        swarm.load(path)
+
+
 def test_foreign_npz(tmp_path):
     path = tmp_path / "other.npz"
     np.savez(path, a=np.arange(3))
@@ -64,8 +86,9 @@ def test_pickled_npz_is_refused_not_loaded(tmp_path):
     path = tmp_path / "evil.npz"
     np.savez(path, __format__=np.array("swarm.recording"), __version__=np.array(1),
              __meta__=np.array([{"a": 1}], dtype=object), x=np.zeros(2))
-    with pytest.raises(ValueError, match="evil.npz"):
+    with pytest.raises(ValueError, match="evil.npz") as info:
         swarm.load(path)
+    assert "allow_pickle" not in str(info.value)
 
 
 def test_newer_version_is_refused(rec, tmp_path):
@@ -75,6 +98,11 @@ def test_newer_version_is_refused(rec, tmp_path):
              __meta__=np.array("{}"), **arrays)
     with pytest.raises(ValueError, match="newer"):
         swarm.load(path)
+
+
+def test_save_where_no_file_can_be_created_is_a_clear_error(rec):
+    with pytest.raises(ValueError, match="cannot write '/proc/run.npz'"):
+        rec.save("/proc/run.npz")
 
 
 def test_save_to_a_missing_folder_is_a_clear_error(rec, tmp_path):

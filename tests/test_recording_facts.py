@@ -121,7 +121,7 @@ def test_without_predictions_only_the_loss_is_shown(tmp_path):
     assert default_panels(rec) == ["loss"]
     for name in ("line", "weights", "rank", "breakpoints"):
         assert cannot_show(name, rec)
-        with pytest.raises(ValueError, match=f"`panels`: '{name}' cannot show this recording"):
+        with pytest.raises(ValueError, match=f"`panels`: '{name}' does not apply"):
             swarm.animate(rec, tmp_path / "a.mp4", panels=name)
     assert list(tmp_path.iterdir()) == []
     swarm.write_report(rec, tmp_path / "r.html")

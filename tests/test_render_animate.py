@@ -51,3 +51,56 @@ def test_bad_arguments_fail_before_any_work(tmp_path):
         animate(rec, tmp_path / "out.mp4", duration=-1)
     assert list(tmp_path.iterdir()) == []
     np.testing.assert_array_equal(rec.epoch, np.arange(12))  # the recording is untouched
+
+
+def with_spec(rec, **changes):
+    """A copy of ``rec`` (cached: not to be changed) whose meta['spec'] has ``changes``."""
+    from swarm.recording import Recording
+
+    if "activation" in changes:  # the fact training writes beside the activation
+        changes["piecewise_linear"] = changes["activation"] in ("relu", "leaky_relu", "identity", "abs")
+    return Recording(dict(rec), {**rec.meta, "spec": {**rec.meta["spec"], **changes}})
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(poster="p.jpg"), "`poster` must be a .png path"),
+    (dict(poster="/no/such/folder/p.png"), "does not exist"),
+    (dict(preset="nope"), "unknown `preset` 'nope'; choose one of ultrafast"),
+    (dict(crf=99), "`crf` must be None or an integer from 0 .* to 51"),
+    (dict(crf=-1), "`crf`"),
+    (dict(crf=1.5), "`crf`"),
+    (dict(size=(8, 8)), "`size`"),
+    (dict(jobs=0), "`jobs`"),
+    (dict(title=3), "`title`"),
+    (dict(time_axis="sqrt"), "`time_axis`"),
+    (dict(panels="breakpoints", rec="tanh"), "'breakpoints' does not apply to this run: "
+                                             "breakpoints are defined for piecewise-linear"),
+    (dict(panels="rank", rec="depth1"), "'rank' does not apply.*2x2"),
+])
+def test_every_argument_is_checked_before_any_work(kwargs, match, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    CountingWriter.instances.clear()
+    which = kwargs.pop("rec", None)
+    rec = tiny(depth=1 if which == "depth1" else 2)
+    if which == "tanh":
+        rec = with_spec(rec, activation="tanh")
+    with pytest.raises(ValueError, match=match):
+        animate(rec, "a.mp4", **{"progress": False, "jobs": 1, "writer": CountingWriter, **kwargs})
+    assert CountingWriter.instances == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_panel_needing_the_built_in_network_refuses_a_custom_model_recording(tmp_path):
+    rec = with_spec(tiny(depth=2), model="MyNet")
+    assert default_panels(rec) == ["line", "weights", "rank", "loss"]
+    with pytest.raises(ValueError, match="'breakpoints' does not apply.*custom model 'MyNet'"):
+        animate(rec, tmp_path / "a.mp4", panels="line,breakpoints")
+
+
+def test_a_recording_no_panel_applies_to_is_refused_with_the_reasons(tmp_path):
+    from swarm.recording import Recording
+
+    rec = Recording({"x": np.arange(3.0), "y": np.zeros(3), "ypred": np.zeros((2, 4, 3)),
+                     "loss": np.ones((2, 4)), "epoch": np.arange(4)})
+    assert default_panels(rec) == ["line", "loss"]
+    with pytest.raises(ValueError, match="'weights' does not apply.*layer weights"):
+        animate(rec, tmp_path / "a.mp4", panels="weights")

@@ -69,7 +69,12 @@ def test_bad_frames_and_arguments_are_value_errors(tmp_path):
         VideoWriter(tmp_path / "missing" / "out.mp4")
 
 
-def test_ffmpeg_failure_raises_with_its_message_and_leaves_nothing(tmp_path):
+def test_ffmpeg_failure_raises_with_its_message_and_leaves_nothing(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="unknown `preset` 'no-such-preset'"):  # refused first
+        write(tmp_path / "out.mp4", 3, preset="no-such-preset")
+    from swarm.render import writer
+
+    monkeypatch.setattr(writer, "check_codec", lambda *args: None)  # so ffmpeg gets to refuse it
     with pytest.raises(RuntimeError, match="ffmpeg failed"):
         write(tmp_path / "out.mp4", 3, preset="no-such-preset")
     assert list(tmp_path.iterdir()) == []

@@ -56,3 +56,17 @@ def test_grid_refuses_non_finite_targets():
         target_grid(get_target("log(x)"), (-1, 1), 11)
     x, y = target_grid(get_target("log(x)"), (1, 2), 11)
     assert x.dtype == np.float32 and y.shape == (11,)
+
+
+@pytest.mark.parametrize("text", ["1/x", "log(-1 - x*x)", "exp(1000 + x)", "0/0 + x",
+                                  "exp(exp(exp(1000)))", "1/0"])
+def test_targets_not_finite_on_their_domain_are_refused_without_an_error_of_python(text):
+    with np.errstate(all="raise"):  # constants too are numpy floats: 0/0 is nan, not an exception
+        target = get_target(text)
+        with pytest.raises(ValueError, match=r"is not finite at x=.* choose another `domain`"):
+            target_grid(target, (-1, 1), 101)
+
+
+def test_caret_suggests_the_power_operator():
+    with pytest.raises(ValueError, match=r"\^ is not a power here; write \*\* \(e.g. 'x\*\*2 \+ 1'\)"):
+        get_target("x^2 + 1")

@@ -1,7 +1,5 @@
 """The activations by name: forward, the hand-written backward the fused engine
-uses, and an ``nn.Module`` for the torch.func path and plain loops. Which of
-them are piecewise linear is a torch-free fact (``swarm._facts``) that the
-recording answers from too; the table reads it from there."""
+uses, and an ``nn.Module`` for the torch.func path and plain loops."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,6 +54,7 @@ class Activation:
 
     @property
     def piecewise_linear(self) -> bool:
+        """Whether an MLP of this activation is piecewise linear (one list: ``swarm._facts``)."""
         return self.name in PIECEWISE_LINEAR
 
 
@@ -64,7 +63,7 @@ _SLOPE = 0.01  # torch's leaky_relu default
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     Activation("relu", torch.relu,
                lambda up, pre, out: torch.ops.aten.threshold_backward(up, out, 0.0),
-               nn.ReLU, torch.relu_),
+               nn.ReLU, fn_=torch.relu_),
     Activation("leaky_relu", lambda v: torch.nn.functional.leaky_relu(v, _SLOPE),
                lambda up, pre, out: torch.ops.aten.leaky_relu_backward(up, pre, _SLOPE, False),
                nn.LeakyReLU),

@@ -39,14 +39,15 @@ def layer_sizes(width: int, depth: int, n_in: int = 1, n_out: int = 1) -> list[t
 def check_init(init: str) -> tuple[str, float]:
     """Parse ``init`` into (kind, std); a ``ValueError`` names the valid forms."""
     text = str(init).strip().lower()
-    if text.startswith("normal"):
-        _, _, std = text.partition(":")
+    kind, colon, std = text.partition(":")
+    if kind == "normal":
         try:
-            value = float(std) if std else 1.0
+            value = float(std) if colon else -1.0
         except ValueError:
             value = -1.0
         if not (value > 0 and math.isfinite(value)):
-            raise ValueError(f"`init` {init!r}: the std in normal:STD must be a positive number")
+            raise ValueError(f"`init` {init!r}: write normal:STD with a positive std, e.g. "
+                             f"'normal:0.5'; or choose one of {', '.join(INITS)}")
         return "normal", value
     if text not in ("default", "xavier", "zeros", "ones"):
         raise ValueError(f"unknown `init` {init!r}; choose one of {', '.join(INITS)}")

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import torch
 
-from swarm._facts import PIECEWISE_LINEAR
 from swarm._model import activations as _act
+from swarm._facts import PIECEWISE_LINEAR
 from swarm.recording import Recording
 
 __all__ = ["check_recording", "epoch_index", "epoch_indices", "kept_bees", "one_input",
@@ -71,16 +71,16 @@ def activation(rec: Recording, *, piecewise_linear: bool = False) -> _act.Activa
         one_input(rec, "breakpoints")
     spec = rec.meta.get("spec", {})
     if spec.get("model"):
-        raise ValueError(f"this metric needs the built-in MLP; the recording was trained with "
-                         f"the custom model {spec['model']!r}")
+        raise ValueError(f"this needs the built-in MLP; the run trained the custom model "
+                         f"{spec['model']!r}")
     name = spec.get("activation")
     if name is None:
         raise ValueError("`rec` has no activation in meta['spec']['activation']")
     act = _act.get(name)
     if piecewise_linear and not rec.piecewise_linear:
-        pl = ", ".join(sorted(PIECEWISE_LINEAR))
+        pl = ", ".join(k for k in _act.ACTIVATIONS if k in PIECEWISE_LINEAR)
         raise ValueError(f"breakpoints are defined for piecewise-linear activations ({pl}); "
-                         f"this recording uses {name!r}")
+                         f"this run uses {name!r}")
     return act
 
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Panel", "split_axes", "TRACK_COLORS", "track_color", "pick_tracked", "diverged_note"]
+__all__ = ["Panel", "SpecOnly", "split_axes", "TRACK_COLORS", "track_color", "pick_tracked",
+           "diverged_note", "layer_shapes"]
 
 #: Colours of tracked bees, the same in every panel (the density is blue, the median red).
 TRACK_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -33,6 +34,16 @@ class Panel:
     """Base class of animated views; subclasses set ``num_frames`` and implement ``draw``."""
 
     num_frames: int = 1
+
+    @classmethod
+    def applies(cls, rec) -> str | None:
+        """None when this panel can show ``rec``, else the reason it cannot (one phrase).
+
+        ``rec`` is a Recording, or a :class:`SpecOnly` before training: what a
+        spec cannot tell yet counts as applying, and is asked again of the recording.
+        The default picker, ``animate`` and the command all ask this, and only this.
+        """
+        return None
 
     def plot_init(self, ax):
         """Draw the static parts on ``ax`` (limits, labels, legend) once.
@@ -46,6 +57,39 @@ class Panel:
     def draw(self, canvas, frame: int) -> None:
         """Paint the moving parts of data frame ``frame`` (0 .. num_frames - 1) onto ``canvas``."""
         raise NotImplementedError(f"{type(self).__name__} must implement draw(canvas, frame)")
+
+
+class SpecOnly:
+    """What a run will record, known from its spec before training: ``meta`` and no arrays.
+
+    ``SpecOnly(spec.to_meta())`` lets :meth:`Panel.applies` refuse a panel
+    before any training starts.
+    """
+
+    def __init__(self, spec_meta: dict):
+        self.meta = {"spec": dict(spec_meta)}
+
+    @property
+    def piecewise_linear(self) -> bool:
+        """As :attr:`Recording.piecewise_linear`, from the spec (written by ``Spec.to_meta``)."""
+        return bool(self.meta["spec"].get("piecewise_linear"))
+
+    @property
+    def task(self) -> str:
+        return str(self.meta["spec"].get("task") or "target")
+
+
+def layer_shapes(rec) -> list[tuple[int, int]] | None:
+    """(out, in) of each recorded layer's weights; from the spec for a SpecOnly
+    (None when the spec cannot say: a custom model)."""
+    if not isinstance(rec, SpecOnly):
+        return [tuple(rec.weights(k).shape[-2:]) for k in rec.layer_indices]
+    spec = rec.meta["spec"]
+    if spec.get("model") or "width" not in spec:
+        return None
+    dims = [int(spec.get("inputs", 1))] + [int(spec["width"])] * int(spec["depth"]) \
+        + [int(spec.get("outputs", 1))]
+    return [(o, i) for i, o in zip(dims[:-1], dims[1:])]
 
 
 def split_axes(ax, nrows: int = 1, ncols: int = 1, **gridspec_kw) -> list:

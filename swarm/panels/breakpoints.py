@@ -27,6 +27,17 @@ class BreakpointsPanel(Panel):
 
     name = "breakpoints"
 
+    @classmethod
+    def applies(cls, rec) -> str | None:
+        """Kinks need the built-in network with a piecewise-linear activation (the metric's rule)."""
+        from swarm.metrics._common import activation
+
+        try:
+            activation(rec, piecewise_linear=True)
+        except ValueError as err:
+            return str(err)
+        return None
+
     def __init__(self, rec, tracked=(), *, bins: int = 100):
         from swarm import metrics  # here, not at the top: render workers need no torch
 

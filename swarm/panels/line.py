@@ -6,7 +6,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, diverged_note, track_color
+from swarm.panels.base import Panel, SpecOnly, diverged_note, track_color
 from swarm.render.shade import DensityShader
 
 __all__ = ["LinePanel", "MEDIAN_COLOR", "TARGET_STYLE"]
@@ -25,6 +25,13 @@ class LinePanel(Panel):
     """
 
     name = "line"
+
+    @classmethod
+    def applies(cls, rec) -> str | None:
+        if isinstance(rec, SpecOnly):
+            task = rec.meta["spec"].get("task", "target")
+            return None if task == "target" else f"it shows a 1-D target's fit; this is a {task} run"
+        return None if "ypred" in rec else "it needs the predictions `ypred`, not recorded here"
 
     def __init__(self, rec, tracked=(), *, ylim=None):
         self.x = np.asarray(rec.x, dtype=np.float64)

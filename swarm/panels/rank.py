@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.lines import Line2D
 
-from swarm.panels.base import Panel, split_axes
+from swarm.panels.base import Panel, layer_shapes, split_axes
 from swarm.panels.loss import quantile_band
 
 __all__ = ["RankPanel", "layer_colors"]
@@ -28,6 +28,14 @@ class RankPanel(Panel):
     """Effective rank per layer over epochs and the current singular-value spectrum."""
 
     name = "rank"
+
+    @classmethod
+    def applies(cls, rec) -> str | None:
+        shapes = layer_shapes(rec)
+        if shapes is not None and not any(min(shape) >= 2 for shape in shapes):
+            return ("it needs a layer of at least 2x2 weights (depth 2 or more and width 2 or "
+                    "more); every layer here is a single row or column, always rank 1")
+        return None
 
     def __init__(self, rec, tracked=()):
         from swarm.metrics.spectrum import effective_rank_of, spectra  # here: workers need no torch

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from swarm.panels.base import Panel, split_axes, track_color
+from swarm.panels.base import Panel, layer_shapes, split_axes, track_color
 
 __all__ = ["WeightsPanel", "HEAT_CMAP"]
 
@@ -27,6 +27,12 @@ class WeightsPanel(Panel):
     """
 
     name = "weights"
+
+    @classmethod
+    def applies(cls, rec) -> str | None:
+        if layer_shapes(rec) == []:
+            return "it needs recorded layer weights (`layer{k}.weight`), which this run does not have"
+        return None
 
     def __init__(self, rec, tracked=(), *, bins: int = 60, layers=None):
         self.layers = list(rec.layer_indices if layers is None else layers)

@@ -43,12 +43,16 @@ try:
 except ImportError:  # pragma: no cover - not on Windows
     fcntl = None
 
-__all__ = ["VideoWriter", "join_pieces", "save_png", "FORMATS", "ffmpeg_exe", "piece_suffix", "output_format"]
+__all__ = ["VideoWriter", "join_pieces", "save_png", "FORMATS", "ffmpeg_exe", "piece_suffix", "output_format",
+           "PRESETS", "check_codec", "check_png"]
 
 log = logging.getLogger(__name__)
 
 FORMATS = (".mp4", ".webm", ".gif")
 _PIECE = {".mp4": ".mp4", ".webm": ".webm", ".gif": ".mkv"}  # container of a piece for each format
+PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+           "veryslow", "placebo")  # x264's speed/size trade-offs
+_CRF_MAX = {".mp4": 51, ".webm": 63, ".gif": 63}  # x264's and VP9's quality scales (GIF: unused)
 
 
 def ffmpeg_exe() -> str:
@@ -63,6 +67,26 @@ def output_format(path) -> str:
         raise ValueError(f"unknown output extension {Path(path).suffix or '(none)'!r} in "
                          f"{str(path)!r}; use one of {', '.join(FORMATS)}")
     return suffix
+
+
+def check_codec(fmt: str, preset, crf) -> None:
+    """A ``ValueError`` unless ``preset`` is one of PRESETS and ``crf`` None or in range for ``fmt``."""
+    if preset not in PRESETS:
+        raise ValueError(f"unknown `preset` {preset!r}; choose one of {', '.join(PRESETS)}")
+    top = _CRF_MAX[fmt]
+    if crf is not None and (isinstance(crf, bool) or not isinstance(crf, (int, np.integer))
+                            or not 0 <= crf <= top):
+        raise ValueError(f"`crf` must be None or an integer from 0 (best) to {top} (smallest) "
+                         f"for {fmt}, got {crf!r}")
+
+
+def check_png(path, name: str = "poster") -> Path:
+    """``path`` as a Path when it ends in .png and can be written, else a ``ValueError``."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ValueError(f"`{name}` must be a .png path, got {str(path)!r}")
+    check_writable(path)
+    return path
 
 
 def check_size(size, minimum: int) -> tuple[int, int]:
@@ -177,6 +201,7 @@ class VideoWriter:
         if not (np.isscalar(fps) and float(fps) > 0):
             raise ValueError(f"`fps` must be a positive number, got {fps!r}")
         width, height = check_size(size, 2)
+        check_codec(self.format, preset, crf)
         if channels not in (3, 4):
             raise ValueError(f"`channels` must be 3 (RGB) or 4 (RGBX), got {channels!r}")
         check_writable(self.path)
@@ -259,8 +284,9 @@ def join_pieces(pieces, path, fps: float) -> Path:
     workdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
         listing = workdir / "pieces.txt"
-        listing.write_text("".join(f"file '{Path(p).resolve()}'\n" for p in pieces))
-        source = ffmpeg.input(str(listing), format="concat", safe=0)
+        quoted = (str(Path(p).resolve()).replace("'", "'\\''") for p in pieces)  # concat's quoting
+        listing.write_text("".join(f"file '{q}'\n" for q in quoted))
+        source = ffmpeg.input(str(listing.resolve()), format="concat", safe=0)
         with temporary_beside(path, path.suffix) as tmp:
             if fmt == ".gif":
                 palette = workdir / "palette.png"
@@ -282,10 +308,7 @@ def join_pieces(pieces, path, fps: float) -> Path:
 
 def save_png(frame: np.ndarray, path) -> Path:
     """Save a frame uint8 [height, width, 3 or 4] as an RGB PNG, whole or not at all."""
-    path = Path(path)
-    if path.suffix.lower() != ".png":
-        raise ValueError(f"`poster` must be a .png path, got {str(path)!r}")
-    check_writable(path)
+    path = check_png(path)
     with temporary_beside(path, ".png") as tmp:
         Image.fromarray(np.ascontiguousarray(frame[..., :3], dtype=np.uint8)).save(tmp, format="PNG")
         publish(tmp, path)

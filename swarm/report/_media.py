@@ -24,8 +24,8 @@ PNG = "image/png"
 POSTER_NAMES = ("{stem}.png", "{stem}_poster.png", "{stem}.poster.png", "{stem}-poster.png")
 
 
-def check_videos(videos) -> list[Path]:
-    """The ``videos`` argument as existing paths of a playable type, checked."""
+def check_videos(videos, name: str = "videos") -> list[Path]:
+    """The ``videos`` argument (called ``name`` in messages) as existing paths of a playable type."""
     if videos is None:
         return []
     if isinstance(videos, (str, Path)):
@@ -33,9 +33,9 @@ def check_videos(videos) -> list[Path]:
     paths = [Path(v) for v in videos]
     for p in paths:
         if p.suffix.lower() not in VIDEO_TYPES:
-            raise ValueError(f"`videos` must be {', '.join(VIDEO_TYPES)} files, got {str(p)!r}")
+            raise ValueError(f"`{name}` must be {', '.join(VIDEO_TYPES)} files, got {str(p)!r}")
         if not p.is_file():
-            raise ValueError(f"`videos`: no file at {str(p)!r}")
+            raise ValueError(f"`{name}`: no file at {str(p)!r}")
     return paths
 
 

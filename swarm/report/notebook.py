@@ -58,7 +58,7 @@ class Video:
     """
 
     def __init__(self, path, *, embed: bool = True, width: int | None = None):
-        self.path = _media.check_videos([path])[0]
+        self.path = _media.check_videos([path], "path")[0]
         if width is not None and (isinstance(width, bool) or not isinstance(width, int)
                                   or width < 1):
             raise ValueError(f"`width` must be a positive number of pixels or None, got {width!r}")
@@ -97,6 +97,7 @@ def show(obj, **kwargs):
     if isinstance(obj, (str, Path)):
         suffix = Path(obj).suffix.lower()
         if suffix in _media.VIDEO_TYPES:
+            _media.check_videos([obj], "obj")
             return Video(obj, **kwargs)
         if suffix in IMAGE_TYPES and Path(obj).is_file():
             return _image(Path(obj).read_bytes(), IMAGE_TYPES[suffix], Path(obj).name)
