@@ -106,17 +106,20 @@ def training_flops(cfg: dict, ds) -> float:
     return cfg["bees"] * cfg["epochs"] * per_epoch
 
 
-def matmul_gflops(device: str, n: int = 2048, repeats: int = 5) -> float:
+def matmul_gflops(device: str, n: int = 2048, repeats: int = 5) -> tuple[float, int]:
+    """GFLOP/s of one n x n torch.mm, with the threads swarm.train would use now."""
     a = torch.randn(n, n, device=device)
     b = torch.randn(n, n, device=device)
     best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        torch.mm(a, b)
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        best = min(best, time.perf_counter() - start)
-    return 2 * n ** 3 / best / 1e9
+    with _idle_core_threads(torch.device(device)):
+        threads = torch.get_num_threads()
+        for _ in range(repeats):
+            start = time.perf_counter()
+            torch.mm(a, b)
+            if device.startswith("cuda"):
+                torch.cuda.synchronize()
+            best = min(best, time.perf_counter() - start)
+    return 2 * n ** 3 / best / 1e9, threads
 
 
 def main() -> None:
@@ -128,8 +131,9 @@ def main() -> None:
     args = parser.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    peak = matmul_gflops(args.device)
-    print(f"torch.mm 2048x2048: {peak:.1f} GFLOP/s")
+    peak, threads = matmul_gflops(args.device)
+    print(f"torch.mm 2048x2048: {peak:.1f} GFLOP/s on {threads} thread(s), the threads "
+          "swarm.train and the loop use here")
     goals = {"moons": 20, "digits": 5}
     for cfg in (MOONS, DIGITS):
         ds = datasets.get_dataset(cfg["name"], **cfg["data"])

@@ -40,9 +40,14 @@ class Feed:
     def batch(self, idx: Tensor) -> tuple[Tensor, Tensor]:
         """The samples ``idx`` [bee, size] of every bee, in the per-bee layouts."""
         if self.flat:
-            return self.x_rows[idx], self.y_rows[idx]
-        yb = self.y_rows[idx]
-        return self.x_rows[idx].transpose(1, 2), yb if yb.dim() == 2 else yb.transpose(1, 2)
+            return _take(self.x_rows, idx), _take(self.y_rows, idx)
+        yb = _take(self.y_rows, idx)
+        return _take(self.x_rows, idx).transpose(1, 2), yb if yb.dim() == 2 else yb.transpose(1, 2)
+
+
+def _take(rows: Tensor, idx: Tensor) -> Tensor:
+    """``rows[idx]`` [*idx, ...] (index_select: 3-4x faster than indexing on CPU)."""
+    return torch.index_select(rows, 0, idx.reshape(-1)).view(idx.shape + rows.shape[1:])
 
 
 def make_feed(spec) -> Feed:
@@ -80,6 +85,10 @@ def minibatches(spec, epoch: int, feed: Feed):
 
 
 def accuracy(logits: Tensor, labels: Tensor) -> Tensor:
-    """Share of samples whose largest logit is the label: logits [bee, class, sample] -> [bee]."""
-    # argmax over a contiguous last axis: over the middle one it is ~5x slower on CPU
-    return (logits.transpose(1, 2).contiguous().argmax(-1) == labels).to(torch.float32).mean(-1)
+    """Share of samples whose largest logit is the label, as ``argmax`` decides (the first
+    of tied logits): logits [bee, class, sample], labels [1 or bee, sample] -> [bee]."""
+    top = logits.amax(1)  # argmax over the class axis is ~10x slower on CPU than amax
+    picked = logits.gather(1, labels.unsqueeze(1).expand(logits.shape[0], 1, -1))[:, 0]
+    if bool(((logits == top.unsqueeze(1)).sum(1) > 1).any()):  # ties (say, zero weights)
+        return (logits.transpose(1, 2).contiguous().argmax(-1) == labels).float().mean(-1)
+    return (picked >= top).float().mean(-1)

@@ -192,6 +192,9 @@ def resolve_data(target, data=None):
     with the knobs in ``data``), as a ``swarm.datasets.Dataset``, or as arrays ``(x, y)``."""
     from swarm import datasets
 
+    if data is not None and not isinstance(data, dict):
+        raise ValueError(f"`data` must be a dict of dataset knobs such as "
+                         f"{{'samples': 500, 'noise': 0.2}}, got {data!r}")
     if isinstance(target, datasets.Dataset):
         dataset = target
     elif isinstance(target, tuple):
@@ -200,9 +203,6 @@ def resolve_data(target, data=None):
         dataset = datasets.from_arrays(*target, **(data or {}))
         data = None
     elif isinstance(target, str) and target.strip().lower() in datasets.DATASETS:
-        if data is not None and not isinstance(data, dict):
-            raise ValueError(f"`data` must be a dict of dataset knobs such as "
-                             f"{{'samples': 500, 'noise': 0.2}}, got {data!r}")
         dataset = datasets.get_dataset(target.strip().lower(), **(data or {}))
         data = None
     else:

@@ -267,7 +267,33 @@ def test_large_dataset_swarms_evaluated_in_chunks_give_the_same_numbers(monkeypa
 
     kw = dict(bees=150, epochs=4, width=6, batch_size=batch_size, **MOONS)
     whole = swarm.train("moons", **kw)
-    monkeypatch.setattr(swarm._model.nets, "_CHUNK_FLOATS", 1)  # chunks of 64 bees
+    monkeypatch.setattr(swarm._model.nets, "_CHUNK_FLOATS", 1)  # chunks of 8 bees
     chunked = swarm.train("moons", **kw)
     for key in ("loss", "grad_norm", "accuracy", "layer0.weight", "layer1.weight"):
         np.testing.assert_array_equal(chunked[key], whole[key], err_msg=key)
+
+
+@pytest.mark.parametrize("model,message", [
+    (nn.Linear(1, 1), "factory"), (lambda: nn.Linear(1, 3), r"\[sample, 1\].*\[2, 3\]"),
+    (lambda: nn.Sequential(nn.Tanh()), "no parameters"),
+])
+def test_bad_models_on_a_one_d_target(model, message):
+    with pytest.raises(ValueError, match=f"`model`.*{message}"):
+        swarm.train("sin", bees=2, epochs=1, model=model, progress=False)
+    with pytest.raises(ValueError, match="`width`.*`model`"):
+        swarm.train("sin", bees=2, epochs=1, width=7, model=lambda: nn.Linear(1, 1),
+                    progress=False)
+
+
+def test_accuracy_follows_argmax_also_on_ties():
+    from swarm._feed import accuracy
+
+    gen = torch.Generator().manual_seed(0)
+    logits = torch.randn(4, 3, 50, generator=gen)
+    logits[:2, 2] = logits[:2, 0]  # bees 0 and 1: classes 0 and 2 tie everywhere
+    labels = torch.randint(0, 3, (1, 50), generator=gen)
+    expected = (logits.argmax(1) == labels).float().mean(-1)
+    torch.testing.assert_close(accuracy(logits, labels), expected)
+    rec = swarm.train("spiral", bees=2, epochs=1, init="zeros", data={"samples": 60},
+                      progress=False)  # every logit 0: argmax says class 0
+    np.testing.assert_allclose(rec["accuracy"][:, 0], np.mean(rec.y == 0))

@@ -19,9 +19,11 @@ import swarm
 ROOT = Path(swarm.__file__).parent
 SEED_TOOLKIT = ("swarm.core", "swarm.networks", "swarm.animator", "swarm._animator",
                 "swarm.activations", "swarm.regimes", "swarm.util", "swarm.io", "swarm.registry")
-ENGINE = ("swarm.engine", "swarm.hive", "swarm._model", "swarm._nets", "swarm._spec", "swarm._optim",
-          "swarm._mlp", "swarm._act")
-ENGINE_INTERNALS = ("swarm.engine", "swarm.hive", "swarm._nets", "swarm._spec", "swarm._optim")
+ENGINE = ("swarm.engine", "swarm.hive", "swarm._model", "swarm._spec", "swarm._optim",
+          "swarm._feed")
+# the model layer's activations, MLP and losses are the metrics' to use; training is not
+ENGINE_INTERNALS = ("swarm.engine", "swarm.hive", "swarm._model.nets", "swarm._spec",
+                    "swarm._optim", "swarm._feed")
 FLOORS = {  # floor -> what it must never reach
     "swarm.render": ("swarm.panels", "swarm.animation"),
     "swarm.recording": ("swarm.metrics", "swarm.report", "swarm.panels", "swarm.render",

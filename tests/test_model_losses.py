@@ -69,3 +69,11 @@ def test_tasks_accept_their_losses_only():
     assert set(losses.names_for("classification")) == {"mse", "l1", "cross_entropy", "fourth",
                                                        "hinge", "constant"}
     assert "cross_entropy" not in losses.names_for("regression")
+
+
+def test_the_activation_table_takes_piecewise_linearity_from_the_torch_free_facts():
+    from swarm._facts import PIECEWISE_LINEAR
+    from swarm._model import activations
+
+    assert {n for n, a in activations.ACTIVATIONS.items() if a.piecewise_linear} \
+        == PIECEWISE_LINEAR
