@@ -62,7 +62,7 @@ def _params(rec, epoch: int, bees) -> list[torch.Tensor]:
 
 def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
     """Each bee's predicted class (argmax of its outputs) at ``points`` [point, feature]
-    at recorded epoch position ``epoch``: uint8 [bee, point] (int16 beyond 255 classes)."""
+    at recorded epoch position ``epoch``: uint8 [bee, point] (up to 256 classes)."""
     check_recording(rec)
     act = activation(rec)
     epoch = epoch_index(rec, epoch)
@@ -70,17 +70,43 @@ def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
     points = torch.as_tensor(np.asarray(points, np.float32).T[None].copy())  # [1, feature, point]
     width = max([rec.weights(k).shape[-2] for k in rec.layer_indices] + [1])
     chunk = max(1, _CHUNK_FLOATS // max(width * points.shape[-1], 1))
-    classes = rec.weights(rec.layer_indices[-1]).shape[-2]
-    out = np.empty((len(bees), points.shape[-1]), np.uint8 if classes <= 256 else np.int16)
+    out = np.empty((len(bees), points.shape[-1]), np.uint8)
     with torch.no_grad():
         for start in range(0, len(bees), chunk):
             part = bees[start:start + chunk]
-            scores = _mlp.forward(_params(rec, epoch, part), points, act)  # [bee, out, point]
-            if classes == 1:  # one output: its sign decides
-                out[start:start + len(part)] = (scores[:, 0] > 0).numpy()
-            else:
-                out[start:start + len(part)] = scores.argmax(1).numpy()
+            scores = _scores(_params(rec, epoch, part), points, act)  # [bee, out, point]
+            out[start:start + len(part)] = _argmax_outputs(scores).numpy()
     return out
+
+
+def _scores(params, points: torch.Tensor, act) -> torch.Tensor:
+    """Outputs [bee, out, point] of the stacked MLP ``params`` at shared ``points`` [1, feature, point].
+
+    Two inputs: the first layer is two broadcast multiplies (a K=2 matmul runs ~5x
+    slower on CPU); the rest is :func:`swarm._model.mlp.forward`."""
+    if points.shape[1] != 2:
+        return _mlp.forward(params, points, act)
+    w, b = params[0], params[1]
+    pre = torch.mul(w[:, :, :1], points[:, :1]).add_(b.unsqueeze(-1))
+    pre.addcmul_(w[:, :, 1:2], points[:, 1:2])
+    if len(params) == 2:
+        return pre
+    hidden = act.fn(pre) if act.fn_ is None else act.fn_(pre)
+    return _mlp.forward(params[2:], hidden, act)
+
+
+def _argmax_outputs(scores: torch.Tensor) -> torch.Tensor:
+    """argmax over the output axis of [bee, out, point] (first of ties, as argmax), one
+    comparison per class (argmax over a strided middle axis is ~10x slower); one output:
+    its sign."""
+    if scores.shape[1] == 1:
+        return scores[:, 0] > 0
+    best, pred = scores[:, 0], torch.zeros(scores[:, 0].shape, dtype=torch.uint8)
+    for c in range(1, scores.shape[1]):
+        better = scores[:, c] > best
+        pred[better] = c
+        best = torch.maximum(best, scores[:, c])
+    return pred
 
 
 def grid_predictions(rec, epoch: int, xs, ys, bees=None) -> np.ndarray:

@@ -4,6 +4,7 @@ Each panel class takes ``(rec, tracked=...)`` and follows the protocol in
 :mod:`swarm.panels.base` (``num_frames``, ``plot_init(ax)``, ``draw(canvas, frame)``).
 """
 from swarm.panels.base import Panel, SpecOnly, TRACK_COLORS, pick_tracked, split_axes, track_color
+from swarm.panels.boundary import BoundaryPanel
 from swarm.panels.breakpoints import BreakpointsPanel
 from swarm.panels.line import LinePanel
 from swarm.panels.loss import LossPanel
@@ -16,6 +17,7 @@ PANELS: dict[str, type] = {
     "weights": WeightsPanel,
     "rank": RankPanel,
     "loss": LossPanel,
+    "boundary": BoundaryPanel,
 }
 
 
@@ -28,4 +30,5 @@ def get_panel(name: str) -> type:
 
 
 __all__ = ["PANELS", "get_panel", "Panel", "SpecOnly", "split_axes", "pick_tracked", "track_color",
-           "TRACK_COLORS", "LinePanel", "BreakpointsPanel", "WeightsPanel", "RankPanel", "LossPanel"]
+           "TRACK_COLORS", "LinePanel", "BreakpointsPanel", "WeightsPanel", "RankPanel", "LossPanel",
+           "BoundaryPanel"]
