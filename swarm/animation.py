@@ -22,19 +22,35 @@ from swarm.render.compose import Scene, render, scaled_dpi
 from swarm.render.workers import sigterm_raises, stop_workers, warm_up, worker_count
 from swarm.render.writer import check_codec, check_png, check_size, output_format
 
-__all__ = ["animate", "DEFAULT_PANELS", "default_panels", "choose_panels", "default_layout", "describe",
+__all__ = ["animate", "DEFAULT_PANELS", "DEFAULTS", "default_panels", "choose_panels", "default_layout", "describe",
            "cannot_show"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PANELS = ("line", "breakpoints", "weights", "rank", "loss")
+#: The default panels of each kind of run, in order (each shown where it applies).
+DEFAULTS = {
+    "target": DEFAULT_PANELS,
+    "plane": ("boundary", "units", "accuracy", "weights", "loss"),  # 2-D classification
+    "classification": ("accuracy", "filters", "weights", "rank", "loss"),
+    "regression": ("loss", "weights", "rank"),
+}
+#: Columns shown large on the left, the first listed panel of a group leading it.
+_LEFT = (("line", "breakpoints"), ("boundary", "units"), ("accuracy", "filters"))
+
+
+def _candidates(rec) -> tuple[str, ...]:
+    task = rec.task
+    if task == "classification" and int((rec.meta.get("spec") or {}).get("inputs", 1)) == 2:
+        return DEFAULTS["plane"]
+    return DEFAULTS.get(task, DEFAULT_PANELS)
 
 
 def default_panels(rec) -> list[str]:
-    """The panels of DEFAULT_PANELS that apply to ``rec`` (see ``Panel.applies``): less
-    ``breakpoints`` when the activation is not piecewise linear (or a custom
-    model was trained), less ``rank`` when every layer is one row or column."""
-    return [name for name in DEFAULT_PANELS if PANELS[name].applies(rec) is None]
+    """The default panels of ``rec``'s kind of run (see ``DEFAULTS``) that apply to it
+    (``Panel.applies``): e.g. less ``breakpoints`` when the activation is not piecewise
+    linear, less ``rank`` when every layer is one row or column, ``filters`` for images only."""
+    return [name for name in _candidates(rec) if PANELS[name].applies(rec) is None]
 
 
 def cannot_show(name: str, rec) -> str | None:
@@ -43,15 +59,17 @@ def cannot_show(name: str, rec) -> str | None:
 
 
 def default_layout(names):
-    """The line fit large on the left (breakpoints under it, sharing x), the rest stacked on the right.
+    """The lead panel large on the left (line, boundary or accuracy; breakpoints, units or
+    filters under it), the rest stacked on the right.
 
     Returns a ``layout(fig)`` for :class:`Scene` (nested grids, so each column
-    spaces its own panels), or None for a plain grid when there is no line panel.
+    spaces its own panels), or None for a plain grid when there is no lead panel.
     """
     names = list(names)
-    if "line" not in names:
+    group = next((g for g in _LEFT if g[0] in names), None)
+    if group is None:
         return None
-    left = [n for n in ("line", "breakpoints") if n in names]
+    left = [n for n in group if n in names]
     right = [n for n in names if n not in left]
 
     def layout(fig):
@@ -82,7 +100,7 @@ def choose_panels(rec, panels=None) -> list:
         names = default_panels(rec)
         if not names:
             raise ValueError("no panel applies to this run; "
-                             + "; ".join(f"{n}: {PANELS[n].applies(rec)}" for n in DEFAULT_PANELS))
+                             + "; ".join(f"{n}: {PANELS[n].applies(rec)}" for n in _candidates(rec)))
         return names
     if isinstance(panels, str):
         panels = [p for p in panels.split(",") if p.strip()]

@@ -4,7 +4,7 @@ import pytest
 
 import swarm
 from swarm.metrics import decision
-from swarm.render import raster
+from swarm.panels.units import line_density
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +55,8 @@ def test_line_density_sums_lines_drawn_one_by_one():
     w, b = rng.normal(size=(40, 2)), rng.normal(size=40) * 0.5
     w[0] = [1.0, 0.0]  # a vertical line
     xs = ys = (np.arange(20) + 0.5) / 10 - 1  # pixels of 0.1 over [-1, 1]
-    total = decision.line_density(w, b, xs, ys)
-    one_by_one = sum(decision.line_density(w[i:i + 1], b[i:i + 1], xs, ys) for i in range(40))
+    total = line_density(w, b, xs, ys)
+    one_by_one = sum(line_density(w[i:i + 1], b[i:i + 1], xs, ys) for i in range(40))
     np.testing.assert_array_equal(total, one_by_one)
     # and each line by hand: column c's segment spans the rows between its heights at the edges
     for i in (0, 5, 17):
@@ -71,7 +71,7 @@ def test_line_density_sums_lines_drawn_one_by_one():
             lo, hi = (np.clip((v + 1) * 10, 0, 20) for v in h)
             if hi > 0 and lo < 20:
                 expect[int(lo):min(int(hi) + 1, 20), c] = 1
-        got = decision.line_density(w[i:i + 1], b[i:i + 1], xs, ys)
+        got = line_density(w[i:i + 1], b[i:i + 1], xs, ys)
         assert (got != expect).sum() <= 2, (i, np.argwhere(got != expect))
 
 

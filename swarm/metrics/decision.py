@@ -9,8 +9,8 @@ a 96x96 grid never holds more than a few MB of activations):
 - ``vote_map``: per pixel, how many live bees predict each class.
 - ``boundary_density``: per pixel, how many bees' class changes to a neighbour.
 - ``decision_maps``: both at many epochs, kept as small integer maps per frame.
-- ``unit_lines`` / ``line_density``: the first layer's ReLU lines
-  ``w1*x1 + w2*x2 + b = 0`` of every bee, and how many cross each pixel.
+- ``unit_lines`` / ``line_heights``: the first layer's ReLU lines
+  ``w1*x1 + w2*x2 + b = 0`` of every bee (``swarm.panels.units`` rasterises them).
 - ``majority_confusion``: the confusion matrix of the swarm's majority vote.
 """
 from __future__ import annotations
@@ -19,11 +19,11 @@ import numpy as np
 import torch
 
 from swarm._model import mlp as _mlp
+from swarm._model.threads import idle_core_threads
 from swarm.metrics._common import activation, check_recording, epoch_index, epoch_indices
-from swarm.render import raster
 
 __all__ = ["plane_grid", "grid_predictions", "vote_map", "boundary_density", "decision_maps",
-           "unit_lines", "line_density", "majority_confusion", "predict_classes"]
+           "unit_lines", "line_heights", "majority_confusion", "predict_classes"]
 
 _CHUNK_FLOATS = 1 << 22  # hidden activations per chunk of bees (16 MB of float32)
 
@@ -71,7 +71,7 @@ def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
     width = max([rec.weights(k).shape[-2] for k in rec.layer_indices] + [1])
     chunk = max(1, _CHUNK_FLOATS // max(width * points.shape[-1], 1))
     out = np.empty((len(bees), points.shape[-1]), np.uint8)
-    with torch.no_grad():
+    with torch.no_grad(), idle_core_threads():
         for start in range(0, len(bees), chunk):
             part = bees[start:start + chunk]
             scores = _scores(_params(rec, epoch, part), points, act)  # [bee, out, point]
@@ -177,25 +177,6 @@ def line_heights(w: np.ndarray, b: np.ndarray, x) -> np.ndarray:
     (nearly vertical lines get huge finite values, which rasterise as vertical)."""
     w2 = np.where(np.abs(w[..., 1]) < 1e-12, 1e-12, w[..., 1])
     return -(w[..., 0, None] * np.asarray(x, np.float64) + b[..., None]) / w2[..., None]
-
-
-def line_density(w: np.ndarray, b: np.ndarray, xs, ys) -> np.ndarray:
-    """How many of the lines ``w`` [line, 2], ``b`` [line] cross each pixel of the grid of
-    centres ``xs`` [col] x ``ys`` [row] (evenly spaced, increasing): int32 [row, col].
-
-    Pixel (r, c) covers x in xs[c] +- dx/2 and y in ys[r] +- dy/2; a line counts in
-    every pixel its segment over that column touches (``raster.span_counts``).
-    """
-    xs, ys = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    edges = xs[0] - dx / 2 + dx * np.arange(len(xs) + 1)  # column edges
-    heights = line_heights(np.asarray(w, np.float64), np.asarray(b, np.float64), edges)
-    rows = (heights - (ys[0] - dy / 2)) / dy  # [line, column edge], row 0 at the lowest y
-    lo = np.minimum(rows[:, :-1], rows[:, 1:])
-    hi = np.maximum(rows[:, :-1], rows[:, 1:])
-    outside = (hi < 0) | (lo >= len(ys))  # spans off the grid: parked in the guard row
-    lo[outside] = hi[outside] = len(ys)
-    return raster.span_counts(lo, hi, len(ys), antialias=False)
 
 
 def majority_confusion(rec, epoch: int = -1, split: str = "test") -> np.ndarray:

@@ -72,9 +72,8 @@ class PlanePanel(Panel):
         ax.set_ylim(self.ys[0] - dy / 2, self.ys[-1] + dy / 2)
         ax.set_xlabel(self.features[0])
         ax.set_ylabel(self.features[1])
-        ax.set_title(self.title, fontsize=10, loc="left")
         handles, labels = zip(*self.legend) if self.legend else ((), ())
-        ax.legend(handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=min(len(handles), 4),
+        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles),
                   frameon=False, fontsize=8, handlelength=1.2, columnspacing=0.9, borderaxespad=0.1)
 
     def draw(self, canvas, frame: int) -> None:
@@ -91,6 +90,7 @@ class PlanePanel(Panel):
         image += layer_rgb
         canvas.image(np.clip(image + 0.5, 0, 255).astype(np.uint8))
         canvas.text(f"epoch {self.epoch[frame]}", 0.015, 0.975, size=12, bold=True)
+        canvas.text(self.title, 0.985, 0.975, size=9, ha="right", bold=True, color="0.2")
 
     def _pane_cache(self, pane):
         if pane not in self._cache:

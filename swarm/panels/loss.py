@@ -10,7 +10,9 @@ from matplotlib.patches import Patch
 from swarm.panels.base import Panel, track_color
 from swarm.panels.line import MEDIAN_COLOR
 
-__all__ = ["LossPanel", "quantile_band"]
+TEST_COLOR = "#0072B2"  # the test split's curves (the train median stays red)
+
+__all__ = ["LossPanel", "quantile_band", "TEST_COLOR"]
 
 
 def quantile_band(values: np.ndarray, live=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -41,6 +43,7 @@ class LossPanel(Panel):
         loss = np.asarray(rec["loss"], dtype=np.float64)  # [bee, epoch]
         self.t = np.asarray(rec.epoch, dtype=np.float64) + 1
         self.q10, self.median, self.q90 = quantile_band(loss, rec.live)
+        self.test = quantile_band(rec["test_loss"], rec.live) if "test_loss" in rec else None
         self.tracked = np.asarray(tracked, dtype=np.int64)
         self.tracked_loss = loss[self.tracked]  # [tracked, epoch]
         self.num_frames = loss.shape[1]
@@ -50,20 +53,28 @@ class LossPanel(Panel):
         ax.set_yscale("log")
         ax.fill_between(self.t, self.q10, self.q90, color=MEDIAN_COLOR, alpha=0.18, linewidth=0)
         ax.plot(self.t, self.median, color=MEDIAN_COLOR, lw=1.8)
+        if self.test is not None:  # a dataset run: the test split's median and band, dashed
+            ax.fill_between(self.t, self.test[0], self.test[2], color=TEST_COLOR, alpha=0.12, linewidth=0)
+            ax.plot(self.t, self.test[1], color=TEST_COLOR, lw=1.5, ls="--")
         for i, curve in enumerate(self.tracked_loss):
             ax.plot(self.t, curve, color=track_color(i), lw=0.9, alpha=0.8)
         ax.set_xlim(self.t[0], max(self.t[-1], self.t[0] * 1.5))
         finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in
-                                 (self.q10, self.q90, self.tracked_loss.ravel())])
+                                 (self.q10, self.q90, self.tracked_loss.ravel())
+                                 + (() if self.test is None else (self.test[0], self.test[2]))])
         if finite.size:
             ax.set_ylim(finite.min() / 1.5, finite.max() * 1.5)
         ax.set_xlabel("epoch + 1")
         ax.set_ylabel("loss")
         ax.set_title("loss", fontsize=10, loc="left")
         ax.grid(True, which="major", color="0.92", linewidth=0.8)
-        ax.legend(handles=[Line2D([], [], color=MEDIAN_COLOR, lw=1.8, label="median"),
-                           Patch(color=MEDIAN_COLOR, alpha=0.25, label="10-90% of bees")],
-                  loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=8,
+        handles = [Line2D([], [], color=MEDIAN_COLOR, lw=1.8,
+                          label="median" if self.test is None else "train median"),
+                   Patch(color=MEDIAN_COLOR, alpha=0.25, label="10-90% of bees")]
+        if self.test is not None:
+            handles.append(Line2D([], [], color=TEST_COLOR, lw=1.5, ls="--", label="test"))
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
+                  frameon=False, fontsize=8,
                   borderaxespad=0.1, handlelength=1.4)
 
     def draw(self, canvas, frame: int) -> None:
