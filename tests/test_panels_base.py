@@ -11,7 +11,8 @@ from render_helpers import hand_recording
 
 
 def test_registry_lists_valid_names_on_a_miss():
-    assert list(PANELS) == ["line", "breakpoints", "weights", "rank", "loss"]
+    assert list(PANELS) == ["line", "breakpoints", "weights", "rank", "loss", "boundary", "units",
+                           "accuracy", "filters"]
     assert get_panel(" Line ") is PANELS["line"]
     with pytest.raises(ValueError, match="unknown panel 'lines'; choose from line, breakpoints"):
         get_panel("lines")
