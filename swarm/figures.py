@@ -21,7 +21,8 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from swarm.metrics._common import check_recording, epoch_index
 from swarm.recording import Recording
 
-__all__ = ["fit_density", "loss_curves", "breakpoint_histogram", "rank_curves", "FIGURES",
+__all__ = ["fit_density", "loss_curves", "breakpoint_histogram", "rank_curves", "vote_map",
+           "accuracy_curves", "confusion", "FIGURES",
            "FigureSpec", "standard", "to_png"]
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,90 @@ def rank_curves(rec: Recording) -> Figure:
 
 
 def _piecewise_mlp(rec: Recording) -> bool:
-    return rec.piecewise_linear and rec.num_layers > 0
+    return rec.piecewise_linear and rec.num_layers > 0 and rec.task == "target"
+
+
+def _plane_classifier(rec: Recording) -> bool:
+    from swarm.panels.boundary import BoundaryPanel
+
+    return BoundaryPanel.applies(rec) is None
+
+
+def _classifier(rec: Recording) -> bool:
+    return "accuracy" in rec and rec.num_layers > 0 and not (rec.meta.get("spec") or {}).get("model")
+
+
+def vote_map(rec: Recording, *, epoch: int = -1, size: int = 120) -> Figure:
+    """The swarm's final vote over a 2-D dataset's plane: per pixel the share of live bees
+    predicting each class, darkened where their boundaries crowd, with the data (test hollow)."""
+    from swarm.metrics.decision import decision_maps
+    from swarm.panels._plane import class_colors
+    from swarm.panels.boundary import boundary_image
+
+    rec = check_recording(rec)
+    maps = decision_maps(rec, [epoch_index(rec, epoch)], size=size)
+    classes = rec.classes or tuple(str(c) for c in range(maps["votes"].shape[1]))
+    colors = class_colors(len(classes))
+    image = boundary_image(maps["votes"][0], maps["boundary"][0], colors, maps["bees"])
+    fig, ax = _figure()
+    dx, dy = maps["xs"][1] - maps["xs"][0], maps["ys"][1] - maps["ys"][0]
+    ax.imshow(image, origin="lower", interpolation="bilinear", aspect="auto",
+              extent=(maps["xs"][0] - dx / 2, maps["xs"][-1] + dx / 2,
+                      maps["ys"][0] - dy / 2, maps["ys"][-1] + dy / 2))
+    for c, color in enumerate(colors):
+        for x, y, hollow in ((rec.x, rec.y, False), (rec["x_test"], rec["y_test"], True)):
+            pts = np.asarray(x)[np.asarray(y) == c]
+            ax.scatter(pts[:, 0], pts[:, 1], s=9, lw=0.7, edgecolors=color if hollow else "white",
+                       facecolors="white" if hollow else color,
+                       label=(classes[c] if not hollow else None))
+    features = (rec.meta.get("dataset") or {}).get("features") or ("x1", "x2")
+    ax.set(xlabel=features[0], ylabel=features[1],
+           title=f"Vote of {maps['bees']} bees, epoch {int(rec.epoch[epoch_index(rec, epoch)])}")
+    ax.legend(loc="upper right", fontsize=7, frameon=True, markerscale=1.5, title="class (test hollow)",
+              title_fontsize=7)
+    _left_out_note(ax, rec)
+    return fig
+
+
+def accuracy_curves(rec: Recording) -> Figure:
+    """Train and test accuracy over epochs: median with 25-75% and 5-95% bands across bees."""
+    rec = check_recording(rec)
+    kept = _kept(rec)
+    fig, ax = _figure()
+    for key, color, label in (("accuracy", ACCENT, "train"), ("test_accuracy", BAND, "test")):
+        if key in rec and len(kept):
+            _bands(ax, rec.epoch + 1.0, np.asarray(rec[key][kept], np.float64), color, label)
+    ax.set(xscale="log", xlabel="epoch + 1", ylabel="accuracy", ylim=(-0.02, 1.02),
+           title="Accuracy across the swarm")
+    _plain_log_ticks(ax.xaxis)
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+    _left_out_note(ax, rec)
+    return fig
+
+
+def confusion(rec: Recording, *, epoch: int = -1) -> Figure:
+    """The confusion matrix of the live bees' majority vote on the test split (counts, rows: truth)."""
+    from swarm.metrics.decision import majority_confusion
+
+    rec = check_recording(rec)
+    split = "test" if "x_test" in rec and len(rec["x_test"]) else "train"
+    matrix = majority_confusion(rec, epoch, split)
+    classes = rec.classes or tuple(str(c) for c in range(len(matrix)))
+    fig, ax = _figure(colorbar=True)
+    shown = ax.imshow(matrix, cmap="Blues", aspect="auto")
+    fig.colorbar(shown, ax=ax, fraction=0.05, pad=0.03)
+    if len(matrix) <= 12:
+        for (i, j), v in np.ndenumerate(matrix):
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
+                    color="white" if v > matrix.max() / 2 else INK)
+    ticks = range(len(classes))
+    ax.set_xticks(ticks, classes, fontsize=7)
+    ax.set_yticks(ticks, classes, fontsize=7)
+    accuracy = np.trace(matrix) / max(matrix.sum(), 1)
+    ax.set(xlabel="majority vote", ylabel="true class",
+           title=f"Majority vote on the {split} split: {accuracy:.1%} right")
+    return fig
 
 
 @dataclass(frozen=True)
@@ -247,6 +331,16 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
                "Effective rank of each weight matrix (exp of the entropy of its normalised "
                "singular values): median and bands over the bees.",
                lambda rec: bool(rec.matrix_layers)),
+    FigureSpec("vote", vote_map,
+               "The final vote map: at each point of the plane the share of bees predicting "
+               "each class (white: a tie), darker where many bees draw their decision boundary; "
+               "training points filled, test points hollow.", _plane_classifier),
+    FigureSpec("accuracy", accuracy_curves,
+               "Train and test accuracy: median over the bees, with the 25-75% and 5-95% bands.",
+               lambda rec: "accuracy" in rec),
+    FigureSpec("confusion", confusion,
+               "The swarm's majority vote on the test split against the true classes.",
+               _classifier),
 ]}
 
 

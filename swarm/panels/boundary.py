@@ -18,7 +18,7 @@ from swarm.panels._plane import PlanePanel, class_colors, key_frames, point_lege
 from swarm.panels.base import diverged_note
 from swarm.render.shade import density_levels
 
-__all__ = ["BoundaryPanel", "vote_colors"]
+__all__ = ["BoundaryPanel", "vote_colors", "boundary_image"]
 
 _TINT = 0.62  # how far a unanimous pixel goes from white towards its class's colour
 _DARK = 0.78  # how dark the crowdest boundary pixel gets
@@ -40,6 +40,13 @@ def vote_colors(votes: np.ndarray, colors) -> np.ndarray:
     strength[votes.sum(0) == 0] = 0
     out = 255 - (255 - rgb[winner]) * strength[..., None]
     return out.astype(np.float32)
+
+
+def boundary_image(votes: np.ndarray, boundary: np.ndarray, colors, bees: int) -> np.ndarray:
+    """The vote map of ``votes`` [class, row, col] darkened by the boundary density
+    ``boundary`` [row, col] of ``bees`` bees: RGB uint8 [row, col, 3]."""
+    level = density_levels(_smooth(boundary), max(bees, 1), gamma=0.6)[..., None]
+    return np.rint(vote_colors(votes, colors) * (1 - _DARK * level)).astype(np.uint8)
 
 
 class BoundaryPanel(PlanePanel):
@@ -73,9 +80,8 @@ class BoundaryPanel(PlanePanel):
         self.xs, self.ys, bees = maps["xs"], maps["ys"], maps["bees"]
         classes = rec.classes or tuple(str(c) for c in range(maps["votes"].shape[1]))
         colors = class_colors(len(classes))
-        level = density_levels(_smooth(maps["boundary"]), max(bees, 1), gamma=0.6)[..., None]
-        tint = np.stack([vote_colors(v, colors) for v in maps["votes"]])  # [key, row, col, 3]
-        self.images = np.rint(tint * (1 - _DARK * level)).astype(np.uint8)
+        self.images = np.stack([boundary_image(v, b, colors, bees)
+                                for v, b in zip(maps["votes"], maps["boundary"])])
         self.features = tuple((rec.meta.get("dataset") or {}).get("features") or ("x1", "x2"))[:2]
         x, y = np.asarray(rec.x), np.asarray(rec.y)
         x_test, y_test = (np.asarray(rec["x_test"]), np.asarray(rec["y_test"])) \
