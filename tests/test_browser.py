@@ -43,14 +43,17 @@ def browser(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    """Two reports of one run: the video embedded, and the video linked beside the page."""
+    """Two reports of one run (the video embedded, and linked beside the page), and one of a
+    dataset swarm (its vote map, accuracy and confusion figures)."""
     folder = tmp_path_factory.mktemp("reports")
     (folder / "clips").mkdir()
     clip = make_mp4(folder / "clips" / "swarm.mp4", frames=50, size=(320, 180), fps=FPS)
     rec = swarm.train("sin", bees=12, epochs=20, width=6, depth=2, progress=False)
+    moons = swarm.train("moons", data={"samples": 100}, bees=8, epochs=10, width=8, progress=False)
     return {"embedded": report.write_report(rec, folder / "embedded.html", [clip]),
             "linked": report.write_report(rec, folder / "linked.html", [clip],
                                           embed_limit_mb=0, figures=False),
+            "dataset": report.write_report(moons, folder / "dataset.html", [clip]),
             "seconds": _media.video_seconds(clip)}
 
 
@@ -72,7 +75,7 @@ def open_page(browser, path: Path, size: tuple[int, int]):
     return page, problems
 
 
-@pytest.mark.parametrize("which, figures", [("embedded", 4), ("linked", 0)])
+@pytest.mark.parametrize("which, figures", [("embedded", 4), ("linked", 0), ("dataset", 5)])
 def test_report_plays_offline_in_chromium(browser, pages, which, figures, tmp_path):
     page, problems = open_page(browser, pages[which], SIZES["laptop"])
     page.wait_for_function("document.querySelector('video').readyState === 4", timeout=20_000)
@@ -101,15 +104,16 @@ def test_report_plays_offline_in_chromium(browser, pages, which, figures, tmp_pa
     assert problems == []
 
 
-def test_report_fits_a_phone_screen(browser, pages, tmp_path):
-    page, problems = open_page(browser, pages["embedded"], SIZES["phone"])
+@pytest.mark.parametrize("which", ["embedded", "dataset"])
+def test_report_fits_a_phone_screen(browser, pages, which, tmp_path):
+    page, problems = open_page(browser, pages[which], SIZES["phone"])
     page.wait_for_function("document.querySelector('video').readyState === 4", timeout=20_000)
     # nothing wider than the screen: no sideways scrolling
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"][0]
     widths = page.evaluate("[...document.querySelectorAll('img, video, table')]"
                            ".map(e => e.getBoundingClientRect().right)")
     assert max(widths) <= SIZES["phone"][0]
-    shot = screenshots_dir(tmp_path) / "report-phone.png"
+    shot = screenshots_dir(tmp_path) / f"report-{which}-phone.png"
     page.screenshot(path=str(shot), full_page=True)
     assert png_size(shot.read_bytes())[0] == SIZES["phone"][0]
     page.close()

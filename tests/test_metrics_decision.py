@@ -94,3 +94,12 @@ def test_mistakes_are_value_errors(spiral):
     digits = swarm.train("gaussians", data={"samples": 60, "dims": 3}, bees=2, epochs=2, progress=False)
     with pytest.raises(ValueError, match="2-D dataset"):
         decision.decision_maps(digits)
+
+
+def test_dataset_reports_draw_the_vote_accuracy_and_confusion(spiral):
+    from swarm import figures
+
+    names = [spec.name for spec, _ in figures.standard(spiral)]
+    assert names == ["loss", "rank", "vote", "accuracy", "confusion"]
+    target = swarm.train("sin", bees=2, epochs=2, progress=False)
+    assert not {"vote", "accuracy", "confusion"} & {s.name for s, _ in figures.standard(target)}
