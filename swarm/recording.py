@@ -107,6 +107,16 @@ class Recording(Mapping):
     def activation(self) -> str | None:
         return self.meta.get("spec", {}).get("activation")
 
+    @property
+    def live_by_epoch(self) -> np.ndarray:
+        """bool [bee, epoch]: the bee had not diverged yet at that recorded epoch.
+
+        A bee that diverged at epoch ``diverged_at`` is frozen from then on;
+        views show it until that epoch and leave it out after.
+        """
+        at = np.asarray(self._arrays["diverged_at"])[:, None]
+        return ~np.asarray(self.diverged, bool)[:, None] | (np.asarray(self.epoch)[None, :] < at)
+
     # Slicing
     def bees(self, index) -> "Recording":
         """A Recording of the chosen bees (an index array, slice or boolean mask)."""

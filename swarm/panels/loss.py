@@ -1,8 +1,6 @@
 """The loss panel: median loss and the 10-90% band over bees, on log-log axes, with a marker now."""
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -14,18 +12,29 @@ __all__ = ["LossPanel", "quantile_band"]
 
 
 def quantile_band(values: np.ndarray, live=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(q10, median, q90) over bees of ``values`` [bee, epoch, ...], finite entries of ``live`` bees only."""
-    values = np.asarray(values, dtype=np.float64)
+    """(q10, median, q90) over bees of ``values`` [bee, epoch, ...], finite entries of live bees only.
+
+    ``live``: bool [bee], or [bee, epoch] (a bee counts until it diverged).
+    NaN where no bee counts. As ``np.nanpercentile`` (linear rule), without its
+    slow path: one sort along the bee axis.
+    """
+    values = np.array(values, dtype=np.float64)  # a copy: NaN is written into it
     if live is not None:
-        values = values[np.asarray(live, bool)]
-    values = np.where(np.isfinite(values), values, np.nan)
-    if values.shape[0] == 0 or np.isnan(values).all():
-        empty = np.full(values.shape[1:], np.nan)
-        return empty, empty, empty
-    with warnings.catch_warnings():  # epochs where every bee is NaN give NaN, quietly
-        warnings.simplefilter("ignore", RuntimeWarning)
-        q10, q50, q90 = np.nanpercentile(values, [10, 50, 90], axis=0)
-    return q10, q50, q90
+        live = np.asarray(live, bool)
+        values[~np.broadcast_to(live.reshape(live.shape + (1,) * (values.ndim - live.ndim)),
+                                values.shape)] = np.nan
+    values[~np.isfinite(values)] = np.nan
+    values.sort(axis=0)  # NaN last
+    count = np.isfinite(values).sum(0)
+    out = []
+    for q in (0.1, 0.5, 0.9):
+        pos = q * np.maximum(count - 1, 0)
+        below = np.floor(pos).astype(np.intp)
+        above = np.minimum(below + 1, np.maximum(count - 1, 0))
+        a = np.take_along_axis(values, below[None], 0)[0] if len(values) else pos * np.nan
+        b = np.take_along_axis(values, above[None], 0)[0] if len(values) else pos * np.nan
+        out.append(np.where(count > 0, a + (pos - below) * (b - a), np.nan))
+    return tuple(out)
 
 
 class LossPanel(Panel):

@@ -16,6 +16,7 @@ from swarm.panels.base import Panel, split_axes, track_color
 __all__ = ["WeightsPanel", "HEAT_CMAP"]
 
 HEAT_CMAP = "magma_r"
+_SAMPLE = 1 << 20  # weights sampled for the value range
 BAR_COLOR = "#6a51a3"
 
 
@@ -30,13 +31,13 @@ class WeightsPanel(Panel):
 
     def __init__(self, rec, tracked=(), *, bins: int = 60, layers=None):
         self.layers = list(rec.layer_indices if layers is None else layers)
-        live = ~np.asarray(rec.diverged, bool)
+        live = rec.live_by_epoch  # [bee, epoch]
         self.epoch = np.asarray(rec.epoch)
         self.tracked = np.asarray(tracked, dtype=np.int64)
         self.edges, self.counts, self.tracked_w = [], [], []
         for k in self.layers:
             weights = np.asarray(rec.weights(k))
-            self.edges.append(_value_edges(weights[live], bins))
+            self.edges.append(_value_edges(weights, live, bins))
             self.counts.append(_density(rec, k, self.edges[-1]))  # [epoch, bin]
             self.tracked_w.append(weights[self.tracked].reshape(len(self.tracked), len(self.epoch),
                                                                   weights[0, 0].size))
@@ -99,11 +100,18 @@ class WeightsPanel(Panel):
         return self._heat[key]
 
 
-def _value_edges(weights: np.ndarray, bins: int) -> np.ndarray:
-    """Bin edges over the range that holds 99% of the finite weights (all epochs), padded 5%."""
+def _value_edges(weights: np.ndarray, live: np.ndarray, bins: int) -> np.ndarray:
+    """Bin edges over the range that holds 99% of the finite weights [bee, epoch, ...] of
+    live (bee, epoch) pairs, padded 5%; the percentiles come from an even sample of at
+    most ~1M of them (a whole deep swarm is tens of millions)."""
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
         raise ValueError(f"`bins` must be a positive integer, got {bins!r}")
-    values = weights[np.isfinite(weights)]
+    step = max(1, weights.size // _SAMPLE)
+    values = weights.reshape(-1)[::step]
+    if not live.all():
+        values = values[np.broadcast_to(live.reshape(live.shape + (1,) * (weights.ndim - 2)),
+                                        weights.shape).reshape(-1)[::step]]
+    values = values[np.isfinite(values)]
     if values.size == 0:
         return np.linspace(-1.0, 1.0, bins + 1)
     lo, hi = np.percentile(values, [0.5, 99.5])
