@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, track_color
+from swarm.panels.base import NOTE_COLOR, Panel, diverged_notes, draw_note, fade_after, track_color
 from swarm.panels.line import MEDIAN_COLOR
 
 __all__ = ["LossPanel", "quantile_band"]
@@ -38,10 +38,11 @@ def quantile_band(values: np.ndarray, live=None) -> tuple[np.ndarray, np.ndarray
 
 
 class LossPanel(Panel):
-    """Median loss and its 10-90% band across the bees that did not diverge, per epoch.
+    """Median loss and its 10-90% band, per epoch, across the bees that had not diverged by then.
 
-    Static curves (drawn once); each frame marks the current epoch and the
-    tracked bees' losses. The x axis is epoch + 1, so epoch 0 fits a log axis.
+    Static curves (drawn once), the future faded at each frame, which marks
+    the current epoch, the tracked bees' losses and, in red under the axis,
+    the epochs where bees diverged. The x axis is epoch + 1, so epoch 0 fits a log axis.
     """
 
     name = "loss"
@@ -49,10 +50,14 @@ class LossPanel(Panel):
     def __init__(self, rec, tracked=()):
         loss = np.asarray(rec["loss"], dtype=np.float64)  # [bee, epoch]
         self.t = np.asarray(rec.epoch, dtype=np.float64) + 1
-        self.q10, self.median, self.q90 = quantile_band(loss, ~np.asarray(rec.diverged, bool))
+        live = rec.live_by_epoch
+        self.q10, self.median, self.q90 = quantile_band(loss, live)
         self.tracked = np.asarray(tracked, dtype=np.int64)
-        self.tracked_loss = loss[self.tracked]  # [tracked, epoch]
+        self.tracked_loss = np.where(live[self.tracked], loss[self.tracked], np.nan)  # [tracked, epoch]
         self.num_frames = loss.shape[1]
+        at = np.asarray(rec["diverged_at"])[np.asarray(rec.diverged, bool)]
+        self.diverged_t = np.sort(at[at >= 0]).astype(np.float64) + 1  # when bees diverged
+        self.notes = diverged_notes(rec)
 
     def plot_init(self, ax):
         ax.set_xscale("log")
@@ -61,7 +66,7 @@ class LossPanel(Panel):
         ax.plot(self.t, self.median, color=MEDIAN_COLOR, lw=1.8)
         for i, curve in enumerate(self.tracked_loss):
             ax.plot(self.t, curve, color=track_color(i), lw=0.9, alpha=0.8)
-        ax.set_xlim(self.t[0], max(self.t[-1], self.t[0] * 1.5))
+        ax.set_xlim(self.t[0], max(self.t[-1], self.t[0] * 10))  # a decade at least
         finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in
                                  (self.q10, self.q90, self.tracked_loss.ravel())])
         if finite.size:
@@ -70,18 +75,24 @@ class LossPanel(Panel):
         ax.set_ylabel("loss")
         ax.set_title("loss", fontsize=10, loc="left")
         ax.grid(True, which="major", color="0.92", linewidth=0.8)
-        ax.legend(handles=[Line2D([], [], color=MEDIAN_COLOR, lw=1.8, label="median"),
-                           Patch(color=MEDIAN_COLOR, alpha=0.25, label="10-90% of bees")],
-                  loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, fontsize=8,
-                  borderaxespad=0.1, handlelength=1.4)
+        handles = [Line2D([], [], color=MEDIAN_COLOR, lw=1.8, label="median"),
+                   Patch(color=MEDIAN_COLOR, alpha=0.25, label="10-90% of bees")]
+        if self.diverged_t.size:
+            handles.append(Line2D([], [], color=NOTE_COLOR, lw=2, label="a bee diverged"))
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
+                  frameon=False, fontsize=8, borderaxespad=0.1, handlelength=1.4)
 
     def draw(self, canvas, frame: int) -> None:
         t = self.t[frame]
+        fade_after(canvas, t)
+        canvas.vlines(self.diverged_t[self.diverged_t <= t], color=NOTE_COLOR, width=1.5, ymax=0.06)
         canvas.vline(t, color="0.35", width=1.2)
         canvas.points([t] * len(self.tracked), self.tracked_loss[:, frame], color="white", radius=4.5)
         for i, value in enumerate(self.tracked_loss[:, frame]):
             canvas.points([t], [value], color=track_color(i), radius=3.2)
         canvas.points([t], [self.median[frame]], color="white", radius=5.5)
         canvas.points([t], [self.median[frame]], color=MEDIAN_COLOR, radius=4.2)
-        canvas.text(f"median {self.median[frame]:.3g}", 0.98, 0.96, size=10, ha="right",
-                    color=MEDIAN_COLOR, bold=True)
+        median = self.median[frame]
+        canvas.text(f"median {median:.3g}" if np.isfinite(median) else "no bee left", 0.98, 0.96,
+                    size=10, ha="right", color=MEDIAN_COLOR, bold=True)
+        draw_note(canvas, self.notes[frame])

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.lines import Line2D
 
-from swarm.panels.base import Panel, split_axes
+from swarm.panels.base import Panel, diverged_notes, draw_note, fade_after, split_axes
 from swarm.panels.loss import quantile_band
 
 __all__ = ["RankPanel", "layer_colors"]
@@ -40,7 +40,7 @@ class RankPanel(Panel):
     def __init__(self, rec, tracked=()):
         from swarm.metrics.spectrum import spectra  # here: render workers need no torch
 
-        live = ~np.asarray(rec.diverged, bool)
+        live = rec.live_by_epoch  # a bee counts until it diverged
         values = spectra(rec)  # per layer, [bee, epoch, k]
         keep = [j for j, s in enumerate(values) if s.shape[-1] > 1] or list(range(len(values)))
         self.layers = [rec.layer_indices[j] for j in keep]
@@ -53,6 +53,7 @@ class RankPanel(Panel):
             norm = np.divide(s, first, out=np.full_like(s, np.nan), where=first > 0)
             self.spectrum.append(quantile_band(norm, live))  # 3 x [epoch, k]
         self.num_frames = len(self.t)
+        self.notes = diverged_notes(rec)
         self.colors = layer_colors(len(self.layers))
 
     def plot_init(self, ax):
@@ -82,6 +83,7 @@ class RankPanel(Panel):
 
     def draw(self, canvas, frame: int) -> None:
         left, right = canvas.panes
+        fade_after(left, self.t[frame])
         left.vline(self.t[frame], color="0.35", width=1.2)
         for (q10, q50, q90), color in zip(self.rank, self.colors):
             left.points([self.t[frame]], [q50[frame]], color=color, radius=3.5)
@@ -90,3 +92,4 @@ class RankPanel(Panel):
             right.fill_between(index, q10[frame], q90[frame], color=color, alpha=0.2)
             right.line(index, q50[frame], color=color, width=1.8)
             right.points(index, q50[frame], color=color, radius=2.5)
+        draw_note(right, self.notes[frame])

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from swarm.panels.base import Panel, split_axes, track_color
+from swarm.panels.base import Panel, diverged_notes, draw_note, split_axes, track_color
 
 __all__ = ["WeightsPanel", "HEAT_CMAP"]
 
@@ -39,9 +39,11 @@ class WeightsPanel(Panel):
             weights = np.asarray(rec.weights(k))
             self.edges.append(_value_edges(weights, live, bins))
             self.counts.append(_density(rec, k, self.edges[-1]))  # [epoch, bin]
-            self.tracked_w.append(weights[self.tracked].reshape(len(self.tracked), len(self.epoch),
-                                                                  weights[0, 0].size))
+            self.tracked_w.append(np.where(  # a tracked bee's weights until it diverged
+                live[self.tracked][..., None], weights[self.tracked].reshape(
+                    len(self.tracked), len(self.epoch), weights[0, 0].size), np.nan))
         self.num_frames = len(self.epoch)
+        self.notes = diverged_notes(rec)
         self._heat: dict = {}  # per process: pane -> RGB heat map at that pane's size
 
     def __getstate__(self):
@@ -76,12 +78,13 @@ class WeightsPanel(Panel):
         n = len(self.layers)
         for j in range(n):
             heat, hist = canvas.panes[j], canvas.panes[n + j]
-            now = float(heat.pane.rows(self.epoch[frame] + 0.5))
-            heat.image(self._heat_image(j, heat.pane), rows=slice(0, max(0, int(np.ceil(now)))))
+            heat.image(self._heat_image(j, heat.pane))
+            _fade_below(heat, self.epoch[frame] + 0.5)  # the future, as in every panel
             heat.hline(self.epoch[frame] + 0.5, color="#1f77b4", width=1.2, alpha=0.8)
             hist.bars(self.edges[j], self.counts[j][frame], color=BAR_COLOR, alpha=0.9)
             for i, values in enumerate(self.tracked_w[j][:, frame]):
                 hist.vlines(values, color=track_color(i), width=1.6, ymin=0.02, ymax=0.12)
+        draw_note(canvas.panes[n], self.notes[frame])
 
     def _heat_image(self, j: int, pane) -> np.ndarray:
         """Layer j's heat map as RGB uint8 [height, width, 3] at ``pane``'s size (cached)."""
@@ -98,6 +101,16 @@ class WeightsPanel(Panel):
             image[:, (col < 0) | (col >= counts.shape[1])] = 255
             self._heat[key] = np.rint(image).astype(np.uint8)
         return self._heat[key]
+
+
+def _fade_below(canvas, y, alpha: float = 0.6) -> None:
+    """Fade the rows below data ``y`` (later epochs: time runs down) towards white."""
+    pane = canvas.pane
+    row = float(pane.rows(y))
+    bottom = pane.origin[1] + pane.size[1] - 1
+    if row < bottom:
+        canvas.rect(pane.origin[0] + 1, pane.origin[0] + pane.size[0] - 1, max(row, pane.origin[1]),
+                    bottom, color="white", alpha=alpha)
 
 
 def _value_edges(weights: np.ndarray, live: np.ndarray, bins: int) -> np.ndarray:
