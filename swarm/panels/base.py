@@ -81,14 +81,15 @@ def pick_tracked(rec, n: int = 4) -> np.ndarray:
     return ranked[at.astype(np.int64)]
 
 
-def diverged_notes(rec) -> list:
+def diverged_notes(rec, short: bool = False) -> list:
     """Per recorded epoch, the note on the bees that had diverged by then, or None when none had.
 
     A bee is shown until the epoch it diverged (``diverged_at``) and left out
-    after it, so the count grows as the video runs.
+    after it, so the count grows as the video runs. ``short`` for narrow panes.
     """
     counts = (~rec.live_by_epoch).sum(0)
-    return [f"{c} of {rec.num_bees} bees diverged (not shown)" if c else None for c in counts]
+    text = "{} of {} diverged" if short else "{} of {} bees diverged (not shown)"
+    return [text.format(c, rec.num_bees) if c else None for c in counts]
 
 
 def draw_note(canvas, note) -> None:

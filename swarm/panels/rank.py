@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from swarm.panels.base import Panel, diverged_notes, draw_note, fade_after, split_axes
 from swarm.panels.loss import quantile_band
@@ -66,15 +67,20 @@ class RankPanel(Panel):
         left.set_xlim(self.t[0], max(self.t[-1], self.t[0] + 1))
         left.set_ylim(0.8, top * 1.08 + 0.2)
         left.set_xlabel("epoch")
+        left.xaxis.set_major_locator(MaxNLocator(5, integer=True, min_n_ticks=1))
         left.set_ylabel("effective rank")
         left.set_title("rank (median, 10-90%)", fontsize=10, loc="left")
         left.grid(True, color="0.92", linewidth=0.8)
-        left.legend(handles=[Line2D([], [], color=c, lw=1.6, label=f"layer {k}")
-                             for k, c in zip(self.layers, self.colors)],
-                    loc="upper right", fontsize=8, frameon=False, handlelength=1.2)
+        # the key sits in the spectrum's top right, which its falling curves leave empty
+        right.legend(handles=[Line2D([], [], color=c, lw=1.6, label=f"layer {k}")
+                              for k, c in zip(self.layers, self.colors)],
+                     loc="upper right", fontsize=7, frameon=False, handlelength=1.0,
+                     ncol=2 if len(self.layers) > 3 else 1, columnspacing=0.8, labelspacing=0.2)
         size = max(s[1].shape[-1] for s in self.spectrum)
         right.set_xlim(0.5, size + 0.5)
-        right.set_ylim(0, 1.08)
+        rows = -(-len(self.layers) // (2 if len(self.layers) > 3 else 1))
+        right.set_ylim(0, 1.08 + 0.11 * rows)  # room above the curves for the key
+        right.set_yticks([0, 0.5, 1])
         right.set_xlabel("index i")
         right.set_ylabel("sigma_i / sigma_1")
         right.set_title("spectrum now", fontsize=10, loc="left")

@@ -43,7 +43,7 @@ class WeightsPanel(Panel):
                 live[self.tracked][..., None], weights[self.tracked].reshape(
                     len(self.tracked), len(self.epoch), weights[0, 0].size), np.nan))
         self.num_frames = len(self.epoch)
-        self.notes = diverged_notes(rec)
+        self.notes = diverged_notes(rec, short=len(self.layers) > 1)
         self._heat: dict = {}  # per process: pane -> RGB heat map at that pane's size
 
     def __getstate__(self):
@@ -67,8 +67,12 @@ class WeightsPanel(Panel):
             hist.axhline(0, color="0.6", lw=0.8)
             hist.set_yticks([])
             hist.set_xlabel("weight value" if n <= 2 else "weight")
-            for axis in (heat.xaxis, hist.xaxis):
-                axis.set_major_locator(MaxNLocator(5 if n <= 2 else 3))
+            wide = hist.get_position().width * hist.figure.bbox.width  # pixels, before layout
+            for axes in (heat, hist):  # as many ticks as labels fit side by side (~40 px each)
+                axes.xaxis.set_major_locator(MaxNLocator(int(np.clip(wide // 40, 1, 5)),
+                                                         min_n_ticks=1))
+                axes.tick_params(labelsize=10 if n <= 2 else 8)
+            heat.yaxis.set_major_locator(MaxNLocator(4, integer=True, min_n_ticks=1))  # whole epochs
             if j == 0:
                 heat.set_ylabel("epoch")
                 hist.set_ylabel("now")
@@ -84,7 +88,7 @@ class WeightsPanel(Panel):
             hist.bars(self.edges[j], self.counts[j][frame], color=BAR_COLOR, alpha=0.9)
             for i, values in enumerate(self.tracked_w[j][:, frame]):
                 hist.vlines(values, color=track_color(i), width=1.6, ymin=0.02, ymax=0.12)
-        draw_note(canvas.panes[n], self.notes[frame])
+        draw_note(canvas.panes[-1], self.notes[frame])
 
     def _heat_image(self, j: int, pane) -> np.ndarray:
         """Layer j's heat map as RGB uint8 [height, width, 3] at ``pane``'s size (cached)."""

@@ -71,7 +71,8 @@ def describe(rec) -> str:
         parts.append(str(spec["activation"]))
     if spec.get("optimizer"):
         parts.append(f"{spec['optimizer']} lr {spec.get('lr', '?')}")
-    parts.append(f"{int(rec.epoch[-1]) + 1} epochs")
+    epochs = int(rec.epoch[-1]) + 1
+    parts.append(f"{epochs} epoch{'s' if epochs != 1 else ''}")
     return "  ·  ".join(p for p in parts if p)
 
 
