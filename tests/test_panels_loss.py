@@ -48,3 +48,11 @@ def test_all_bees_diverged_still_draws():
     rec = hand_recording(ypred, loss=np.full((2, 3), np.nan, np.float32), diverged=np.ones(2, bool))
     scene = Scene([LossPanel(rec)], size=(300, 200))
     assert render_frame(scene, [2]).shape == (200, 300, 3)
+
+
+def test_a_short_run_gets_a_decade_of_loss_axis():
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    LossPanel(hand_recording(np.zeros((3, 1, 5)))).plot_init(ax)
+    assert ax.get_xlim() == (1.0, 10.0)

@@ -27,3 +27,12 @@ def test_renders_both_panes():
     right = scene.panes[0][1]
     box = (slice(right.top, right.top + right.height), slice(right.left, right.left + right.width))
     assert (a[box] != b[box]).any()  # the spectrum moves
+
+
+def test_the_layer_key_sits_over_the_spectrum_not_the_rank_curves():
+    from matplotlib.figure import Figure
+
+    panel = RankPanel(tiny(depth=3))
+    left, right = panel.plot_init(Figure(figsize=(6, 3)).add_subplot())
+    assert left.get_legend() is None and right.get_legend() is not None
+    assert right.get_ylim()[1] > 1.15  # room above the curves, which start at 1

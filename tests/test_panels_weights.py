@@ -34,3 +34,22 @@ def test_heat_map_fades_the_future():
 def test_bins_are_checked():
     with pytest.raises(ValueError, match="`bins`"):
         WeightsPanel(tiny(), bins=0)
+
+
+def test_a_one_epoch_heat_map_has_whole_epoch_ticks_and_many_layers_readable_ticks():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 2.5), dpi=100)
+    FigureCanvasAgg(fig)
+    panel = WeightsPanel(tiny(depth=6, epochs=1))
+    axes = panel.plot_init(fig.add_subplot())
+    fig.canvas.draw()
+    heats, hists = axes[:len(panel.layers)], axes[len(panel.layers):]
+    for heat in heats:
+        ticks = [t for t in heat.get_yticks() if heat.get_ylim()[1] <= t <= heat.get_ylim()[0]]
+        assert ticks == [0]
+    renderer = fig.canvas.get_renderer()
+    for hist in hists:  # tick labels side by side never overlap
+        boxes = [t.get_window_extent(renderer) for t in hist.get_xticklabels() if t.get_text()]
+        assert boxes and all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))

@@ -52,3 +52,10 @@ def test_bad_arguments_fail_before_any_work(tmp_path):
         animate(rec, tmp_path / "out.mp4", duration=-1)
     assert list(tmp_path.iterdir()) == []
     np.testing.assert_array_equal(rec.epoch, np.arange(12))  # the recording is untouched
+
+
+def test_the_title_says_1_epoch_and_n_epochs():
+    from swarm.render.animation import describe
+
+    assert describe(tiny(epochs=1)).endswith("  ·  1 epoch")
+    assert describe(tiny(epochs=2)).endswith("  ·  2 epochs")
