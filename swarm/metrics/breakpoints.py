@@ -119,10 +119,7 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     if act.name != "identity":  # identity units cross zero without bending anything
         for k in range(n_layers - 1):
             z = _pre_activation(params, act, t, k)  # [net, unit, point]
-            zl, zr = z[..., :-1], z[..., 1:]
-            tl, tr = t[:, None, :-1], t[:, None, 1:]
-            at = torch.where(zl * zr < 0, tl + (tr - tl) * (zl / (zl - zr)), _NAN)
-            t = _merge(t, at.reshape(n, -1), hi - lo)
+            t = _merge(t, _crossings(z, t), hi - lo)
     keep = torch.isfinite(t) & (t > lo) & (t < hi)
     if kind == "output":
         slope = _output_slope(params, act, 0.5 * (t[:, :-1] + t[:, 1:]))  # [net, piece]
@@ -130,6 +127,27 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
         # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
         keep[:, 1:-1] &= (slope[:, 1:] - slope[:, :-1]).abs() > _SLOPE_RTOL * scale
     return _compact(t, keep)
+
+
+def _crossings(z: Tensor, t: Tensor) -> Tensor:
+    """Where each unit's pre-activation ``z`` [net, unit, point], linear between the points
+    ``t`` [net, point], changes sign: [net, most crossings], NaN-padded, unsorted.
+
+    Signs are compared on the whole array; the interpolation runs only on the few
+    pieces that cross (a deep net has thousands of pieces per unit, a few dozen crossings).
+    """
+    n = z.shape[0]
+    above, below = z > 0, z < 0
+    cross = (above[..., :-1] & below[..., 1:]) | (below[..., :-1] & above[..., 1:])
+    net, unit, piece = torch.nonzero(cross, as_tuple=True)  # net ascending
+    zl, zr = z[net, unit, piece], z[net, unit, piece + 1]
+    tl, tr = t[net, piece], t[net, piece + 1]
+    at = tl + (tr - tl) * (zl / (zl - zr))
+    counts = torch.bincount(net, minlength=n)
+    col = torch.arange(net.numel()) - (counts.cumsum(0) - counts)[net]
+    out = torch.full((n, int(counts.max()) if net.numel() else 0), _NAN, dtype=t.dtype)
+    out[net, col] = at
+    return out
 
 
 def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
