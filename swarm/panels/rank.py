@@ -79,7 +79,7 @@ class RankPanel(Panel):
         size = max(s[1].shape[-1] for s in self.spectrum)
         right.set_xlim(0.5, size + 0.5)
         rows = -(-len(self.layers) // (2 if len(self.layers) > 3 else 1))
-        right.set_ylim(0, 1.08 + 0.11 * rows)  # room above the curves for the key
+        right.set_ylim(0, 1.1 + 0.17 * rows)  # room above the curves (which start at 1) for the key
         right.set_yticks([0, 0.5, 1])
         right.set_xlabel("index i")
         right.set_ylabel("sigma_i / sigma_1")
