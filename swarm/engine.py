@@ -20,9 +20,9 @@ from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 from swarm._feed import Feed, accuracy, make_feed, minibatches
 from swarm._model import losses as _losses
 from swarm._model.nets import FuncNet, FusedMLP
-from swarm._model.threads import idle_core_threads as _idle_core_threads
 from swarm._optim import make_optimizer
 from swarm._spec import Spec, make_spec, memory_note
+from swarm._threads import idle_core_threads
 from swarm.recording import Recording
 from swarm.targets import target_grid
 
@@ -81,7 +81,7 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
         log.warning("%s", note)
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
                leave=False)
-    with _idle_core_threads(spec.device):
+    with idle_core_threads(spec.device):
         yield from _epochs(spec, net, opt, bar, feed)
 
 

@@ -245,7 +245,8 @@ def vote_map(rec: Recording, *, epoch: int = -1, size: int = 120) -> Figure:
     maps = decision_maps(rec, [epoch_index(rec, epoch)], size=size)
     classes = rec.classes or tuple(str(c) for c in range(maps["votes"].shape[1]))
     colors = class_colors(len(classes))
-    image = boundary_image(maps["votes"][0], maps["boundary"][0], colors, maps["bees"])
+    bees = int(maps["bees"][0])
+    image = boundary_image(maps["votes"][0], maps["boundary"][0], colors, bees)
     fig, ax = _figure()
     dx, dy = maps["xs"][1] - maps["xs"][0], maps["ys"][1] - maps["ys"][0]
     ax.imshow(image, origin="lower", interpolation="bilinear", aspect="auto",
@@ -259,7 +260,7 @@ def vote_map(rec: Recording, *, epoch: int = -1, size: int = 120) -> Figure:
                        label=(classes[c] if not hollow else None))
     features = (rec.meta.get("dataset") or {}).get("features") or ("x1", "x2")
     ax.set(xlabel=features[0], ylabel=features[1],
-           title=f"Vote of {maps['bees']} bees, epoch {int(rec.epoch[epoch_index(rec, epoch)])}")
+           title=f"Vote of {bees} bees, epoch {int(rec.epoch[epoch_index(rec, epoch)])}")
     ax.legend(loc="upper right", fontsize=7, frameon=True, markerscale=1.5, title="class (test hollow)",
               title_fontsize=7)
     _left_out_note(ax, rec)

@@ -34,7 +34,7 @@ def test_vote_map_matches_per_bee_numpy(spiral):
         expect[pred, np.arange(pred.size)] += 1
     maps = decision.decision_maps(spiral, [4], size=9)
     np.testing.assert_array_equal(maps["votes"][0].reshape(3, -1), expect)
-    assert maps["votes"].dtype == np.uint16 and maps["bees"] == spiral.num_bees
+    assert maps["votes"].dtype == np.uint16 and list(maps["bees"]) == [spiral.num_bees]
 
 
 def test_boundary_density_is_a_brute_force_count():
@@ -103,3 +103,15 @@ def test_dataset_reports_draw_the_vote_accuracy_and_confusion(spiral):
     assert names == ["loss", "rank", "vote", "accuracy", "confusion"]
     target = swarm.train("sin", bees=2, epochs=2, progress=False)
     assert not {"vote", "accuracy", "confusion"} & {s.name for s, _ in figures.standard(target)}
+
+
+def test_a_bee_votes_until_it_diverged(spiral):
+    from swarm.recording import Recording
+
+    arrays = {k: spiral[k] for k in spiral}
+    arrays["diverged"] = np.arange(7) == 0
+    arrays["diverged_at"] = np.where(arrays["diverged"], 3, -1)
+    rec = Recording(arrays, spiral.meta)
+    maps = decision.decision_maps(rec, [0, 2, 3, 5], size=5)
+    assert list(maps["bees"]) == [7, 7, 6, 6]
+    assert (maps["votes"].sum(1) == maps["bees"][:, None, None]).all()

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from swarm._model import mlp as _mlp
-from swarm._model.threads import idle_core_threads
+from swarm._threads import idle_core_threads
 from swarm.metrics._common import activation, check_recording, epoch_index, epoch_indices
 
 __all__ = ["plane_grid", "grid_predictions", "vote_map", "boundary_density", "decision_maps",
@@ -138,27 +138,31 @@ def boundary_density(pred: np.ndarray) -> np.ndarray:
 
 
 def decision_maps(rec, epochs=None, size: int = 96, bees=None) -> dict:
-    """Vote maps and boundary densities of ``bees`` (default: the live ones) at ``epochs``
-    (positions, default all) on :func:`plane_grid` of the training points.
+    """Vote maps and boundary densities of ``bees`` (default: at each epoch, the bees that
+    had not diverged by then, ``rec.live_by_epoch``) at ``epochs`` (positions, default all)
+    on :func:`plane_grid` of the training points.
 
     Returns ``xs`` [col], ``ys`` [row], ``votes`` uint16 [frame, class, row, col],
-    ``boundary`` uint16 [frame, row, col] and ``bees`` (how many voted). One epoch at a
-    time: only these integer maps are kept.
+    ``boundary`` uint16 [frame, row, col] and ``bees`` int64 [frame] (how many voted).
+    One epoch at a time: only these integer maps are kept.
     """
     check_recording(rec)
     _two_inputs(rec, "decision maps")
     index = epoch_indices(rec, epochs)
-    bees = np.flatnonzero(rec.live) if bees is None else np.asarray(bees)
+    live = rec.live_by_epoch if bees is None else None
     xs, ys = plane_grid(rec.x, size)
     classes = max(2, rec.weights(rec.layer_indices[-1]).shape[-2])
     votes = np.zeros((len(index), classes, len(ys), len(xs)), np.uint16)
     boundary = np.zeros((len(index), len(ys), len(xs)), np.uint16)
+    voters = np.zeros(len(index), np.int64)
     for f, e in enumerate(index):
-        if len(bees):
-            pred = grid_predictions(rec, int(e), xs, ys, bees)
+        chosen = np.flatnonzero(live[:, e]) if bees is None else np.asarray(bees)
+        voters[f] = len(chosen)
+        if len(chosen):
+            pred = grid_predictions(rec, int(e), xs, ys, chosen)
             votes[f] = vote_map(pred, classes)
             boundary[f] = boundary_density(pred)
-    return {"xs": xs, "ys": ys, "votes": votes, "boundary": boundary, "bees": len(bees)}
+    return {"xs": xs, "ys": ys, "votes": votes, "boundary": boundary, "bees": voters}
 
 
 def unit_lines(rec, bees=None) -> tuple[np.ndarray, np.ndarray]:
@@ -180,15 +184,16 @@ def line_heights(w: np.ndarray, b: np.ndarray, x) -> np.ndarray:
 
 
 def majority_confusion(rec, epoch: int = -1, split: str = "test") -> np.ndarray:
-    """Confusion matrix int64 [true class, predicted class] of the live bees' majority vote
-    on the ``split`` ("test" or "train") samples at recorded epoch position ``epoch``
-    (ties go to the lower class)."""
+    """Confusion matrix int64 [true class, predicted class] of the majority vote of the bees
+    not diverged by recorded epoch position ``epoch``, on the ``split`` ("test" or "train")
+    samples (ties go to the lower class)."""
     check_recording(rec)
     if split not in ("test", "train"):
         raise ValueError(f"`split` must be 'test' or 'train', got {split!r}")
     x, y = (rec["x_test"], rec["y_test"]) if split == "test" else (rec.x, rec.y)
     classes = max(2, rec.weights(rec.layer_indices[-1]).shape[-2])
-    pred = predict_classes(rec, epoch, x, np.flatnonzero(rec.live))
+    epoch = epoch_index(rec, epoch)
+    pred = predict_classes(rec, epoch, x, np.flatnonzero(rec.live_by_epoch[:, epoch]))
     majority = vote_map(pred, classes).argmax(0)
     out = np.zeros((classes, classes), np.int64)
     np.add.at(out, (np.asarray(y, np.int64), majority), 1)

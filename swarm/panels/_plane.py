@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 
-from swarm.panels.base import Panel
+from swarm.panels.base import Panel, diverged_notes, draw_note
 from swarm.render.canvas import Canvas
 
 __all__ = ["PlanePanel", "CLASS_COLORS", "class_colors", "key_frames", "two_inputs", "point_legend"]
@@ -49,7 +49,8 @@ def key_frames(num_epochs: int, keys: int) -> np.ndarray:
 class PlanePanel(Panel):
     """Base of the plane panels: subclasses set ``xs``, ``ys`` (grid centres), ``images``
     uint8 [key, row, col, 3], ``keys`` (epoch positions of the images), ``epoch``,
-    ``points`` [(x [n, 2], colour, hollow)], ``legend`` [(handle, label)] and ``title``."""
+    ``points`` [(x [n, 2], colour, hollow)], ``legend`` [(handle, label)] and ``titles``
+    [epoch], then call ``_setup_state(rec)``."""
 
     features = ("x1", "x2")
 
@@ -57,8 +58,9 @@ class PlanePanel(Panel):
     def applies(cls, rec) -> str | None:
         return two_inputs(rec)
 
-    def _setup_state(self):
+    def _setup_state(self, rec):
         self.num_frames = len(self.epoch)
+        self.notes = diverged_notes(rec, short=True)
         self._cache: dict = {}  # per process: pane -> (row weights, col weights, points layer)
 
     def __getstate__(self):
@@ -90,7 +92,8 @@ class PlanePanel(Panel):
         image += layer_rgb
         canvas.image(np.clip(image + 0.5, 0, 255).astype(np.uint8))
         canvas.text(f"epoch {self.epoch[frame]}", 0.015, 0.975, size=12, bold=True)
-        canvas.text(self.title, 0.985, 0.975, size=9, ha="right", bold=True, color="0.2")
+        canvas.text(self.titles[frame], 0.985, 0.975, size=9, ha="right", bold=True, color="0.2")
+        draw_note(canvas, self.notes[frame])
 
     def _pane_cache(self, pane):
         if pane not in self._cache:

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, SpecOnly, track_color
+from swarm.panels.base import Panel, SpecOnly, diverged_notes, draw_note, fade_after, track_color
 from swarm.panels.line import MEDIAN_COLOR as TRAIN_COLOR
 from swarm.panels.loss import TEST_COLOR, quantile_band
 
@@ -31,11 +31,14 @@ class AccuracyPanel(Panel):
 
     def __init__(self, rec, tracked=()):
         self.t = np.asarray(rec.epoch, dtype=np.float64)
-        self.bands = {"train": quantile_band(rec["accuracy"], rec.live)}
+        live = rec.live_by_epoch  # each bee counts until it diverged
+        self.bands = {"train": quantile_band(rec["accuracy"], live)}
         if "test_accuracy" in rec:
-            self.bands["test"] = quantile_band(rec["test_accuracy"], rec.live)
+            self.bands["test"] = quantile_band(rec["test_accuracy"], live)
         self.tracked = np.asarray(tracked, dtype=np.int64)
-        self.tracked_acc = np.asarray(rec["accuracy"], np.float64)[self.tracked]  # [tracked, epoch]
+        self.tracked_acc = np.where(live[self.tracked], np.asarray(rec["accuracy"], np.float64)[self.tracked],
+                                    np.nan)  # [tracked, epoch]
+        self.notes = diverged_notes(rec)
         self.num_frames = len(self.t)
         medians = {k: v[1][-1] for k, v in self.bands.items()}
         self.gap = medians["train"] - medians["test"] if "test" in medians else None
@@ -61,6 +64,7 @@ class AccuracyPanel(Panel):
 
     def draw(self, canvas, frame: int) -> None:
         t = self.t[frame]
+        fade_after(canvas, t)
         canvas.vline(t, color="0.35", width=1.2)
         for i, value in enumerate(self.tracked_acc[:, frame]):
             canvas.points([t], [value], color=track_color(i), radius=3.0)
@@ -72,6 +76,7 @@ class AccuracyPanel(Panel):
             lines.append((f"{split} {q50[frame]:.3f}", color))
         for j, (text, color) in enumerate(lines):
             canvas.text(text, 0.98, 0.30 - 0.09 * j, size=10, ha="right", color=color, bold=True)
+        draw_note(canvas, self.notes[frame])
         if self.gap is not None:
             canvas.text(f"final gap {self.gap:+.3f}", 0.98, 0.30 - 0.09 * len(lines), size=9,
                         ha="right", color="0.25")

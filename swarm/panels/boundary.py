@@ -15,7 +15,6 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from swarm.panels._plane import PlanePanel, class_colors, key_frames, point_legend, two_inputs
-from swarm.panels.base import diverged_note
 from swarm.render.shade import density_levels
 
 __all__ = ["BoundaryPanel", "vote_colors", "boundary_image"]
@@ -77,11 +76,11 @@ class BoundaryPanel(PlanePanel):
         self.epoch = np.asarray(rec.epoch)
         self.keys = key_frames(len(self.epoch), keys)
         maps = decision_maps(rec, self.keys, size=size)
-        self.xs, self.ys, bees = maps["xs"], maps["ys"], maps["bees"]
+        self.xs, self.ys, bees = maps["xs"], maps["ys"], maps["bees"]  # bees [key]
         classes = rec.classes or tuple(str(c) for c in range(maps["votes"].shape[1]))
         colors = class_colors(len(classes))
-        self.images = np.stack([boundary_image(v, b, colors, bees)
-                                for v, b in zip(maps["votes"], maps["boundary"])])
+        self.images = np.stack([boundary_image(v, b, colors, n)
+                                for v, b, n in zip(maps["votes"], maps["boundary"], bees)])
         self.features = tuple((rec.meta.get("dataset") or {}).get("features") or ("x1", "x2"))[:2]
         x, y = np.asarray(rec.x), np.asarray(rec.y)
         x_test, y_test = (np.asarray(rec["x_test"]), np.asarray(rec["y_test"])) \
@@ -89,9 +88,8 @@ class BoundaryPanel(PlanePanel):
         self.points = [(x[y == c], colors[c], False) for c in range(len(classes))] \
             + [(x_test[y_test == c], colors[c], True) for c in range(len(classes))]
         self.legend = point_legend(classes, colors) + [(Patch(color="0.35"), "boundaries (density)")]
-        note = diverged_note(rec)
-        self.title = f"vote of {bees} bees" + (f"  ({note})" if note else "")
-        self._setup_state()
+        self.titles = [f"vote of {n} bees" for n in rec.live_by_epoch.sum(0)]
+        self._setup_state(rec)
 
 
 def _smooth(counts: np.ndarray) -> np.ndarray:

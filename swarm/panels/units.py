@@ -12,7 +12,6 @@ import numpy as np
 from matplotlib.patches import Patch
 
 from swarm.panels._plane import PlanePanel, class_colors, key_frames, point_legend, two_inputs
-from swarm.panels.base import diverged_note
 from swarm.render import raster
 
 __all__ = ["UnitsPanel", "line_density"]
@@ -42,9 +41,10 @@ class UnitsPanel(PlanePanel):
         self.epoch = np.asarray(rec.epoch)
         self.keys = key_frames(len(self.epoch), keys)
         self.xs, self.ys = plane_grid(rec.x, size)
-        live = np.flatnonzero(rec.live)
-        w, b = unit_lines(rec, live)  # [bee, epoch, unit, 2], [bee, epoch, unit]
-        counts = np.stack([line_density(w[:, e].reshape(-1, 2), b[:, e].ravel(), self.xs, self.ys)
+        live = rec.live_by_epoch  # [bee, epoch]: each bee's lines until it diverged
+        w, b = unit_lines(rec)  # [bee, epoch, unit, 2], [bee, epoch, unit]
+        counts = np.stack([line_density(w[live[:, e], e].reshape(-1, 2), b[live[:, e], e].ravel(),
+                                        self.xs, self.ys)
                            for e in self.keys]).astype(np.float32)  # [key, row, col]
         top = max(float(np.percentile(counts, 99.5)), 1.0)  # one scale for every frame: no flicker
         level = np.clip(counts / top, 0, 1)[..., None]
@@ -60,10 +60,9 @@ class UnitsPanel(PlanePanel):
         else:
             self.points, self.legend = [(x, "0.3", False)], []
         units = w.shape[2]
-        self.legend.append((Patch(color=_INK / 255), f"{len(live) * units:,} unit lines (density)"))
-        note = diverged_note(rec)
-        self.title = "first-layer ReLU lines" + (f"  ({note})" if note else "")
-        self._setup_state()
+        self.legend.append((Patch(color=_INK / 255), f"{units} lines per bee (density)"))
+        self.titles = ["first-layer ReLU lines"] * len(self.epoch)
+        self._setup_state(rec)
 
 
 def line_density(w: np.ndarray, b: np.ndarray, xs, ys) -> np.ndarray:
