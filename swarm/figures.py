@@ -213,8 +213,13 @@ def rank_curves(rec: Recording) -> Figure:
         _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], f"layer {k}")
     ax.set(xscale="log", xlabel="epoch + 1", ylabel="effective rank",
            title="Effective rank per layer")
+    return _finish_bands(fig, ax, rec, "best")
+
+
+def _finish_bands(fig: Figure, ax, rec: Recording, legend: str) -> Figure:
+    """Plain log ticks on x, the legend at ``legend``, a grid and the diverged note."""
     _plain_log_ticks(ax.xaxis)
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.legend(loc=legend, fontsize=8, frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     _left_out_note(ax, rec)
     return fig
@@ -277,11 +282,7 @@ def accuracy_curves(rec: Recording) -> Figure:
             _bands(ax, rec.epoch + 1.0, np.asarray(rec[key][kept], np.float64), color, label)
     ax.set(xscale="log", xlabel="epoch + 1", ylabel="accuracy", ylim=(-0.02, 1.02),
            title="Accuracy across the swarm")
-    _plain_log_ticks(ax.xaxis)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
-    ax.grid(True, which="major", alpha=0.3)
-    _left_out_note(ax, rec)
-    return fig
+    return _finish_bands(fig, ax, rec, "lower right")
 
 
 def confusion(rec: Recording, *, epoch: int = -1) -> Figure:
