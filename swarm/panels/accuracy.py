@@ -49,7 +49,7 @@ class AccuracyPanel(Panel):
             color, style = (TRAIN_COLOR, "-") if split == "train" else (TEST_COLOR, "--")
             ax.fill_between(self.t, q10, q90, color=color, alpha=0.15, linewidth=0)
             ax.plot(self.t, q50, color=color, lw=1.8, ls=style)
-            handles.append(Line2D([], [], color=color, lw=1.8, ls=style, label=f"{split} median"))
+            handles.append(Line2D([], [], color=color, lw=1.8, ls=style, label=f"{split} median" if split == "train" else "test"))
         for i, curve in enumerate(self.tracked_acc):
             ax.plot(self.t, curve, color=track_color(i), lw=0.8, alpha=0.7)
         handles.append(Patch(color="0.5", alpha=0.3, label="10-90% of bees"))
@@ -59,8 +59,8 @@ class AccuracyPanel(Panel):
         ax.set_ylabel("accuracy")
         ax.set_title("accuracy", fontsize=10, loc="left")
         ax.grid(True, color="0.92", linewidth=0.8)
-        ax.legend(handles=handles, loc="lower left", ncol=1, frameon=False, fontsize=8,
-                  handlelength=1.6)
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
+                  frameon=False, fontsize=8, borderaxespad=0.1, handlelength=1.4)  # outside: no fade
 
     def draw(self, canvas, frame: int) -> None:
         t = self.t[frame]
