@@ -26,6 +26,7 @@ EXPECTED = {
     "optimization_landscape": ("optimization_landscape_grad_norm.png",
                                "optimization_landscape_minimal_ratio.png"),
     "batch_size": ("batch_size_accuracy.png",),
+    "losses": ("losses_accuracy.png",),
 }
 
 
