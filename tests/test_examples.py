@@ -27,6 +27,7 @@ EXPECTED = {
                                "optimization_landscape_minimal_ratio.png"),
     "batch_size": ("batch_size_accuracy.png",),
     "losses": ("losses_accuracy.png",),
+    "initializers": ("initializers_accuracy.png",),
 }
 
 
