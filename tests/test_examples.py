@@ -28,6 +28,7 @@ EXPECTED = {
     "batch_size": ("batch_size_accuracy.png",),
     "losses": ("losses_accuracy.png",),
     "initializers": ("initializers_accuracy.png",),
+    "layer_convergence": ("layer_convergence_steps.png",),
 }
 
 
