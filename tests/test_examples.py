@@ -29,6 +29,7 @@ EXPECTED = {
     "losses": ("losses_accuracy.png",),
     "initializers": ("initializers_accuracy.png",),
     "layer_convergence": ("layer_convergence_steps.png",),
+    "regularization": ("regularization_weights.png",),
 }
 
 
