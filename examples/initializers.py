@@ -27,7 +27,6 @@ from swarm.metrics import epochs_to_threshold
 
 import _common
 
-DATA = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 NET = {"width": 20, "depth": 2, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9,
        "batch_size": 16}
 INITS = {"Xavier": "xavier", "zeros": "zeros", "ones": "ones", "normal(0, 0.01)": "normal:0.01",
@@ -39,12 +38,7 @@ SEED = 10
 
 def figure(recs: dict, out) -> None:
     fig, ax = _common.figure(size=(6.4, 3.8))
-    for name, rec in recs.items():
-        _common.band(ax, rec.epoch, rec["test_accuracy"][rec.live], label=name)
-    ax.axhline(THRESHOLD, color="k", lw=0.6, ls=":")
-    ax.set(xlabel="epoch", ylabel="test accuracy",
-           title="median and 10-90% of bees per initialiser")
-    ax.legend(fontsize=7)
+    _common.accuracy_bands(ax, recs, "median and 10-90% of bees per initialiser", THRESHOLD)
     _common.save(fig, out / "initializers_accuracy.png")
 
 
@@ -54,8 +48,8 @@ def main(argv=None):
     recs, medians = {}, {}
     print(f"{'init':>15} | final test accuracy | epochs to {THRESHOLD} | never | diverged")
     for name, init in INITS.items():
-        rec = swarm.train("gaussians", data=DATA, bees=bees, epochs=epochs, init=init, seed=SEED,
-                          progress=False, **NET)
+        rec = swarm.train("gaussians", data=_common.GAUSSIANS_12D, bees=bees, epochs=epochs,
+                          init=init, seed=SEED, progress=False, **NET)
         recs[name] = rec
         final = rec["test_accuracy"][rec.live, -1]
         medians[name] = float(np.median(final)) if final.size else float("nan")

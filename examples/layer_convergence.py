@@ -29,7 +29,6 @@ from swarm.metrics import iteration_threshold, layer_convergence
 
 import _common
 
-DATA = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 NET = {"width": 20, "depth": 3, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9}
 SETTLED = 0.1  # a step below this share of the layer's largest step
 SEED = 11
@@ -61,8 +60,8 @@ def figure(rec, steps: np.ndarray, settled: np.ndarray, out) -> None:
 def main(argv=None):
     args = _common.parse_args(__doc__.splitlines()[0], argv)
     bees, epochs, every = (6, 300, 5) if args.quick else (200, 750, 5)
-    rec = swarm.train("gaussians", data=DATA, bees=bees, epochs=epochs, record_every=every,
-                      seed=SEED, progress=False, **NET)
+    rec = swarm.train("gaussians", data=_common.GAUSSIANS_12D, bees=bees, epochs=epochs,
+                      record_every=every, seed=SEED, progress=False, **NET)
     steps = layer_convergence(rec)
     settled = settling_epochs(rec, steps)
     live = settled[rec.live]
@@ -85,7 +84,8 @@ def main(argv=None):
     status = "holds" if falls and earlier >= 0.75 else (
         "does not hold" if medians[-1] >= medians[0] else "unclear")  # NaN: never settled
     return _common.verdict(status, "later layers' weights converge faster",
-                           f"median settling epoch by layer {', '.join(f'{m:.0f}' for m in medians)}"
+                           "median settling epoch by layer "
+                           f"{', '.join(f'{m:.0f}' for m in medians)}"
                            f"; output layer before input layer in {earlier:.0%} of bees")
 
 

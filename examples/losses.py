@@ -29,7 +29,6 @@ import swarm
 
 import _common
 
-DATA = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 NET = {"width": 20, "depth": 2, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9,
        "batch_size": 16}
 LOSSES = {"cross-entropy": "cross_entropy", "mean absolute": "l1", "mean squared": "mse",
@@ -40,10 +39,7 @@ SEED = 9
 
 def figure(recs: dict, out) -> None:
     fig, ax = _common.figure(size=(6.4, 3.8))
-    for name, rec in recs.items():
-        _common.band(ax, rec.epoch, rec["test_accuracy"][rec.live], label=name)
-    ax.set(xlabel="epoch", ylabel="test accuracy", title="median and 10-90% of bees per loss")
-    ax.legend(fontsize=7)
+    _common.accuracy_bands(ax, recs, "median and 10-90% of bees per loss")
     _common.save(fig, out / "losses_accuracy.png")
 
 
@@ -53,8 +49,8 @@ def main(argv=None):
     recs, final = {}, {}
     print(f"{'loss':>18} | final test accuracy | mean  | worse than cross-entropy | diverged")
     for name, loss in LOSSES.items():
-        rec = swarm.train("gaussians", data=DATA, bees=bees, epochs=epochs, loss=loss, seed=SEED,
-                          progress=False, **NET)
+        rec = swarm.train("gaussians", data=_common.GAUSSIANS_12D, bees=bees, epochs=epochs,
+                          loss=loss, seed=SEED, progress=False, **NET)
         recs[name] = rec
         final[name] = np.where(rec.live, rec["test_accuracy"][:, -1], np.nan)
         worse = np.mean(final[name] < final["cross-entropy"])

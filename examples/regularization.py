@@ -31,7 +31,6 @@ from swarm.metrics import sparsity
 
 import _common
 
-DATA = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 NET = {"width": 20, "depth": 2, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9,
        "batch_size": 16}
 STRENGTHS = (0.001, 0.01, 0.1, 1.0)
@@ -61,7 +60,8 @@ def figure(recs: dict, out) -> None:
     for ax, (title, value) in zip(axes, [
             ("test accuracy", lambda r: r["test_accuracy"][:, -1]),
             ("mean |w|", mean_abs_weight),
-            (f"share of |w| < {SHARE:g} x largest", lambda r: sparsity(r, SHARE, relative=True)[:, -1])]):
+            (f"share of |w| < {SHARE:g} x largest",
+             lambda r: sparsity(r, SHARE, relative=True)[:, -1])]):
         data = [value(recs[n])[recs[n].live] for n in names]
         ax.boxplot(data, whis=(10, 90), showfliers=False)
         ax.set_xticks(range(1, len(names) + 1), names, rotation=60, fontsize=7)
@@ -77,8 +77,8 @@ def main(argv=None):
     print(f"{'setting':>9} | {'test accuracy':<19} | {'mean |w|':<28} | {f'|w| < {TOL:g}':<19} | "
           f"|w| < {SHARE:g} x largest")
     for name, penalty in settings(args.quick).items():
-        rec = swarm.train("gaussians", data=DATA, bees=bees, epochs=epochs, seed=SEED,
-                          progress=False, **NET, **penalty)
+        rec = swarm.train("gaussians", data=_common.GAUSSIANS_12D, bees=bees, epochs=epochs,
+                          seed=SEED, progress=False, **NET, **penalty)
         recs[name], live = rec, rec.live
         acc[name] = rec["test_accuracy"][live, -1]
         size[name] = mean_abs_weight(rec)[live]
@@ -91,7 +91,8 @@ def main(argv=None):
                "sparse": np.median(sparse[n])} for n in recs}
     smaller = all(med[f"{k} {s:g}"]["size"] < med["none"]["size"]
                   for k in ("L1", "L2") for s in (0.1, 1.0))
-    sparse_l1 = med["L1 1"]["sparse"] >= 0.5 and med["L1 1"]["sparse"] - med["L2 1"]["sparse"] >= 0.2
+    l1, l2 = med["L1 1"]["sparse"], med["L2 1"]["sparse"]
+    sparse_l1 = l1 >= 0.5 and l1 - l2 >= 0.2
     cost = med["none"]["acc"] - med["L1 1"]["acc"] >= 0.02
     status = "holds" if smaller and sparse_l1 and cost else (
         "unclear" if smaller and sparse_l1 else "does not hold")

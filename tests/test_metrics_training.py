@@ -111,7 +111,8 @@ def test_epochs_to_threshold_is_the_first_epoch_reaching_it_by_hand(trained):
     out = epochs_to_threshold(rec, threshold=0.7)
     expected = []
     for bee in range(4):
-        hit = [trained.epoch[e] for e in range(trained.num_epochs) if acc[bee, e] >= np.float32(0.7)]
+        hit = [trained.epoch[e] for e in range(trained.num_epochs)
+               if acc[bee, e] >= np.float32(0.7)]
         expected.append(hit[0] if hit else np.nan)
     np.testing.assert_array_equal(out, expected)
     assert out.dtype == np.float64 and np.isnan(out[0]) and out[1] == trained.epoch[2] == 4
