@@ -18,6 +18,14 @@ below that at 1, and it never rises by more than 0.01 from one batch size to
 the next. It does not hold when batch 400 is not faster or not less accurate
 than batch 1; otherwise unclear.
 
+Full run (200 bees per size, 3.4 min wall on the shared 2-core machine, 37 s of
+CPU): holds. Median final test accuracy 0.98 for batches 1 to 64, then 0.95 at
+256 and 0.89 at 400; 3.3 s per epoch at batch 1 against 0.05 at 400. Where the
+swarm disagrees with the seed: accuracy does not fall "monotonically" from
+batch 1 on; it is flat up to 64 and falls only for the largest batches (too few
+steps in 30 epochs at this lr). The fastest to 0.8 is batch 16 (0.23 s), not
+the seed's 64 (0.30 s).
+
     python examples/batch_size.py [--quick] [--out DIR]
 """
 from __future__ import annotations

@@ -19,6 +19,12 @@ medians over 100 test points tie in steps of 0.01). It does not hold when a
 non-control loss's median is more than 0.02 below the best or the control's is
 not below 0.6; unclear when only the fourth-power part fails.
 
+Full run (300 bees per loss, 1.8 min wall on the shared 2-core machine, 21 s of
+CPU): holds. Median final test accuracy 0.98 for cross-entropy, mean absolute
+and mean squared error, 0.97 for fourth power and hinge, 0.50 for the control;
+fourth power has the lowest mean (0.967 against cross-entropy's 0.977) and ends
+below cross-entropy in 60% of paired bees. The swarm agrees with the seed.
+
     python examples/losses.py [--quick] [--out DIR]
 """
 from __future__ import annotations
