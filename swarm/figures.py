@@ -220,7 +220,9 @@ def rank_curves(rec: Recording) -> Figure:
 
 
 def _piecewise_mlp(rec: Recording) -> bool:
-    return rec.piecewise_linear and rec.num_layers > 0
+    """Breakpoints are defined: a piecewise-linear built-in MLP of one input."""
+    return rec.piecewise_linear and rec.num_layers > 0 and \
+        rec.meta.get("spec", {}).get("inputs", 1) == 1
 
 
 @dataclass(frozen=True)
