@@ -334,7 +334,8 @@ def _dataset(args, typed: set[str], parser):
         return datasets.get_dataset(args.target.strip().lower(), **knobs)
     except (ValueError, FileNotFoundError) as err:
         names = {DATA_NAMES[a.dest]: _flag(a) for a in parser.data if a.dest in DATA_NAMES}
-        raise UserError(_as_flags(str(err), parser, {**names, "path": "TARGET"})) from None
+        names.update(path="TARGET", y="the --label column")  # from_csv's arguments
+        raise UserError(_as_flags(str(err), parser, names)) from None
 
 
 def _check_run(args, plan: dict, typed: set[str], parser) -> None:
