@@ -31,7 +31,7 @@ examples:
   swarm-animate sin --save run.npz -o sin.webm  # keep the recording, VP9 video
   swarm-animate --from run.npz -o again.gif      # re-render without training
   swarm-animate sin --report report.html         # video plus a self-contained report
-  swarm-animate moons --bees 500                # a dataset: loss, weights, rank; accuracy
+  swarm-animate moons --bees 500                # a dataset: moons.mp4, train/test accuracy
   swarm-animate moons --samples 1000 --noise 0.3 --imbalance 5 --random-labels 0.2
   swarm-animate digits --bees 200 --width 32 --optimizer adam --lr 0.001 --batch-size 64
   swarm-animate iris.csv --label species --pca 2  # your own data: a CSV with a header row
@@ -90,9 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "memory available)")
     d = p.add_argument_group(
         "datasets", "knobs of the dataset TARGET names (each one's own default when not given)")
-    d.add_argument("--samples", type=int, help="samples drawn (moons 500, spiral 600, digits "
+    d.add_argument("--samples", type=int, metavar="N", help="samples drawn (moons 500, spiral 600, digits "
                    "all 1,797, ...)")
-    d.add_argument("--noise", type=float, help="std of Gaussian noise added to the points")
+    d.add_argument("--noise", type=float, metavar="STD", help="std of Gaussian noise added to the points")
     d.add_argument("--test", type=float, metavar="FRACTION",
                    help="held-out fraction, class by class (default 0.2)")
     d.add_argument("--imbalance", type=float, metavar="RATIO",
@@ -107,12 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="project onto the training split's first K principal components")
     d.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
                    help="scale each feature to mean 0, std 1 on the training split (default on)")
-    d.add_argument("--dims", type=int, help="gaussians: dimensions (default 12)")
-    d.add_argument("--separation", type=float,
+    d.add_argument("--dims", type=int, metavar="N", help="gaussians: dimensions (default 12)")
+    d.add_argument("--separation", type=float, metavar="GAP",
                    help="gaussians: means this far apart in every dimension (default 1/i in "
                         "dimension i)")
-    d.add_argument("--classes", type=int, help="spiral: arms, one class each (default 3)")
-    d.add_argument("--factor", type=float, help="circles: the inner circle's radius (default 0.5)")
+    d.add_argument("--classes", type=int, metavar="K", help="spiral: arms, one class each (default 3)")
+    d.add_argument("--factor", type=float, metavar="R", help="circles: the inner circle's radius (default 0.5)")
     d.add_argument("--data-seed", type=int, metavar="SEED",
                    help="the data's own seed (default 0), apart from the swarm's --seed")
     d.add_argument("--label", metavar="COLUMN", help="a CSV's label column (needed with a CSV)")

@@ -134,8 +134,12 @@ def test_help_shows_examples(capsys):
                  "--momentum", "--loss", "--domain", "--points", "--seed", "--device", "--panels",
                  "--fps", "--duration", "--size", "--save", "--from", "--quiet", "--jobs",
                  "--report", "--record-every", "--batch-size", "--init", "--l1", "--l2",
-                 "--nesterov"]:
+                 "--nesterov", "--samples", "--noise", "--test", "--imbalance", "--oversample",
+                 "--random-labels", "--dummy-dims", "--pca", "--standardize", "--dims",
+                 "--separation", "--classes", "--factor", "--data-seed", "--label", "--features"]:
         assert flag in out
+    assert "swarm-animate moons --bees 500" in out and "swarm-animate digits" in out
+    assert ".csv --label species" in out and "datasets:" in out
 
 
 def test_a_whole_run_then_a_rerender_from_the_recording(tmp_path, monkeypatch, capsys):
@@ -314,11 +318,14 @@ def test_a_mistake_is_reported_before_torch_is_imported(tmp_path):
             "assert main(['sin', '-o', '/proc/a.mp4']) == 2\n"
             "assert main(['sin', '--panels', 'sparkles']) == 2\n"
             "assert main(['--from', 'none.npz']) == 2\n"
+            "assert main(['moons', '--dims', '3']) == 2\n"
+            "assert main(['moons', '--samples', '3']) == 2\n"
+            "assert main(['none.csv', '--label', 'y']) == 2\n"
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False" and out.stderr.count("\n") == 6
+    assert out.stdout.strip() == "False" and out.stderr.count("\n") == 9
     assert list(tmp_path.iterdir()) == []
 
 
