@@ -93,6 +93,13 @@ BAD = [
 ]
 
 
+def assert_one_line_error(capsys, needle: str) -> None:
+    """stderr holds one line, ``swarm-animate: error: ...`` containing ``needle``, no traceback."""
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
+    assert needle in err and "Traceback" not in err and "pickle" not in err, err
+
+
 @pytest.mark.parametrize("argv,needle", BAD)
 def test_user_mistakes_are_one_line_and_exit_2(argv, needle, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -255,9 +262,7 @@ def test_files_the_command_reads_are_checked(name, argv, needle, recordings, tmp
     made.get(name, lambda: shutil.copy(recordings / name, tmp_path / name))()
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main(argv + ["--quiet"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
-    assert needle in err and "pickle" not in err
+    assert_one_line_error(capsys, needle)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
@@ -572,9 +577,7 @@ def test_flags_that_cannot_apply_to_the_task_are_refused(argv, needle, tmp_path,
                                                           capsys):
     monkeypatch.chdir(tmp_path)
     assert main(argv + ["--quiet"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
-    assert needle in err and "Traceback" not in err
+    assert_one_line_error(capsys, needle)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -606,9 +609,7 @@ def test_bad_data_is_one_line_and_nothing_written(name, rows, needle, tmp_path, 
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main([name, "--label", label, "--save", "run.npz", "--report", "r.html",
                  "--quiet", *TINY_RUN]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
-    assert needle in err and "Traceback" not in err
+    assert_one_line_error(capsys, needle)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
