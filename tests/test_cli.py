@@ -651,3 +651,11 @@ def test_a_tiny_csv_run(tmp_path, monkeypatch, capsys):
     assert rec.classes == ("a", "b") and rec.meta["dataset"]["name"] == "iris like"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["iris like.csv", "iris_like.mp4",
                                                           "run.npz"]
+
+
+def test_a_one_input_dataset_renders_and_reports(tmp_path, monkeypatch):
+    """alternating's networks take one input: kinks exist, but no ypred is kept (panel, report)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["alternating", "--points", "20", "--report", "r.html", "--quiet",
+                 *TINY_RUN]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alternating.mp4", "r.html"]
