@@ -104,3 +104,9 @@ def timed(label: str, times: dict):
     start = time.perf_counter()
     yield
     times[label] = time.perf_counter() - start
+
+
+def spread(values, fmt: str = ".3f") -> str:
+    """``median (10%-90%)`` of ``values`` across bees, NaN ignored, as table text."""
+    lo, mid, hi = np.nanpercentile(np.asarray(values, dtype=np.float64), [10, 50, 90])
+    return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
