@@ -75,17 +75,19 @@ def layers_figure(rec, out):
 
 
 def side_figure(results: dict, out):
-    """gzip complexity and mean effective rank over the fraction of training, and the
-    weight-change correlation by layer distance at the last epoch: digits beside piecewise."""
+    """gzip complexity and mean effective rank over the fraction of training (each bee's
+    relative to its first epoch, so both cases share an axis), and the weight-change
+    correlation by layer distance at the last epoch: digits beside piecewise."""
     fig, axes = _common.figure(1, 3, size=(11.0, 3.2))
     for case, r in results.items():
         frac = r["epoch"] / r["epoch"][-1]
-        _common.band(axes[0], frac, r["gzip"], label=case)
-        _common.band(axes[1], frac, r["rank"], label=case)
+        _common.band(axes[0], frac, r["gzip"] / r["gzip"][:, :1], label=case)
+        _common.band(axes[1], frac, r["rank"] / r["rank"][:, :1], label=case)
         final = r["dw"][-1]
         axes[2].plot(np.arange(1, final.size + 1), final, "o-", label=case)
-    axes[0].set(xlabel="fraction of training", ylabel="gzip complexity", title="gzip complexity")
-    axes[1].set(xlabel="fraction of training", ylabel="mean effective rank",
+    axes[0].set(xlabel="fraction of training", ylabel="gzip complexity / first epoch's",
+                title="gzip complexity")
+    axes[1].set(xlabel="fraction of training", ylabel="mean effective rank / first epoch's",
                 title="effective rank (matrices)")
     axes[2].set(xlabel="layer distance", ylabel="correlation of |ΔW| quantiles",
                 title="weight-change correlation, last epoch")
