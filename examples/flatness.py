@@ -110,7 +110,7 @@ def main(argv=None):
     for (a, b), line in lines.items():
         loss, acc = (line.loss, line.test_accuracy)
         print(f"{a} -> {b}: training loss at alpha 0 / 0.5 / 1: "
-              f"{' / '.join(_common.spread(loss[:, at(x)]) for x in (0, 0.5, 1))}; test "
+              f"{' / '.join(_common.spread(loss[:, at(x)], '.2e') for x in (0, 0.5, 1))}; test "
               f"accuracy {' / '.join(_common.spread(acc[:, at(x)]) for x in (0, 0.5, 1))}; "
               f"sharpness at the ends {_common.spread(sharpness(line, 0.0), '.2e')} vs "
               f"{_common.spread(sharpness(line, 1.0), '.2e')}")
