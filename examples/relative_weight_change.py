@@ -21,6 +21,7 @@ does not hold at 0.5 or less, unclear between.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 import swarm
 from swarm import metrics
@@ -44,6 +45,8 @@ def curves_figure(results: dict, out):
         for k in range(rwc.shape[-1]):
             _common.band(ax, epochs, rwc[:, 1:, k], label=f"layer {k}", log=True)
         ax.set(xscale="log", xlabel="epoch", title=f"{name}: relative weight change")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())  # no crowded 2x10^0, 3x10^0, ...
     axes[0].set_ylabel("|ΔW|₁ / |W|₁ per epoch")
     axes[0].legend(frameon=False)
     _common.save(fig, out / "relative_weight_change_curves.png")
