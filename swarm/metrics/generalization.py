@@ -14,7 +14,6 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
-from swarm._feed import accuracy as _accuracy
 from swarm._model import losses as _losses, mlp as _mlp
 from swarm.metrics import _common
 from swarm.metrics.landscape import _data
@@ -91,7 +90,7 @@ def _evaluate(rec, act, params, *, test: bool, classify: bool):
             out = _mlp.forward(chunk, x, act)
             loss[start:start + step] = loss_fn(out, y).numpy()
             if classify:
-                acc[start:start + step] = _accuracy(out, y).numpy()
+                acc[start:start + step] = _losses.accuracy(out, y).numpy()
     return loss, acc
 
 
