@@ -23,6 +23,7 @@ import numpy as np
 import swarm
 
 import _common
+from optimization_landscape import spearman
 
 WIDTHS = (2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128, 192)
 SEED = 4
@@ -32,11 +33,6 @@ def parameters(rec) -> int:
     """Weights and biases of one bee."""
     return sum(int(np.prod(rec.weights(k).shape[2:]) + rec.biases(k).shape[-1])
                for k in rec.layer_indices)
-
-
-def spearman(a, b) -> float:
-    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
-    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 def figure(rows: list, out):
@@ -78,7 +74,7 @@ def main(argv=None):
     figure(rows, args.out)
     _common.video_and_report(keep.bees(np.arange(min(8, bees))), args.out,
                              "params_vs_generalization", args.quick, report_of=keep)
-    rho = spearman(np.log([r["params"] for r in rows]), [np.median(r["gap"]) for r in rows])
+    rho, _ = spearman(np.log([r["params"] for r in rows]), [np.median(r["gap"]) for r in rows])
     status = "holds" if rho >= 0.7 else ("does not hold" if rho <= 0 else "unclear")
     best = max(rows, key=lambda r: np.median(r["test_accuracy"]))
     print(f"best median test accuracy {np.median(best['test_accuracy']):.3f} at "
