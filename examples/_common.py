@@ -17,6 +17,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 VERDICTS = ("holds", "does not hold", "unclear")
+# seed 002's two 12-D Gaussians, means 1 apart in every dimension, 400 train + 100 test points
+GAUSSIANS_12D = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 
 
 def parse_args(description: str, argv=None) -> argparse.Namespace:
@@ -72,6 +74,16 @@ def band(ax, x, values, label=None, color=None, log=False):
     return line
 
 
+def accuracy_bands(ax, recs: dict, title: str, threshold=None) -> None:
+    """Test accuracy per epoch of each ``{label: Recording}``: median and 10-90% of live bees."""
+    for label, rec in recs.items():
+        band(ax, rec.epoch, rec["test_accuracy"][rec.live], label=label)
+    if threshold is not None:
+        ax.axhline(threshold, color="k", lw=0.6, ls=":")
+    ax.set(xlabel="epoch", ylabel="test accuracy", title=title)
+    ax.legend(fontsize=7)
+
+
 def video_and_report(rec, out: Path, stem: str, quick: bool, report_of=None, **animate_kwargs):
     """Render ``rec`` to ``<stem>.mp4`` (with a poster PNG) and write ``<stem>.html`` around it.
 
@@ -104,3 +116,13 @@ def timed(label: str, times: dict):
     start = time.perf_counter()
     yield
     times[label] = time.perf_counter() - start
+
+
+def spread(values, fmt: str = ".3f") -> str:
+    """``median (q10-q90)`` of ``values`` [bee] (NaN left out; ``-`` if none): a table cell."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return "-"
+    lo, mid, hi = np.percentile(values, [10, 50, 90])
+    return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"

@@ -226,7 +226,9 @@ def _finish_bands(fig: Figure, ax, rec: Recording, legend: str) -> Figure:
 
 
 def _piecewise_mlp(rec: Recording) -> bool:
-    return rec.piecewise_linear and rec.num_layers > 0 and rec.task == "target"
+    """Breakpoints are defined: a piecewise-linear built-in MLP of one input."""
+    return rec.piecewise_linear and rec.num_layers > 0 and \
+        rec.meta.get("spec", {}).get("inputs", 1) == 1
 
 
 def _plane_classifier(rec: Recording) -> bool:

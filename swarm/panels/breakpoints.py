@@ -109,7 +109,8 @@ def _kinks_by_epoch(rec, bees) -> list[list[np.ndarray]]:
         return []
     n, epochs = len(bees), rec.num_epochs
     arrays = {"x": rec.x, "y": rec.y, "epoch": rec.epoch[:1]}
-    for key in ["ypred", "loss"] + [f"layer{k}.{p}" for k in rec.layer_indices for p in ("weight", "bias")]:
+    kept = ["ypred", "loss"] if "ypred" in rec else ["loss"]  # a dataset keeps no ypred
+    for key in kept + [f"layer{k}.{p}" for k in rec.layer_indices for p in ("weight", "bias")]:
         value = np.asarray(rec[key])[bees]
         arrays[key] = value.reshape((n * epochs, 1) + value.shape[2:])
     flat = metrics.breakpoints(Recording(arrays, rec.meta), 0)
