@@ -368,7 +368,9 @@ def _check_run(args, plan: dict, typed: set[str], parser) -> None:
     from swarm.panels import SpecOnly
     from swarm.animation import choose_panels
 
-    shown = plan["rec"] if "rec" in plan else SpecOnly(plan["spec"].to_meta())
+    spec = plan.get("spec")
+    data = None if spec is None or spec.dataset is None else spec.dataset.to_meta()
+    shown = plan["rec"] if "rec" in plan else SpecOnly(spec.to_meta(), data)
     plan["panels"] = choose_panels(shown, args.panels)
 
 

@@ -109,3 +109,15 @@ def test_regression_on_n_d_data_shows_loss_weights_rank():
     assert rec.task == "regression"
     assert default_panels(rec) == ["loss", "weights", "rank"]
     assert "regression" in BoundaryPanel.applies(rec)
+
+
+def test_the_command_refuses_a_panel_that_does_not_apply_before_training(tmp_path, capsys):
+    from swarm.cli import main
+
+    out = tmp_path / "moons.mp4"
+    assert main(["moons", "--bees", "3", "--panels", "boundary,filters", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "'filters' does not apply" in err and "not images" in err and "Traceback" not in err
+    assert "training" not in err and not out.exists()
+    assert main(["sin", "--bees", "3", "--panels", "units", "-o", str(out)]) == 2
+    assert "2-D dataset" in capsys.readouterr().err

@@ -67,8 +67,10 @@ class SpecOnly:
     before any training starts.
     """
 
-    def __init__(self, spec_meta: dict):
+    def __init__(self, spec_meta: dict, dataset_meta: dict | None = None):
         self.meta = {"spec": dict(spec_meta)}
+        if dataset_meta is not None:  # a dataset run: what its data is (e.g. images) is known too
+            self.meta["dataset"] = dict(dataset_meta)
 
     @property
     def piecewise_linear(self) -> bool:

@@ -13,7 +13,7 @@ from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
-from swarm.panels.base import Panel, SpecOnly, pick_tracked, track_color
+from swarm.panels.base import Panel, SpecOnly, layer_shapes, pick_tracked, track_color
 
 __all__ = ["FiltersPanel"]
 
@@ -32,12 +32,15 @@ class FiltersPanel(Panel):
 
     @classmethod
     def applies(cls, rec) -> str | None:
-        if isinstance(rec, SpecOnly):
-            return None if rec.task != "target" else "it shows image datasets' filters; this is a 1-D target"
+        if rec.task == "target":
+            return "it shows image datasets' filters; this is a 1-D target"
+        if isinstance(rec, SpecOnly) and "dataset" not in rec.meta:
+            return None  # asked again of the recording
         shape = _image_shape(rec)
         if shape is None:
             return "it shows first-layer weights as images; this dataset's samples are not images"
-        if not rec.layer_indices or rec.weights(rec.layer_indices[0]).shape[-1] != math.prod(shape):
+        shapes = layer_shapes(rec)
+        if shapes is not None and (not shapes or shapes[0][1] != math.prod(shape)):
             return f"its first layer does not take the {'x'.join(map(str, shape))} image's pixels"
         return None
 
