@@ -9,6 +9,7 @@ vectorised over the leading [bee, epoch] dimensions. One module per family:
 - weights: ``weight_density``, ``relative_weight_change``,
   ``delta_w_correlation``, ``weight_pca``
 - landscape: ``minimal_ratio``, ``sensitivity``, ``interpolate``
+- trajectories: ``shared_weight_pca`` (one PCA for several swarms), ``zero_gradient``
 - summary: ``summary``, ``format_summary``
 - thresholds: the seed toolkit's ``mse_loss``, ``iteration_threshold``,
   ``iteration_threshold_ratio``
@@ -19,6 +20,7 @@ from swarm.metrics.complexity import gzip_complexity, weight_complexity
 from swarm.metrics.landscape import MinimalRatio, interpolate, minimal_ratio, sensitivity
 from swarm.metrics.spectrum import effective_rank, singular_values, spectra
 from swarm.metrics.summary import format_summary, summary
+from swarm.metrics.trajectories import shared_weight_pca, zero_gradient
 from swarm.metrics.thresholds import iteration_threshold, iteration_threshold_ratio, mse_loss
 from swarm.metrics.weights import (WeightPCA, delta_w_correlation, relative_weight_change,
                                    weight_density, weight_pca)
@@ -29,4 +31,5 @@ __all__ = [
     "weight_density", "relative_weight_change", "delta_w_correlation", "weight_pca", "WeightPCA",
     "minimal_ratio", "MinimalRatio", "sensitivity", "interpolate", "summary", "format_summary",
     "mse_loss", "iteration_threshold", "iteration_threshold_ratio",
+    "shared_weight_pca", "zero_gradient",
 ]
