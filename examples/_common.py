@@ -104,3 +104,13 @@ def timed(label: str, times: dict):
     start = time.perf_counter()
     yield
     times[label] = time.perf_counter() - start
+
+
+def spread(values, fmt: str = ".3f") -> str:
+    """``median (q10-q90)`` of ``values`` [bee] (NaN left out; ``-`` if none): a table cell."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return "-"
+    lo, mid, hi = np.percentile(values, [10, 50, 90])
+    return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
