@@ -25,6 +25,13 @@ EXPECTED = {
     "hidden_units": ("hidden_units_grid.png",),
     "optimization_landscape": ("optimization_landscape_grad_norm.png",
                                "optimization_landscape_minimal_ratio.png"),
+    "digits_deep_vs_shallow": ("digits_deep_vs_shallow_curves.png",
+                               "digits_deep_vs_shallow_final.png"),
+    "digits_weight_trajectories": ("digits_weight_trajectories_pca.png",
+                                   "digits_weight_trajectories_hive.png"),
+    "digits_gradient_norm": ("digits_gradient_norm_curves.png",
+                             "digits_gradient_norm_minimal_ratio.png"),
+    "random_labels": ("random_labels_curves.png",),
 }
 
 
