@@ -58,7 +58,8 @@ def ratio_figure(small_rec, found, start_epoch, small, out) -> None:
     e = small_rec.epoch + 1
     _common.band(ax_train, e, small_rec["loss"], label="loss", color="C0", log=True)
     _common.band(ax_train, e, small_rec["grad_norm"], label="gradient norm", color="C3", log=True)
-    ax_train.set(xscale="log", xlabel="epoch", title="the small net (10-4-10 on 10 PCA components), full batch")
+    ax_train.set(xscale="log", xlabel="epoch",
+                 title="the small net (10-4-10 on 10 PCA components), full batch")
     ax_train.legend(frameon=False)
     dots = ax.scatter(found.loss[small], found.ratio[small], c=start_epoch[small],
                       cmap="viridis", s=14)
