@@ -69,7 +69,10 @@ def mlp_parameters(width: int, depth: int) -> int:
 
 
 def epochs_to(acc: np.ndarray, epochs: np.ndarray, level: float) -> np.ndarray:
-    """Per bee, the first epoch whose accuracy reaches ``level`` (NaN if never): acc [bee, epoch]."""
+    """Per bee, the first epoch whose accuracy reaches ``level`` (NaN if never).
+
+    ``acc`` [bee, epoch], ``epochs`` [epoch]; returns float64 [bee].
+    """
     hit = acc >= level
     return np.where(hit.any(1), epochs[hit.argmax(1)], np.nan)
 
@@ -137,7 +140,8 @@ def main(argv=None):
         print(f"{name}: {mlp_parameters(width, depth)} parameters")
     print(f"CNN: {sum(p.numel() for p in SmallCNN().parameters())} parameters")
     runs = train_all(ds, bees, cnn_bees, epochs)
-    print(f"{'arch':>5} {'lr':>6} {'bees':>4}  {'final train loss':>24}  {'final test accuracy':>24}"
+    print(f"{'arch':>5} {'lr':>6} {'bees':>4}  {'final train loss':>24}  "
+          f"{'final test accuracy':>24}"
           f"  epochs to 90% train accuracy")
     for name, (rec, lr) in runs.items():
         reach = epochs_to(rec["accuracy"], rec.epoch + 1, 0.9)

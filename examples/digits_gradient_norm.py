@@ -25,8 +25,9 @@ Claims:
 2. Near-zero-gradient points with low loss have a high minimal ratio (minima;
    the high-loss ones saddles). Decided by the Spearman rank correlation of loss
    and minimal ratio over the half of the bees that reached the smaller gradient
-   norms ("almost zero" relative to the swarm; their norms are printed): holds when it is at most -0.3 with a permutation p < 0.05, does not hold when
-   it is 0 or above.
+   norms ("almost zero" relative to the swarm; their norms are printed): holds
+   when it is at most -0.3 with a permutation p < 0.05, does not hold when it is
+   0 or above.
 
     python examples/digits_gradient_norm.py [--quick] [--out DIR]
 """

@@ -74,7 +74,8 @@ def trajectories_figure(pcas: dict, recs: list, shown: int, out) -> None:
             for (px, py), loss in zip(path, rec["loss"][b]):
                 ax.annotate(f"{loss:.2f}", (px, py), fontsize=5, alpha=0.7)
         ax.set(title=f"{what}: {shown} bees at lr {RATES[0]:g}, loss beside each point",
-               xlabel=f"PC 1 ({pca[0].explained[0]:.0%})", ylabel=f"PC 2 ({pca[0].explained[1]:.0%})")
+               xlabel=f"PC 1 ({pca[0].explained[0]:.0%})",
+               ylabel=f"PC 2 ({pca[0].explained[1]:.0%})")
     _common.save(fig, out / "digits_weight_trajectories_pca.png")
 
 

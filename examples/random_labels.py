@@ -29,15 +29,10 @@ import numpy as np
 import swarm
 
 import _common
+from digits_deep_vs_shallow import epochs_to
 
 WIDTH, DEPTH, LR, SEED = 64, 3, 1e-3, 11
 LEVEL = 0.9  # "fitted": training accuracy reached
-
-
-def epochs_to(acc: np.ndarray, epochs: np.ndarray, level: float) -> np.ndarray:
-    """Per bee, the first epoch whose accuracy reaches ``level`` (NaN if never): acc [bee, epoch]."""
-    hit = acc >= level
-    return np.where(hit.any(1), epochs[hit.argmax(1)], np.nan)
 
 
 def curves_figure(runs: dict, out) -> None:
@@ -51,7 +46,8 @@ def curves_figure(runs: dict, out) -> None:
     axes[1].axhline(LEVEL, color="0.6", lw=0.8, ls=":")
     axes[1].set(xlabel="epoch", ylabel="accuracy", title="training accuracy (on its labels)")
     axes[2].axhline(0.1, color="0.6", lw=0.8, ls=":")
-    axes[2].set(xlabel="epoch", ylabel="accuracy", title="test accuracy (true labels; chance dotted)")
+    axes[2].set(xlabel="epoch", ylabel="accuracy",
+                title="test accuracy (true labels; chance dotted)")
     axes[1].legend(frameon=False)
     fig.suptitle(f"digits, {DEPTH}x{WIDTH} MLP: median and 10-90% band across bees")
     _common.save(fig, out / "random_labels_curves.png")
