@@ -297,3 +297,9 @@ def test_accuracy_follows_argmax_also_on_ties():
     rec = swarm.train("spiral", bees=2, epochs=1, init="zeros", data={"samples": 60},
                       progress=False)  # every logit 0: argmax says class 0
     np.testing.assert_allclose(rec["accuracy"][:, 0], np.mean(rec.y == 0))
+
+
+def test_a_dataset_without_a_test_split_trains_and_scores_nothing_on_it():
+    rec = swarm.train("moons", data={"test": 0, "samples": 40}, bees=3, epochs=2, progress=False)
+    assert rec["x_test"].shape == (0, 2)
+    assert np.isnan(rec["test_accuracy"]).all() and np.isfinite(rec["accuracy"]).all()

@@ -32,6 +32,17 @@ EXPECTED = {
     "digits_gradient_norm": ("digits_gradient_norm_curves.png",
                              "digits_gradient_norm_minimal_ratio.png"),
     "random_labels": ("random_labels_curves.png",),
+    "batch_size": ("batch_size_accuracy.png",),
+    "losses": ("losses_accuracy.png",),
+    "initializers": ("initializers_accuracy.png",),
+    "layer_convergence": ("layer_convergence_steps.png",),
+    "regularization": ("regularization_weights.png",),
+    "params_vs_generalization": ("params_vs_generalization.png",),
+    "flatness": ("flatness_interpolation.png", "flatness_sensitivity.png"),
+    "digits_analyses": ("digits_analyses_curves.png", "digits_analyses_layers.png",
+                        "digits_analyses_side.png"),
+    "relative_weight_change": ("relative_weight_change_curves.png",
+                               "relative_weight_change_depth.png"),
 }
 
 
