@@ -33,9 +33,10 @@ import torch
 from torch import nn
 
 import swarm
-from swarm import datasets
+from swarm import datasets, metrics
 
 import _common
+from deep_vs_shallow import win_rate  # P(a < b) over pairs: give it -accuracy
 
 MLPS = {"1x40": (40, 1), "2x29": (29, 2), "3x24": (24, 3)}  # name: (width, depth)
 RATES = [1e-3, 3e-3, 1e-2]
@@ -66,20 +67,6 @@ class SmallCNN(nn.Module):
 def mlp_parameters(width: int, depth: int) -> int:
     """Weights and biases of 64 -> width (x depth) -> 10."""
     return 65 * width + (depth - 1) * (width * width + width) + 10 * width + 10
-
-
-def epochs_to(acc: np.ndarray, epochs: np.ndarray, level: float) -> np.ndarray:
-    """Per bee, the first epoch whose accuracy reaches ``level`` (NaN if never).
-
-    ``acc`` [bee, epoch], ``epochs`` [epoch]; returns float64 [bee].
-    """
-    hit = acc >= level
-    return np.where(hit.any(1), epochs[hit.argmax(1)], np.nan)
-
-
-def win_rate(a: np.ndarray, b: np.ndarray) -> float:
-    """P(an a bee's value > a b bee's), over all pairs (ties count half)."""
-    return float(np.mean((a[:, None] > b[None, :]) + 0.5 * (a[:, None] == b[None, :])))
 
 
 def train_all(ds, bees: int, cnn_bees: int, epochs: int) -> dict:
@@ -144,7 +131,7 @@ def main(argv=None):
           f"{'final test accuracy':>24}"
           f"  epochs to 90% train accuracy")
     for name, (rec, lr) in runs.items():
-        reach = epochs_to(rec["accuracy"], rec.epoch + 1, 0.9)
+        reach = metrics.epochs_to_threshold(rec, "accuracy", 0.9) + 1  # epochs counted from 1
         print(f"{name:>5} {lr:>6g} {rec.num_bees:>4}  {_common.spread(rec['loss'][:, -1]):>24}  "
               f"{_common.spread(rec['test_accuracy'][:, -1]):>24}  {_common.spread(reach, '.0f')} "
               f"({np.isfinite(reach).sum()} bees reached it)")
@@ -155,10 +142,10 @@ def main(argv=None):
     final = {n: r["test_accuracy"][:, -1] for n, (r, _) in runs.items()}
     deep, shallow = final["3x24"], final["1x40"]
     claim("the deeper MLP (3x24) ends better than the shallow one (1x40)",
-          win_rate(deep, shallow), np.median(deep) > np.median(shallow))
+          win_rate(-deep, -shallow), np.median(deep) > np.median(shallow))
     best = max(MLPS, key=lambda n: np.median(final[n]))
     return claim(f"the CNN ends better than every MLP (the best: {best})",
-                 win_rate(final["CNN"], final[best]),
+                 win_rate(-final["CNN"], -final[best]),
                  np.median(final["CNN"]) > np.median(final[best]))
 
 

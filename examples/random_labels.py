@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 
 import swarm
+from swarm import metrics
 
 import _common
-from digits_deep_vs_shallow import epochs_to
 
 WIDTH, DEPTH, LR, SEED = 64, 3, 1e-3, 11
 LEVEL = 0.9  # "fitted": training accuracy reached
@@ -70,7 +70,7 @@ def main(argv=None):
     print(f"{'labels':>14}  {'final train accuracy':>22}  {'final test accuracy':>22}  "
           f"epochs to {LEVEL:.0%} train accuracy")
     for name, rec in runs.items():
-        reach[name] = epochs_to(rec["accuracy"], rec.epoch + 1, LEVEL)
+        reach[name] = metrics.epochs_to_threshold(rec, "accuracy", LEVEL) + 1  # counted from 1
         print(f"{name:>14}  {_common.spread(rec['accuracy'][:, -1]):>22}  "
               f"{_common.spread(rec['test_accuracy'][:, -1]):>22}  "
               f"{_common.spread(reach[name], '.0f')} ({np.isfinite(reach[name]).sum()} of "
