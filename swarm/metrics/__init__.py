@@ -11,6 +11,7 @@ vectorised over the leading [bee, epoch] dimensions. One module per family:
 - landscape: ``minimal_ratio``, ``sensitivity``, ``interpolate``
 - generalization: ``interpolate_swarms`` (bee i of one recording to bee i of
   another: loss and accuracy, training and test)
+- trajectories: ``shared_weight_pca`` (one PCA for several swarms), ``zero_gradient``
 - summary: ``summary``, ``format_summary``
 - thresholds: the seed toolkit's ``mse_loss``, ``iteration_threshold``,
   ``iteration_threshold_ratio``
@@ -23,6 +24,7 @@ from swarm.metrics.generalization import Interpolation, interpolate_swarms
 from swarm.metrics.landscape import MinimalRatio, interpolate, minimal_ratio, sensitivity
 from swarm.metrics.spectrum import effective_rank, singular_values, spectra
 from swarm.metrics.summary import format_summary, summary
+from swarm.metrics.trajectories import shared_weight_pca, zero_gradient
 from swarm.metrics.thresholds import iteration_threshold, iteration_threshold_ratio, mse_loss
 from swarm.metrics.training import epochs_to_threshold, layer_convergence, sparsity
 from swarm.metrics.weights import (WeightPCA, delta_w_correlation, relative_weight_change,
@@ -36,4 +38,5 @@ __all__ = [
     "Interpolation", "summary", "format_summary",
     "mse_loss", "iteration_threshold", "iteration_threshold_ratio",
     "layer_convergence", "sparsity", "epochs_to_threshold",
+    "shared_weight_pca", "zero_gradient",
 ]
