@@ -41,7 +41,7 @@ class FusedMLP:
         moons 500 x 2-16-16-2 ran ~15% faster in chunks of 16 bees than of 64, while seed
         001's swarm prefers large ones."""
         return self.chunk if self.flat else \
-            max(8, (_CHUNK_FLOATS >> 2) // (self.width * x.shape[-1]))
+            max(8, (_CHUNK_FLOATS >> 2) // (self.width * max(1, x.shape[-1])))
 
     def evaluate(self, x: Tensor, y: Tensor):
         n, chunk = self.params[0].shape[0], self._chunk(x)
