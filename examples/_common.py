@@ -104,3 +104,24 @@ def timed(label: str, times: dict):
     start = time.perf_counter()
     yield
     times[label] = time.perf_counter() - start
+
+
+def report(rec, out: Path, stem: str):
+    """Write the report page ``<stem>.html`` of ``rec`` (no video); returns its path."""
+    import swarm
+
+    page = swarm.write_report(rec, out / f"{stem}.html")
+    print(f"wrote {page}")
+    return page
+
+
+def spread(values, fmt: str = ".3f") -> str:
+    """``median (10-90%: lo-hi)`` of ``values`` across bees, NaNs (diverged bees) left out."""
+    lo, mid, hi = np.nanpercentile(values, [10, 50, 90])
+    return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
+
+
+def win_rate(a, b) -> float:
+    """P(a bee of ``a`` scores higher than a bee of ``b``) over all pairs, ties counting half."""
+    a, b = np.asarray(a)[:, None], np.asarray(b)[None, :]
+    return float(np.mean((a > b) + 0.5 * (a == b)))
