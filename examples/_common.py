@@ -107,10 +107,13 @@ def timed(label: str, times: dict):
 
 
 def report(rec, out: Path, stem: str):
-    """Write the report page ``<stem>.html`` of ``rec`` (no video); returns its path."""
+    """Write the report page ``<stem>.html`` of ``rec`` (no video); returns its path.
+
+    The static figures of 1-D fits (breakpoints) are drawn for 1-D targets only: main's
+    report does not yet know which of them a dataset recording allows."""
     import swarm
 
-    page = swarm.write_report(rec, out / f"{stem}.html")
+    page = swarm.write_report(rec, out / f"{stem}.html", figures=rec.task == "target")
     print(f"wrote {page}")
     return page
 
