@@ -86,8 +86,9 @@ def video_and_report(rec, out: Path, stem: str, quick: bool, report_of=None, **a
         animate_kwargs.update(duration=1, jobs=1)
     video = render.animate(rec, out / f"{stem}.mp4", poster=out / f"{stem}_poster.png",
                            progress=False, **animate_kwargs)
-    page = report.write_report(rec if report_of is None else report_of, out / f"{stem}.html",
-                               videos=[video])
+    of = rec if report_of is None else report_of
+    page = report.write_report(of, out / f"{stem}.html", videos=[video],
+                               figures=of.task == "target")
     print(f"wrote {video} and {page}")
     return video, page
 
@@ -109,8 +110,8 @@ def timed(label: str, times: dict):
 def report(rec, out: Path, stem: str):
     """Write the report page ``<stem>.html`` of ``rec`` (no video); returns its path.
 
-    The static figures of 1-D fits (breakpoints) are drawn for 1-D targets only: main's
-    report does not yet know which of them a dataset recording allows."""
+    Reports draw the static figures (breakpoints) of 1-D targets only: main's report
+    does not yet know which of them a dataset recording allows."""
     import swarm
 
     page = swarm.write_report(rec, out / f"{stem}.html", figures=rec.task == "target")
