@@ -86,9 +86,8 @@ def video_and_report(rec, out: Path, stem: str, quick: bool, report_of=None, **a
         animate_kwargs.update(duration=1, jobs=1)
     video = render.animate(rec, out / f"{stem}.mp4", poster=out / f"{stem}_poster.png",
                            progress=False, **animate_kwargs)
-    of = rec if report_of is None else report_of
-    page = report.write_report(of, out / f"{stem}.html", videos=[video],
-                               figures=of.task == "target")
+    page = report.write_report(rec if report_of is None else report_of, out / f"{stem}.html",
+                               videos=[video])
     print(f"wrote {video} and {page}")
     return video, page
 
@@ -107,21 +106,13 @@ def timed(label: str, times: dict):
     times[label] = time.perf_counter() - start
 
 
-def report(rec, out: Path, stem: str):
-    """Write the report page ``<stem>.html`` of ``rec`` (no video); returns its path.
-
-    Reports draw the static figures (breakpoints) of 1-D targets only: main's report
-    does not yet know which of them a dataset recording allows."""
-    import swarm
-
-    page = swarm.write_report(rec, out / f"{stem}.html", figures=rec.task == "target")
-    print(f"wrote {page}")
-    return page
-
-
 def spread(values, fmt: str = ".3f") -> str:
-    """``median (10-90%: lo-hi)`` of ``values`` across bees, NaNs (diverged bees) left out."""
-    lo, mid, hi = np.nanpercentile(values, [10, 50, 90])
+    """``median (q10-q90)`` of ``values`` [bee] (NaN left out; ``-`` if none): a table cell."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return "-"
+    lo, mid, hi = np.percentile(values, [10, 50, 90])
     return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
 
 

@@ -11,7 +11,7 @@ the same count, as the issue asks, and more epochs than the seed's defaults so t
 every architecture has settled. Printed: parameters, best rate, final training
 accuracy (median and 10-90% across bees), the share of bees that fit all 16 points,
 and how often a deeper bee beats a shallower one. Figure: accuracy per epoch and the
-distribution of final accuracies.
+distribution of final accuracies; video and report: the 3-layer swarm.
 
 Claim: accuracy rises with depth at a fixed parameter count. It holds when the median
 final accuracy rises at each step (1 -> 2 -> 3 layers) and a 3-layer bee beats a
@@ -84,7 +84,7 @@ def main(argv=None):
     deep_wins = _common.win_rate(finals[names[-1]], finals[names[0]])
     print(f"a {names[-1]} bee beats a {names[0]} bee in {deep_wins:.0%} of pairs")
     plot(runs, args.out)
-    _common.report(runs[names[-1]][0], args.out, "depth_at_fixed_params")
+    _common.video_and_report(runs[names[-1]][0], args.out, "depth_at_fixed_params", args.quick)
     rising = all(b > a for a, b in zip(medians, medians[1:]))
     status = "holds" if rising and deep_wins >= 0.6 else (
         "does not hold" if deep_wins <= 0.5 else "unclear")

@@ -25,6 +25,8 @@ EXPECTED = {
     "hidden_units": ("hidden_units_grid.png",),
     "optimization_landscape": ("optimization_landscape_grad_norm.png",
                                "optimization_landscape_minimal_ratio.png"),
+    "batch_size": ("batch_size_accuracy.png",),
+    "losses": ("losses_accuracy.png",),
 }
 
 

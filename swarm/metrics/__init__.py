@@ -12,6 +12,7 @@ vectorised over the leading [bee, epoch] dimensions. One module per family:
 - summary: ``summary``, ``format_summary``
 - thresholds: the seed toolkit's ``mse_loss``, ``iteration_threshold``,
   ``iteration_threshold_ratio``
+- training: ``layer_convergence``, ``sparsity``, ``epochs_to_threshold``
 """
 from swarm.metrics.alignment import breakpoint_alignment, turning_points
 from swarm.metrics.breakpoints import breakpoint_histogram, breakpoints
@@ -20,6 +21,7 @@ from swarm.metrics.landscape import MinimalRatio, interpolate, minimal_ratio, se
 from swarm.metrics.spectrum import effective_rank, singular_values, spectra
 from swarm.metrics.summary import format_summary, summary
 from swarm.metrics.thresholds import iteration_threshold, iteration_threshold_ratio, mse_loss
+from swarm.metrics.training import epochs_to_threshold, layer_convergence, sparsity
 from swarm.metrics.weights import (WeightPCA, delta_w_correlation, relative_weight_change,
                                    weight_density, weight_pca)
 
@@ -29,4 +31,5 @@ __all__ = [
     "weight_density", "relative_weight_change", "delta_w_correlation", "weight_pca", "WeightPCA",
     "minimal_ratio", "MinimalRatio", "sensitivity", "interpolate", "summary", "format_summary",
     "mse_loss", "iteration_threshold", "iteration_threshold_ratio",
+    "layer_convergence", "sparsity", "epochs_to_threshold",
 ]
