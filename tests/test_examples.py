@@ -27,6 +27,12 @@ EXPECTED = {
                                "optimization_landscape_minimal_ratio.png"),
     "batch_size": ("batch_size_accuracy.png",),
     "losses": ("losses_accuracy.png",),
+    "depth_at_fixed_params": ("depth_at_fixed_params.png",),
+    "data_size": ("data_size.png",),
+    "imbalance": ("imbalance.png",),
+    "memorization": ("memorization.png",),
+    "pca_preprocessing": ("pca_preprocessing.png",),
+    "activations": ("activations.png",),
 }
 
 
