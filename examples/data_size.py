@@ -26,8 +26,6 @@ swarms beat both baselines at fewer than 5 of the 9 sizes; otherwise unclear.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
@@ -42,12 +40,7 @@ NETS = {"shallow 1x32": (32, 1), "deep 2x32": (32, 2)}
 DIMS = 12
 TREES = 10
 SEED = 3
-
-
-def bayes_accuracy(dims: int = DIMS) -> float:
-    """Accuracy of the optimal (linear) rule: Phi(|mu1 - mu0| / 2), means 1/i apart."""
-    gap = math.sqrt(sum(1.0 / i ** 2 for i in range(1, dims + 1)))
-    return 0.5 * (1.0 + math.erf(gap / 2 / math.sqrt(2)))
+BEST = _common.best_accuracy(1 / np.arange(1, DIMS + 1))  # the optimal rule's test accuracy
 
 
 def bees_for(n: int, most: int) -> int:
@@ -86,7 +79,7 @@ def plot(sizes, results: dict, out) -> None:
     ax.plot(train_n, [results[n]["SVC"][0] for n in sizes], "k-o", ms=3, lw=1.2, label="SVC")
     ax.plot(train_n, [np.median(results[n]["tree"]) for n in sizes], "k--s", ms=3, lw=1.2,
             label="decision tree (median of 10)")
-    ax.axhline(bayes_accuracy(), color="0.5", lw=0.8, ls=":", label="best possible")
+    ax.axhline(BEST, color="0.5", lw=0.8, ls=":", label="best possible")
     ax.set(xscale="log", xlabel="training samples", ylabel="test accuracy (median, 10-90%)",
            title="12-D Gaussians, means 1/i apart")
     ax.legend(frameon=False, fontsize=8)
@@ -116,7 +109,7 @@ def main(argv=None):
         print(f"{n:>6} {bees_for(n, bees):>4}  {_common.spread(r['shallow 1x32']):<21}  "
               f"{_common.spread(r['deep 2x32']):<21}  {r['SVC'][0]:.3f}  "
               f"{np.median(r['tree']):.3f}  {gaps[-1]:+.3f}")
-    print(f"best possible accuracy: {bayes_accuracy():.3f}")
+    print(f"best possible accuracy: {BEST:.3f}")
     plot(sizes, results, args.out)
     _common.video_and_report(results[sizes[-1]]["deep 2x32 rec"], args.out, "data_size",
                              args.quick)

@@ -24,8 +24,6 @@ does not hold when drop < 0.02 or recovered < 0.2; otherwise unclear.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 import swarm
@@ -37,11 +35,7 @@ import _common
 RATIOS = [1, 2, 5, 10, 20, 50, 100]
 SAMPLES = 1500
 SEED = 5
-
-
-def bayes_accuracy() -> float:
-    """Phi(|mu1 - mu0| / 2) for means 1 and 1/2 apart."""
-    return 0.5 * (1.0 + math.erf(math.sqrt(1.25) / 2 / math.sqrt(2)))
+BEST = _common.best_accuracy([1.0, 0.5])  # the optimal rule's test accuracy
 
 
 def run(ratio: float, oversample: bool, bees: int, epochs: int):
@@ -74,7 +68,7 @@ def plot(ratios, accs: dict, recs: dict, out) -> None:
     for oversample, label in ((False, "as it is"), (True, "oversampled")):
         table = np.stack([accs[(r, oversample)] for r in ratios], axis=1)
         _common.band(axes[0], ratios, table, label=label)
-    axes[0].axhline(bayes_accuracy(), color="0.5", lw=0.8, ls=":", label="best possible")
+    axes[0].axhline(BEST, color="0.5", lw=0.8, ls=":", label="best possible")
     axes[0].set(xscale="log", xlabel="imbalance (majority:minority)",
                 ylabel="test accuracy (median, 10-90%)", title="2-D Gaussians, 1:1 test split")
     axes[0].legend(frameon=False, fontsize=8)
@@ -97,7 +91,7 @@ def main(argv=None):
         minority = int(np.sum(recs[(r, False)].y == 1))
         print(f"1:{r:<4g} {minority:>8}  {_common.spread(accs[(r, False)]):<21}  "
               f"{_common.spread(accs[(r, True)])}")
-    print(f"best possible test accuracy: {bayes_accuracy():.3f}")
+    print(f"best possible test accuracy: {BEST:.3f}")
     plot(ratios, accs, recs, args.out)
     _common.video_and_report(recs[(ratios[-1], False)], args.out, "imbalance", args.quick)
     balanced = np.median(accs[(ratios[0], False)])
