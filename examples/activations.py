@@ -3,7 +3,7 @@
 Two interleaving moons (1,000 samples, noise 0.2, 20% held out), a 2 -> 16 -> 16 -> 2
 net with relu, tanh, square, sin, sign or identity in both hidden layers, one swarm
 per activation (the same bees' starting weights in each), Adam at 0.01, full batch,
-300 epochs (the seed trained three runs per activation and does not give its sizes).
+200 epochs (the seed trained three runs per activation and does not give its sizes).
 ``sign`` has a zero derivative wherever it has one, so only its output layer learns,
 as in the seed's TensorFlow.
 
@@ -51,7 +51,7 @@ def plot(recs: dict, out) -> None:
 
 def main(argv=None):
     args = _common.parse_args(__doc__.splitlines()[0], argv)
-    bees, epochs = (3, 30) if args.quick else (200, 300)
+    bees, epochs = (3, 30) if args.quick else (100, 200)
     recs = {name: run(name, bees, epochs) for name in ACTIVATIONS}
     finals = {name: rec["test_accuracy"][:, -1] for name, rec in recs.items()}
     print(f"{'activation':>10}  final test accuracy median (10-90%)")
