@@ -18,6 +18,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 VERDICTS = ("holds", "does not hold", "unclear")
+# seed 002's two 12-D Gaussians, means 1 apart in every dimension, 400 train + 100 test points
+GAUSSIANS_12D = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 
 
 def parse_args(description: str, argv=None) -> argparse.Namespace:
@@ -71,6 +73,16 @@ def band(ax, x, values, label=None, color=None, log=False):
     if log:
         ax.set_yscale("log")
     return line
+
+
+def accuracy_bands(ax, recs: dict, title: str, threshold=None) -> None:
+    """Test accuracy per epoch of each ``{label: Recording}``: median and 10-90% of live bees."""
+    for label, rec in recs.items():
+        band(ax, rec.epoch, rec["test_accuracy"][rec.live], label=label)
+    if threshold is not None:
+        ax.axhline(threshold, color="k", lw=0.6, ls=":")
+    ax.set(xlabel="epoch", ylabel="test accuracy", title=title)
+    ax.legend(fontsize=7)
 
 
 def video_and_report(rec, out: Path, stem: str, quick: bool, report_of=None, **animate_kwargs):

@@ -18,6 +18,14 @@ below that at 1, and it never rises by more than 0.01 from one batch size to
 the next. It does not hold when batch 400 is not faster or not less accurate
 than batch 1; otherwise unclear.
 
+Full run (200 bees per size, 3.4 min wall on the shared 2-core machine, 37 s of
+CPU): holds. Median final test accuracy 0.98 for batches 1 to 64, then 0.95 at
+256 and 0.89 at 400; 3.3 s per epoch at batch 1 against 0.05 at 400. Where the
+swarm disagrees with the seed: accuracy does not fall "monotonically" from
+batch 1 on; it is flat up to 64 and falls only for the largest batches (too few
+steps in 30 epochs at this lr). The fastest to 0.8 is batch 16 (0.23 s), not
+the seed's 64 (0.30 s).
+
     python examples/batch_size.py [--quick] [--out DIR]
 """
 from __future__ import annotations
@@ -31,7 +39,6 @@ from swarm.metrics import epochs_to_threshold
 
 import _common
 
-DATA = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 NET = {"width": 20, "depth": 2, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9}
 THRESHOLD = 0.8
 SEED = 8
@@ -40,17 +47,15 @@ SEED = 8
 def run(batch: int, bees: int, epochs: int) -> tuple:
     """(Recording, seconds per epoch of the whole swarm) for one batch size."""
     start = time.perf_counter()
-    rec = swarm.train("gaussians", data=DATA, bees=bees, epochs=epochs, batch_size=batch,
-                      seed=SEED, progress=False, **NET)
+    rec = swarm.train("gaussians", data=_common.GAUSSIANS_12D, bees=bees, epochs=epochs,
+                      batch_size=batch, seed=SEED, progress=False, **NET)
     return rec, (time.perf_counter() - start) / epochs
 
 
 def figure(recs: dict, seconds: dict, to_threshold: dict, out) -> None:
     fig, (left, right) = _common.figure(1, 2, size=(9.0, 3.6))
-    for batch, rec in recs.items():
-        _common.band(left, rec.epoch, rec["test_accuracy"], label=f"batch {batch}")
-    left.set(xlabel="epoch", ylabel="test accuracy", title="median and 10-90% of bees")
-    left.legend(fontsize=7)
+    _common.accuracy_bands(left, {f"batch {b}": rec for b, rec in recs.items()},
+                           "median and 10-90% of bees")
     sizes = list(recs)
     right.plot(sizes, [seconds[b] for b in sizes], "k-o", label="seconds per epoch")
     reached = [b for b in sizes if np.isfinite(to_threshold[b]).any()]
@@ -66,7 +71,8 @@ def main(argv=None):
     sizes, bees, epochs = ([1, 16, 400], 6, 3) if args.quick else ([1, 4, 16, 64, 256, 400],
                                                                     200, 30)
     recs, seconds, to_threshold = {}, {}, {}
-    print(f"{'batch':>5} | final test accuracy | s/epoch | epochs to {THRESHOLD} | s to {THRESHOLD}")
+    print(f"{'batch':>5} | final test accuracy | s/epoch | epochs to {THRESHOLD} | "
+          f"s to {THRESHOLD}")
     for batch in sizes:
         rec, seconds[batch] = run(batch, bees, epochs)
         recs[batch] = rec

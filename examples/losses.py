@@ -19,6 +19,12 @@ medians over 100 test points tie in steps of 0.01). It does not hold when a
 non-control loss's median is more than 0.02 below the best or the control's is
 not below 0.6; unclear when only the fourth-power part fails.
 
+Full run (300 bees per loss, 1.8 min wall on the shared 2-core machine, 21 s of
+CPU): holds. Median final test accuracy 0.98 for cross-entropy, mean absolute
+and mean squared error, 0.97 for fourth power and hinge, 0.50 for the control;
+fourth power has the lowest mean (0.967 against cross-entropy's 0.977) and ends
+below cross-entropy in 60% of paired bees. The swarm agrees with the seed.
+
     python examples/losses.py [--quick] [--out DIR]
 """
 from __future__ import annotations
@@ -29,7 +35,6 @@ import swarm
 
 import _common
 
-DATA = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 NET = {"width": 20, "depth": 2, "optimizer": "sgd", "lr": 0.01, "momentum": 0.9,
        "batch_size": 16}
 LOSSES = {"cross-entropy": "cross_entropy", "mean absolute": "l1", "mean squared": "mse",
@@ -40,10 +45,7 @@ SEED = 9
 
 def figure(recs: dict, out) -> None:
     fig, ax = _common.figure(size=(6.4, 3.8))
-    for name, rec in recs.items():
-        _common.band(ax, rec.epoch, rec["test_accuracy"][rec.live], label=name)
-    ax.set(xlabel="epoch", ylabel="test accuracy", title="median and 10-90% of bees per loss")
-    ax.legend(fontsize=7)
+    _common.accuracy_bands(ax, recs, "median and 10-90% of bees per loss")
     _common.save(fig, out / "losses_accuracy.png")
 
 
@@ -53,8 +55,8 @@ def main(argv=None):
     recs, final = {}, {}
     print(f"{'loss':>18} | final test accuracy | mean  | worse than cross-entropy | diverged")
     for name, loss in LOSSES.items():
-        rec = swarm.train("gaussians", data=DATA, bees=bees, epochs=epochs, loss=loss, seed=SEED,
-                          progress=False, **NET)
+        rec = swarm.train("gaussians", data=_common.GAUSSIANS_12D, bees=bees, epochs=epochs,
+                          loss=loss, seed=SEED, progress=False, **NET)
         recs[name] = rec
         final[name] = np.where(rec.live, rec["test_accuracy"][:, -1], np.nan)
         worse = np.mean(final[name] < final["cross-entropy"])

@@ -84,6 +84,23 @@ def test_sparsity_of_known_weights_biases_left_out_and_non_finite_nan():
     np.testing.assert_array_equal(sparsity(rec, 1.0, layer=0), [[0.75, 0.75]])
 
 
+def test_relative_sparsity_is_relative_to_the_largest_weight_by_hand():
+    rng = np.random.default_rng(8)
+    w = [rng.normal(size=(2, 3, 4, 1)) * np.array([1.0, 100.0])[:, None, None, None],
+         rng.normal(size=(2, 3, 1, 4))]
+    w[0][1, 2] = 0.0
+    w[1][1, 2] = 0.0  # all zero: none below 0 x 0
+    rec = from_params(w, [np.zeros((2, 3, 4)), np.zeros((2, 3, 1))])
+    out = sparsity(rec, 0.3, relative=True)
+    for bee in range(2):
+        for e in range(3):
+            values = np.abs(np.concatenate([rec.weights(k)[bee, e].ravel() for k in (0, 1)]))
+            assert out[bee, e] == pytest.approx(np.mean(values < 0.3 * values.max()))
+    assert out[1, 2] == 0.0
+    scaled = from_params([a * 1000 for a in w], [np.zeros((2, 3, 4)), np.zeros((2, 3, 1))])
+    np.testing.assert_allclose(sparsity(scaled, 0.3, relative=True), out)
+
+
 def test_epochs_to_threshold_is_the_first_epoch_reaching_it_by_hand(trained):
     rng = np.random.default_rng(0)
     acc = rng.uniform(0, 1, (4, trained.num_epochs)).astype(np.float32)
@@ -94,7 +111,8 @@ def test_epochs_to_threshold_is_the_first_epoch_reaching_it_by_hand(trained):
     out = epochs_to_threshold(rec, threshold=0.7)
     expected = []
     for bee in range(4):
-        hit = [trained.epoch[e] for e in range(trained.num_epochs) if acc[bee, e] >= np.float32(0.7)]
+        hit = [trained.epoch[e] for e in range(trained.num_epochs)
+               if acc[bee, e] >= np.float32(0.7)]
         expected.append(hit[0] if hit else np.nan)
     np.testing.assert_array_equal(out, expected)
     assert out.dtype == np.float64 and np.isnan(out[0]) and out[1] == trained.epoch[2] == 4
@@ -120,6 +138,7 @@ def test_epochs_to_threshold_never_met_by_nan():
     (lambda r: sparsity(r, 0), "`tol`"),
     (lambda r: sparsity(r, float("nan")), "`tol`"),
     (lambda r: sparsity(r, 0.1, layer=7), "`layer`"),
+    (lambda r: sparsity(r, 0.1, relative=1), "`relative`"),
     (lambda r: epochs_to_threshold(r, "accuracy"), "`key`"),
     (lambda r: epochs_to_threshold(r, "x", 0.5), "`key`"),
     (lambda r: epochs_to_threshold(r, "loss", "high"), "`threshold`"),

@@ -45,19 +45,26 @@ def layer_convergence(rec, *, relative: bool = False) -> np.ndarray:
     return np.stack(out, -1)
 
 
-def sparsity(rec, tol: float = 1e-3, *, layer=None) -> np.ndarray:
+def sparsity(rec, tol: float = 1e-3, *, layer=None, relative: bool = False) -> np.ndarray:
     """Share of weights with ``|w| < tol``, per bee and recorded epoch.
 
     ``layer``: one layer's weights (an index in ``rec.layer_indices``), or None for
-    all layers' weights together. Returns float64 [bee, epoch] in [0, 1]; NaN where
-    any chosen weight is not finite.
+    all layers' weights together. With ``relative``, ``tol`` is a share of the
+    largest ``|w|`` of those weights (per bee and epoch: a scale-free sparsity, 0
+    when all are zero). Returns float64 [bee, epoch] in [0, 1]; NaN where any
+    chosen weight is not finite.
     """
     rec = _common.check_recording(rec)
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not 0 < tol < np.inf:
         raise ValueError(f"`tol` must be a positive finite number, got {tol!r}")
-    w = np.concatenate(_common.layer_arrays(rec, layer), -1)  # [bee, epoch, n]
-    out = (np.abs(w) < tol).mean(-1, dtype=np.float64)
-    out[~np.isfinite(w).all(-1)] = np.nan
+    if not isinstance(relative, (bool, np.bool_)):
+        raise ValueError(f"`relative` must be True or False, got {relative!r}")
+    w = np.abs(np.concatenate(_common.layer_arrays(rec, layer), -1))  # [bee, epoch, n]
+    finite = np.isfinite(w).all(-1)
+    with np.errstate(invalid="ignore"):
+        limit = tol * w.max(-1, keepdims=True) if relative else tol
+        out = (w < limit).mean(-1, dtype=np.float64)
+    out[~finite] = np.nan
     return out
 
 
