@@ -41,11 +41,7 @@ def run(activation: str, bees: int, epochs: int):
 
 def plot(recs: dict, out) -> None:
     fig, ax = _common.figure(1, 1, size=(6.4, 4.0))
-    for name, rec in recs.items():
-        _common.band(ax, rec.epoch + 1, rec["test_accuracy"], label=name)
-    ax.set(xscale="log", xlabel="epoch", ylabel="test accuracy (median, 10-90%)",
-           title="moons, 2-16-16-2, one swarm per activation")
-    ax.legend(frameon=False, fontsize=8, ncols=2)
+    _common.accuracy_bands(ax, recs, "moons, 2-16-16-2, one swarm per activation")
     _common.save(fig, out / "activations.png")
 
 
