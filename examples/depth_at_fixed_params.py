@@ -18,6 +18,14 @@ final accuracy rises at each step (1 -> 2 -> 3 layers) and a 3-layer bee beats a
 1-layer bee in at least 60% of pairs (ties half); it does not hold when a 3-layer bee
 wins at most 50% of pairs; otherwise unclear.
 
+Full run (200 bees per rate, 3 x 600 bees, 267 s on the shared, busy 2-core machine):
+final training accuracy 1x37 0.875 (0.806-0.938, best lr 0.03), 2x10 0.750 (0.625-0.875,
+lr 0.003), 3x7 0.750 (0.625-0.875, lr 0.003); a 3x7 bee beats a 1x37 bee in 14% of
+pairs: DOES NOT HOLD. The swarm disagrees with the seed: with plain MLPs (no shared
+weights) the shallow, wide net fits the alternating points best; the seed's "most runs"
+came from one run per depth of its weight-shared nets. Both best rates sit at an end of
+the sweep (0.03 and 0.003), so a wider sweep might move the numbers, not the order.
+
     python examples/depth_at_fixed_params.py [--quick] [--out DIR]
 """
 from __future__ import annotations

@@ -22,6 +22,17 @@ of pairs (ties half); it does not hold when the ratio of medians is at most 1;
 otherwise unclear. (The capacity, the largest n whose random-label median ends at
 100%, is reported beside it; the seed found about 150.)
 
+Full run (50 bees per setting, 12 swarms, 655 s on the shared, busy machine): every
+bee ends at 100% training accuracy at every n, true or random labels (the capacity is
+above 300, not the seed's 150: 500 full-batch epochs are more than the seed's 2,500
+steps allowed). At n = 150 the epochs to 90%: true labels 150 (140-165), random labels
+130 (120-140); a random-label bee is slower in 8% of pairs, ratio 0.87: DOES NOT HOLD.
+The curves tell more than the threshold: true labels reach 75% within 30 epochs (the
+Gaussians' real structure; the best possible is 73%) while random ones need 100, but
+past 80% the true labels' overlapping points are memorised more slowly than random
+labels, so the random-label swarm crosses 90% first. Judged at 70% the seed's claim
+would hold; the threshold was fixed at 90% before the run and stays.
+
     python examples/memorization.py [--quick] [--out DIR]
 """
 from __future__ import annotations
