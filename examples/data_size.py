@@ -27,7 +27,7 @@ machine): median test accuracy of the better swarm minus the better baseline, n 
 10,000: -0.250 -0.100 +0.050 +0.000 -0.020 -0.020 -0.027 -0.002 +0.006; the swarms beat
 both at 3 of 9 sizes: DOES NOT HOLD. Both swarms track the SVC within the test split's
 noise at every n (at n >= 5,000 all three sit at the best possible 0.73) and beat the
-tree everywhere from n = 200; the shallow swarm is a little ahead of the deep one. The
+tree at 8 of 9 sizes; the shallow swarm is a little ahead of the deep one. The
 seed's nets-ahead-of-SVC gap does not appear on one split per n; the small-n numbers
 rest on 4 to 20 test points.
 
