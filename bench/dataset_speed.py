@@ -31,7 +31,7 @@ from torch import nn
 
 import swarm
 from swarm import datasets
-from swarm.engine import _idle_core_threads
+from swarm._threads import idle_core_threads
 
 MOONS = dict(name="moons", bees=500, width=16, depth=2, epochs=400, batch_size=None,
              optimizer="sgd", lr=0.1, data={"samples": 1250, "noise": 0.2})  # 1,000 train
@@ -62,7 +62,7 @@ def loop_seconds(cfg: dict, ds, bees: int, record: bool) -> float:
 
     It runs with the threads swarm.train would use now (no more than the idle cores),
     so that neither side pays for spinning threads on a busy machine."""
-    with _idle_core_threads(torch.device("cpu")):
+    with idle_core_threads("cpu"):
         return _loop_seconds(cfg, ds, bees, record)
 
 
@@ -111,7 +111,7 @@ def matmul_gflops(device: str, n: int = 2048, repeats: int = 5) -> tuple[float, 
     a = torch.randn(n, n, device=device)
     b = torch.randn(n, n, device=device)
     best = float("inf")
-    with _idle_core_threads(torch.device(device)):
+    with idle_core_threads(device):
         threads = torch.get_num_threads()
         for _ in range(repeats):
             start = time.perf_counter()

@@ -57,7 +57,7 @@ def run(ratio: float, oversample: bool, bees: int, epochs: int):
 def vote_panel(ax, rec, title: str) -> None:
     """The share of live bees predicting class 1 over the plane, with the data."""
     maps = decision.decision_maps(rec, epochs=[-1], size=120)
-    share = maps["votes"][0, 1] / max(maps["bees"], 1)
+    share = maps["votes"][0, 1] / max(int(np.max(maps["bees"])), 1)
     xs, ys = maps["xs"], maps["ys"]
     image = ax.imshow(share, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]),
                       cmap="RdBu_r", vmin=0, vmax=1, aspect="auto")

@@ -18,6 +18,13 @@ It does not hold when the output layer's median settling epoch is not below
 the input layer's; otherwise (say, a layer whose median bee never settles)
 unclear.
 
+Full run (200 bees, 4.1 min wall on the shared 2-core machine, 33 s of CPU):
+holds. Median settling epoch 400, 270, 205, 185 from the input layer to the
+output layer; the output layer settles before the input layer in every bee.
+All four layers take their largest steps together (around epoch 80); the input
+layer's steps then shrink more slowly. The swarm agrees with the seed. (The
+last recorded step spans 4 epochs, not 5: the final epoch is always kept.)
+
     python examples/layer_convergence.py [--quick] [--out DIR]
 """
 from __future__ import annotations

@@ -31,6 +31,10 @@ examples:
   swarm-animate sin --save run.npz -o sin.webm  # keep the recording, VP9 video
   swarm-animate --from run.npz -o again.gif      # re-render without training
   swarm-animate sin --report report.html         # video plus a self-contained report
+  swarm-animate moons --bees 500                # a dataset: moons.mp4, train/test accuracy
+  swarm-animate moons --samples 1000 --noise 0.3 --imbalance 5 --random-labels 0.2
+  swarm-animate digits --bees 200 --width 32 --optimizer adam --lr 0.001 --batch-size 64
+  swarm-animate iris.csv --label species --pca 2  # your own data: a CSV with a header row
 """
 
 
@@ -45,11 +49,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
-                description="Train a swarm of small networks on a 1-D target and render a video "
-                            "of it learning.", epilog=EXAMPLES)
+                description="Train a swarm of small networks on a 1-D target or a dataset and "
+                            "render a video of it learning.", epilog=EXAMPLES)
     p.add_argument("target", nargs="?",
-                   help="a named target (sin, cos, sinc, piecewise, abs, sin12, poly, step, relu) "
-                        "or an expression in x such as 'sin(3*x) + 0.5*x'")
+                   help="a 1-D target: a name (sin, cos, sinc, piecewise, abs, sin12, poly, step, "
+                        "relu) or an expression in x such as 'sin(3*x) + 0.5*x'; a dataset: "
+                        "moons, circles, xor, spiral, gauss, gaussians, alternating, digits; or "
+                        "the path of a CSV file (name its label column with --label)")
     t = p.add_argument_group("training")
     t.add_argument("--bees", type=int, default=500, help="networks in the swarm (default 500)")
     t.add_argument("--epochs", type=int, default=400, help="training epochs (default 400)")
@@ -62,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
     t.add_argument("--momentum", type=float, default=0.9, help="momentum / Adam beta1 (0.9)")
     t.add_argument("--nesterov", action="store_true", help="Nesterov momentum (sgd only)")
-    t.add_argument("--loss", default="mse", help="mse, l1 or huber (default mse)")
+    t.add_argument("--loss", default=None,
+                   help="mse, l1 or huber (default mse); on a classification cross_entropy "
+                        "(default), mse, l1, fourth, hinge or constant")
     t.add_argument("--init", default="default",
                    help="default, xavier, normal:STD, zeros or ones (default: torch's)")
     t.add_argument("--l1", type=float, default=0.0, help="L1 penalty on weights (default 0)")
@@ -70,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=int, default=None,
                    help="minibatch size (default: every point in one batch)")
     t.add_argument("--domain", metavar="LO:HI", help="x range, e.g. -pi:pi (default: the target's)")
-    t.add_argument("--points", type=int, default=101, help="training points (default 101)")
+    t.add_argument("--points", type=int, default=None,
+                   help="training points of a 1-D target (default 101; alternating's 16)")
     t.add_argument("--seed", type=int, default=0, help="swarm seed (default 0)")
     t.add_argument("--device", default="auto", help="auto, cpu or cuda (default auto)")
     t.add_argument("--record-every", type=int, default=None, metavar="N",
@@ -79,6 +88,36 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--memory", default=None, metavar="SIZE",
                    help="memory the recording may use, e.g. 4GiB or 500MB (default: half the "
                         "memory available)")
+    d = p.add_argument_group(
+        "datasets", "knobs of the dataset TARGET names (each one's own default when not given)")
+    d.add_argument("--samples", type=int, metavar="N", help="samples drawn (moons 500, spiral 600, digits "
+                   "all 1,797, ...)")
+    d.add_argument("--noise", type=float, metavar="STD", help="std of Gaussian noise added to the points")
+    d.add_argument("--test", type=float, metavar="FRACTION",
+                   help="held-out fraction, class by class (default 0.2)")
+    d.add_argument("--imbalance", type=float, metavar="RATIO",
+                   help="majority:minority ratio of the training split (default 1)")
+    d.add_argument("--oversample", action="store_true",
+                   help="resample smaller training classes with replacement up to the largest")
+    d.add_argument("--random-labels", type=float, metavar="FRACTION",
+                   help="fraction of training labels replaced at random (default 0)")
+    d.add_argument("--dummy-dims", type=int, metavar="N",
+                   help="add N low-variance noise features, then rotate all features at random")
+    d.add_argument("--pca", type=int, metavar="K",
+                   help="project onto the training split's first K principal components")
+    d.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
+                   help="scale each feature to mean 0, std 1 on the training split (default on)")
+    d.add_argument("--dims", type=int, metavar="N", help="gaussians: dimensions (default 12)")
+    d.add_argument("--separation", type=float, metavar="GAP",
+                   help="gaussians: means this far apart in every dimension (default 1/i in "
+                        "dimension i)")
+    d.add_argument("--classes", type=int, metavar="K", help="spiral: arms, one class each (default 3)")
+    d.add_argument("--factor", type=float, metavar="R", help="circles: the inner circle's radius (default 0.5)")
+    d.add_argument("--data-seed", type=int, metavar="SEED",
+                   help="the data's own seed (default 0), apart from the swarm's --seed")
+    d.add_argument("--label", metavar="COLUMN", help="a CSV's label column (needed with a CSV)")
+    d.add_argument("--features", metavar="A,B,...",
+                   help="a CSV's feature columns (default: every column but the label)")
     v = p.add_argument_group("video")
     v.add_argument("--panels", default=None,
                    help="comma-separated panels from line, breakpoints, weights, rank, loss "
@@ -100,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="re-render a saved recording instead of training")
     io.add_argument("--report", metavar="PATH", help="also write a report (.html or .md)")
     p.add_argument("--quiet", action="store_true", help="no progress bars or summary")
-    p.training = [a for a in t._group_actions]  # what cannot apply to --from
+    p.data = list(d._group_actions)  # what applies to a dataset
+    p.training = [*t._group_actions, *p.data]  # what cannot apply to --from
     return p
 
 
@@ -146,12 +186,22 @@ def _typed(parser, argv: list[str]) -> set[str]:
 
 
 _LIBRARY_NAME = re.compile(r"`(\w+)`|\b([a-z_]+)='?(\w+)'?")
+DATA_NAMES = {"data_seed": "seed"}  # a dataset flag's argument in swarm.datasets, where it differs
+GRID = ("domain", "points")  # the flags of a 1-D target's grid
 
 
-def _as_flags(message: str, parser) -> str:
-    """A library message in the command's words: `bees` -> --bees, record_every=8 -> --record-every 8."""
-    flags = {a.dest: a.option_strings[-1] for a in parser._actions if a.option_strings}
-    flags["target"] = "TARGET"
+def _flag(action) -> str:
+    """The long form of a flag (``--output`` for ``-o``)."""
+    return next(o for o in action.option_strings if o.startswith("--"))
+
+
+def _as_flags(message: str, parser, names: dict | None = None) -> str:
+    """A library message in the command's words: `bees` -> --bees, record_every=8 -> --record-every 8.
+
+    ``names`` maps further library names to the command's (``seed`` -> ``--data-seed``).
+    """
+    flags = {a.dest: _flag(a) for a in parser._actions if a.option_strings}
+    flags.update(target="TARGET", **(names or {}))
 
     def swap(m):
         name = m.group(1) or m.group(2)
@@ -183,6 +233,57 @@ def _slug(text: str) -> str:
     return slug or "swarm"
 
 
+def _data_kind(target: str) -> str:
+    """What TARGET names: "csv" (a path ending in .csv), "dataset" (a name in
+    ``swarm.datasets.DATASETS``) or "target" (a 1-D target)."""
+    from swarm.datasets import DATASETS
+
+    name = target.strip().lower()
+    return "csv" if name.endswith(".csv") else "dataset" if name in DATASETS else "target"
+
+
+def _data_flags(parser, kind: str, target: str) -> tuple[list, list]:
+    """The dataset flags (and a 1-D target's grid flags) that do and do not apply to the
+    dataset TARGET names: each flag whose argument its builder takes (its own arguments and
+    the knobs every dataset takes) applies."""
+    import inspect
+
+    from swarm import datasets
+    from swarm.datasets._knobs import DEFAULTS
+
+    builder = datasets.from_csv if kind == "csv" else datasets.DATASETS[target.strip().lower()]
+    takes = set(DEFAULTS) | {p.name for p in inspect.signature(builder).parameters.values()
+                             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    flags = [a for a in parser._actions if a in parser.data or a.dest in GRID]
+    applies = [a for a in flags if DATA_NAMES.get(a.dest, a.dest) in takes]
+    return applies, [a for a in flags if a not in applies]
+
+
+def _check_applies(args, typed: set[str], parser) -> None:
+    """The one rule for typed flags that cannot apply: training and dataset flags with
+    --from, dataset flags with a 1-D target, a 1-D target's grid or another dataset's
+    knob with a dataset (and a CSV needs --label)."""
+    kind = None if args.source is not None else _data_kind(args.target)
+    if kind is None:
+        wrong = [a for a in parser.training if a.dest in typed]
+        where = (f"--from {args.source}: the recording is already trained (train again with a "
+                 "TARGET instead)")
+    elif kind == "target":
+        wrong = [a for a in parser.data if a.dest in typed]
+        where = (f"the 1-D target {args.target!r} (dataset flags need TARGET a dataset such as "
+                 "moons or digits, or a .csv file)")
+    else:
+        applies, others = _data_flags(parser, kind, args.target)
+        wrong = [a for a in others if a.dest in typed]
+        where = (f"the {'CSV file' if kind == 'csv' else 'dataset'} {args.target!r}, which takes "
+                 + ", ".join(_flag(a) for a in applies))
+    if wrong:
+        raise UserError(f"{', '.join(_flag(a) for a in wrong)} cannot apply to {where}")
+    if kind == "csv" and args.label is None:
+        raise UserError(f"the CSV file {args.target!r} needs --label COLUMN, the column of its "
+                        "labels")
+
+
 def _check_args(args, typed: set[str], parser) -> dict:
     """Every flag checked before any work starts, cheapest first; returns what the run needs.
 
@@ -194,18 +295,18 @@ def _check_args(args, typed: set[str], parser) -> dict:
         raise UserError("give a TARGET (e.g. sin) or --from REC.npz")
     if args.source is not None and args.target is not None:
         raise UserError("give either a TARGET or --from REC.npz, not both")
-    if args.source is not None:
-        ignored = [a.option_strings[-1] for a in parser.training if a.dest in typed]
-        if ignored:
-            raise UserError(f"{', '.join(ignored)} cannot apply to --from {args.source}: the "
-                            "recording is already trained (train again with a TARGET instead)")
+    _check_applies(args, typed, parser)
     if args.fps < 1 or args.fps > 240:
         raise UserError(f"--fps must be between 1 and 240, got {args.fps}")
     if args.duration is not None and not (0 < args.duration <= 3600):
         raise UserError(f"--duration must be a positive number of seconds, got {args.duration}")
     if args.jobs is not None and args.jobs < 1:
         raise UserError(f"--jobs must be a positive integer, got {args.jobs}")
-    stem = _slug(args.target) if args.source is None else Path(args.source).stem
+    if args.source is not None:
+        stem = Path(args.source).stem
+    else:
+        csv = _data_kind(args.target) == "csv"
+        stem = _slug(Path(args.target).stem if csv else args.target)
     return {"size": _size(args.size),
             "output": _check_output(args.output or f"{stem}.mp4", VIDEO_SUFFIXES, "output"),
             "poster": _check_output(args.poster, (".png",), "--poster"),
@@ -213,7 +314,31 @@ def _check_args(args, typed: set[str], parser) -> dict:
             "report": _check_output(args.report, REPORT_SUFFIXES, "--report")}
 
 
-def _check_run(args, plan: dict) -> None:
+def _dataset(args, typed: set[str], parser):
+    """The dataset TARGET names, built with the dataset flags typed; None for a 1-D target.
+
+    Its mistakes (a missing file or column, bad values, a knob out of range) in flag words.
+    """
+    from swarm import datasets
+
+    kind = _data_kind(args.target)
+    if kind == "target":
+        return None
+    knobs = {DATA_NAMES.get(a.dest, a.dest): getattr(args, a.dest)
+             for a in _data_flags(parser, kind, args.target)[0] if a.dest in typed}
+    if "features" in knobs:
+        knobs["features"] = [f.strip() for f in knobs["features"].split(",") if f.strip()]
+    try:
+        if kind == "csv":
+            return datasets.from_csv(args.target, **knobs)
+        return datasets.get_dataset(args.target.strip().lower(), **knobs)
+    except (ValueError, FileNotFoundError) as err:
+        names = {DATA_NAMES[a.dest]: _flag(a) for a in parser.data if a.dest in DATA_NAMES}
+        names.update(path="TARGET", y="the --label column")  # from_csv's arguments
+        raise UserError(_as_flags(str(err), parser, names)) from None
+
+
+def _check_run(args, plan: dict, typed: set[str], parser) -> None:
     """The spec (or the recording) and the panels, into ``plan``; ValueErrors are the user's."""
     from swarm._spec import make_spec
 
@@ -224,11 +349,12 @@ def _check_run(args, plan: dict) -> None:
             if name.strip():
                 get_panel(name)
     if args.source is None:
+        dataset = _dataset(args, typed, parser)
         plan["spec"] = make_spec(
-            args.target, bees=args.bees, epochs=args.epochs, width=args.width, depth=args.depth,
+            args.target if dataset is None else dataset, bees=args.bees, epochs=args.epochs, width=args.width, depth=args.depth,
             activation=args.activation, optimizer=args.optimizer, lr=args.lr,
             momentum=args.momentum, nesterov=args.nesterov, loss=args.loss, domain=args.domain,
-            points=args.points, init=args.init, l1=args.l1, l2=args.l2,
+            points=args.points if dataset is None else None, init=args.init, l1=args.l1, l2=args.l2,
             batch_size=args.batch_size, record_every=args.record_every, memory=args.memory,
             seed=args.seed,
             device=args.device, progress=not args.quiet)
@@ -262,7 +388,7 @@ def run(args, typed: set[str] = frozenset(), parser=None) -> int:
         raise UserError(str(err)) from None
     try:
         try:
-            _check_run(args, plan)
+            _check_run(args, plan, typed, parser)
         except ValueError as err:
             raise UserError(_as_flags(str(err), parser)) from None
         _work(args, plan, outputs)
@@ -286,7 +412,7 @@ def _work(args, plan: dict, outputs) -> None:
     else:
         started = time.perf_counter()
         spec = plan["spec"]
-        rec = swarm.train(spec.target, **_train_kwargs(spec))
+        rec = swarm.train(spec.target if spec.dataset is None else spec.dataset, **_train_kwargs(spec))
         timings["train"] = time.perf_counter() - started
     stages: dict[str, float] = {}
     staged = {k: plan[k] and outputs[plan[k]] for k in ("output", "poster", "save", "report")}
@@ -311,7 +437,7 @@ def _train_kwargs(spec) -> dict:
     keys = ("bees", "epochs", "width", "depth", "activation", "optimizer", "lr", "momentum",
             "nesterov", "loss", "domain", "points", "init", "l1", "l2", "batch_size",
             "seed", "device", "progress", "memory")
-    out = {k: getattr(spec, k) for k in keys}
+    out = {k: getattr(spec, k) for k in keys if spec.dataset is None or k not in GRID}
     if not spec.memory_info.get("raised"):  # else train picks it again, and logs why
         out["record_every"] = spec.record_every
     return out
@@ -320,12 +446,16 @@ def _train_kwargs(spec) -> dict:
 def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
     from swarm._spec import memory_note
 
-    final = rec["loss"][rec.live, -1]
     lines = [rec.describe(), f"bees: {rec.num_bees}, epochs recorded: {rec.num_epochs}, "
              f"diverged: {int(rec.diverged.sum())}"]
-    if final.size:
-        q = np.quantile(final, [0.1, 0.5, 0.9])
-        lines.append(f"final loss 10/50/90%: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}")
+    if rec.live.any():
+        last = {k: rec[k][rec.live, -1] for k in ("loss", "test_loss", "accuracy",
+                                                   "test_accuracy") if k in rec}
+        if "accuracy" in last:
+            last["train - test accuracy"] = last["accuracy"] - last["test_accuracy"]
+        names = {"loss": "final loss", "test_loss": "final test loss",
+                 "accuracy": "train accuracy", "test_accuracy": "test accuracy"}
+        lines += [_quantiles(names.get(k, k), v) for k, v in last.items() if np.isfinite(v).any()]
     else:
         lines.append("final loss: every bee diverged (try a smaller --lr)")
     align = summary.get("breakpoint_alignment")
@@ -342,6 +472,12 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
         if plan[key]:
             lines.append(f"{key}: {plan[key]}")
     print("\n".join(lines))
+
+
+def _quantiles(name: str, values: np.ndarray) -> str:
+    """``name 10/50/90%: a / b / c`` over the finite ``values`` [bee]."""
+    q = np.quantile(values[np.isfinite(values)], [0.1, 0.5, 0.9])
+    return f"{name} 10/50/90%: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}"
 
 
 def main(argv=None) -> int:

@@ -7,10 +7,8 @@ its last finite state and flagged; the others go on.
 """
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
-import os
 import platform
 import time
 from typing import Iterator
@@ -24,6 +22,7 @@ from swarm._model import losses as _losses
 from swarm._model.nets import FuncNet, FusedMLP
 from swarm._optim import make_optimizer
 from swarm._spec import Spec, make_spec, memory_note
+from swarm._threads import idle_core_threads
 from swarm.recording import Recording
 from swarm.targets import target_grid
 
@@ -82,33 +81,8 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
         log.warning("%s", note)
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
                leave=False)
-    with _idle_core_threads(spec.device):
+    with idle_core_threads(spec.device):
         yield from _epochs(spec, net, opt, bar, feed)
-
-
-@contextlib.contextmanager
-def _idle_core_threads(device):
-    """Use no more CPU threads than there are idle cores while training.
-
-    Intra-op threads that outnumber the idle cores spin-wait at every barrier:
-    on a 2-core machine with one other busy process, a 2-thread epoch measured
-    5-10x slower than a 1-thread one. The 1-minute load average says how many
-    cores are busy; the previous thread count is restored afterwards.
-    """
-    if device.type != "cpu":
-        yield
-        return
-    before = torch.get_num_threads()
-    try:
-        busy = os.getloadavg()[0]
-        cores = len(os.sched_getaffinity(0))
-    except (OSError, AttributeError):
-        busy, cores = 0.0, before
-    torch.set_num_threads(max(1, min(before, round(cores - busy))))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _epochs(spec: Spec, net, opt, bar, feed: Feed) -> Iterator[dict]:

@@ -219,9 +219,10 @@ def rank_curves(rec: Recording) -> Figure:
     return fig
 
 
-def _piecewise_mlp(rec: Recording) -> bool:  # breakpoints need one input (a 1-D target)
-    return rec.piecewise_linear and rec.num_layers > 0 \
-        and rec.meta.get("spec", {}).get("inputs", 1) == 1
+def _piecewise_mlp(rec: Recording) -> bool:
+    """Breakpoints are defined: a piecewise-linear built-in MLP of one input."""
+    return rec.piecewise_linear and rec.num_layers > 0 and \
+        rec.meta.get("spec", {}).get("inputs", 1) == 1
 
 
 @dataclass(frozen=True)

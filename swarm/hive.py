@@ -12,6 +12,7 @@ groups with equal values of those arguments, one engine call per group.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import logging
@@ -99,11 +100,38 @@ def hive(sweep, **spec) -> list[tuple[dict, Recording]]:
         values = {name: np.repeat([sets[i].get(name, _default(name, call)) for i in members],
                                   bees).astype(np.float64) for name in PER_BEE}
         call.update(values)
-        rec = train(bees=bees * len(members),
-                    bee_ids=np.tile(np.arange(bees), len(members)), **call)
+        with _no_combined_divergence_warning():  # it would count the bees of several swarms
+            rec = train(bees=bees * len(members),
+                        bee_ids=np.tile(np.arange(bees), len(members)), **call)
         for j, i in enumerate(members):
             out[i] = (sets[i], _swarm_of(rec, j, bees, sets[i], len(groups)))
+            _log_divergence(*out[i])
     return out
+
+
+@contextlib.contextmanager
+def _no_combined_divergence_warning():
+    """Drop the engine's "k of n bees diverged" warning for one call (hive() says it per swarm)."""
+    engine_log = logging.getLogger("swarm")
+
+    def drop(record) -> bool:
+        return "bees diverged" not in str(record.msg)
+
+    engine_log.addFilter(drop)
+    try:
+        yield
+    finally:
+        engine_log.removeFilter(drop)
+
+
+def _log_divergence(params: dict, rec: Recording) -> None:
+    """Warn about one swarm's diverged bees, naming the swarm by its parameters."""
+    count = int(rec.diverged.sum())
+    if count:
+        first = int(rec["diverged_at"][rec.diverged].min())
+        name = ", ".join(f"{k}={_plain(v)}" for k, v in params.items())
+        log.warning("hive swarm %s: %d of %d bees diverged (first at epoch %d) and were frozen",
+                    name, count, rec.num_bees, first)
 
 
 def _swarm_of(rec: Recording, j: int, bees: int, params: dict, calls: int) -> Recording:

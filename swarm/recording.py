@@ -110,6 +110,16 @@ class Recording(Mapping):
         return ~np.asarray(self._arrays["diverged"], dtype=bool)
 
     @property
+    def live_by_epoch(self) -> np.ndarray:
+        """bool [bee, epoch]: the bee had not diverged yet at that recorded epoch.
+
+        A bee that diverged at epoch ``diverged_at`` is frozen from then on;
+        views show it until that epoch and leave it out after.
+        """
+        at = np.asarray(self._arrays["diverged_at"])[:, None]
+        return ~np.asarray(self.diverged, bool)[:, None] | (np.asarray(self.epoch)[None, :] < at)
+
+    @property
     def num_layers(self) -> int:
         """Number of linear layers recorded as ``layer{k}.weight``."""
         return len(self.layer_indices)

@@ -265,3 +265,16 @@ def test_hive_animate_writes_a_video(small_hive, tmp_path):
         path = animator.hive_animate(small_hive[:4], "lr", "width", tmp_path / "hive.mp4",
                                      size=(320, 240), progress=False)
     assert probe(path)["frames"] == 3
+
+
+def test_hive_cells_say_how_many_of_their_bees_diverged():
+    """A (params, Recording) cell whose bees diverged (frozen, finite ypred) says so."""
+    def swarm_rec(at):
+        at = np.asarray(at)
+        return Recording({"x": X, "y": np.sin(X), "ypred": curves(), "loss": np.zeros((4, 3)),
+                          "epoch": np.array([0, 5, 10]), "diverged": at >= 0, "diverged_at": at})
+    hive = [({"lr": 0.1}, swarm_rec([-1] * 4)), ({"lr": 9.0}, swarm_rec([5, 10, -1, 5]))]
+    panels, _, _ = hive_panels(hive, "lr", None)
+    assert panels[0]._fit.notes == [None] * 3
+    assert panels[1]._fit.notes == [None, "2 of 4 bees diverged (not shown)",
+                                    "3 of 4 bees diverged (not shown)"]

@@ -93,15 +93,18 @@ BAD = [
 ]
 
 
+def assert_one_line_error(capsys, needle: str) -> None:
+    """stderr holds one line, ``swarm-animate: error: ...`` containing ``needle``, no traceback."""
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
+    assert needle in err and "Traceback" not in err and "pickle" not in err, err
+
+
 @pytest.mark.parametrize("argv,needle", BAD)
 def test_user_mistakes_are_one_line_and_exit_2(argv, needle, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    code = main(argv + ["--quiet"] if argv else argv)
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
-    assert needle in err
-    assert "Traceback" not in err
+    assert main(argv + ["--quiet"] if argv else argv) == 2
+    assert_one_line_error(capsys, needle)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -134,8 +137,12 @@ def test_help_shows_examples(capsys):
                  "--momentum", "--loss", "--domain", "--points", "--seed", "--device", "--panels",
                  "--fps", "--duration", "--size", "--save", "--from", "--quiet", "--jobs",
                  "--report", "--record-every", "--batch-size", "--init", "--l1", "--l2",
-                 "--nesterov"]:
+                 "--nesterov", "--samples", "--noise", "--test", "--imbalance", "--oversample",
+                 "--random-labels", "--dummy-dims", "--pca", "--standardize", "--dims",
+                 "--separation", "--classes", "--factor", "--data-seed", "--label", "--features"]:
         assert flag in out
+    assert "swarm-animate moons --bees 500" in out and "swarm-animate digits" in out
+    assert ".csv --label species" in out and "datasets:" in out
 
 
 def test_a_whole_run_then_a_rerender_from_the_recording(tmp_path, monkeypatch, capsys):
@@ -251,9 +258,7 @@ def test_files_the_command_reads_are_checked(name, argv, needle, recordings, tmp
     made.get(name, lambda: shutil.copy(recordings / name, tmp_path / name))()
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main(argv + ["--quiet"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("swarm-animate: error:"), err
-    assert needle in err and "pickle" not in err
+    assert_one_line_error(capsys, needle)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
@@ -314,11 +319,14 @@ def test_a_mistake_is_reported_before_torch_is_imported(tmp_path):
             "assert main(['sin', '-o', '/proc/a.mp4']) == 2\n"
             "assert main(['sin', '--panels', 'sparkles']) == 2\n"
             "assert main(['--from', 'none.npz']) == 2\n"
+            "assert main(['moons', '--dims', '3']) == 2\n"
+            "assert main(['moons', '--samples', '3']) == 2\n"
+            "assert main(['none.csv', '--label', 'y']) == 2\n"
             "print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False" and out.stderr.count("\n") == 6
+    assert out.stdout.strip() == "False" and out.stderr.count("\n") == 9
     assert list(tmp_path.iterdir()) == []
 
 
@@ -434,3 +442,220 @@ def test_a_reader_that_stops_reading_the_summary_is_no_error(tmp_path):
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "Error" not in err
     assert [p.name for p in tmp_path.iterdir()] == ["sin.mp4"]
+
+
+# --- datasets: TARGET names a dataset or a CSV file (issue 14 section 4) ---
+
+TINY_RUN = ["--bees", "2", "--epochs", "3", "--size", "96x64", "--fps", "5", "--duration", "0.4",
+            "--jobs", "1"]
+
+
+def write_csv(folder, name="data.csv", rows=None):
+    """A small CSV of two numeric features and a string label column ``species``."""
+    if rows is None:
+        rng = np.random.default_rng(0)
+        rows = [f"{a:.3f},{b:.3f},{'ab'[i % 2]}" for i, (a, b) in
+                enumerate(rng.normal(size=(40, 2)))]
+    (folder / name).write_text("\n".join(["a,b,species", *rows]) + "\n")
+    return folder / name
+
+
+# (argv after TARGET, what get_dataset/from_csv take): each flag reaches the dataset
+KNOBS = [
+    (["moons", "--samples", "60"], {"samples": 60}),
+    (["moons", "--noise", "0.3"], {"noise": 0.3}),
+    (["moons", "--test", "0.5"], {"test": 0.5}),
+    (["moons", "--imbalance", "3"], {"imbalance": 3.0}),
+    (["moons", "--imbalance", "3", "--oversample"], {"imbalance": 3.0, "oversample": True}),
+    (["moons", "--random-labels", "0.5"], {"random_labels": 0.5}),
+    (["moons", "--dummy-dims", "3"], {"dummy_dims": 3}),
+    (["gaussians", "--pca", "2"], {"pca": 2}),
+    (["moons", "--no-standardize"], {"standardize": False}),
+    (["gaussians", "--dims", "5"], {"dims": 5}),
+    (["gaussians", "--separation", "2"], {"separation": 2.0}),
+    (["spiral", "--classes", "4"], {"classes": 4}),
+    (["circles", "--factor", "0.3"], {"factor": 0.3}),
+    (["moons", "--data-seed", "7"], {"seed": 7}),
+    (["alternating", "--points", "20"], {"points": 20}),
+    (["digits", "--samples", "100"], {"samples": 100}),
+    (["data.csv", "--label", "species"], {"label": "species"}),
+    (["data.csv", "--label", "species", "--features", "b"], {"label": "species", "features": ["b"]}),
+    (["data.csv", "--label", "species", "--data-seed", "3", "--test", "0.25"],
+     {"label": "species", "seed": 3, "test": 0.25}),
+]
+
+
+@pytest.mark.parametrize("argv,knobs", KNOBS)
+def test_each_dataset_flag_reaches_the_dataset(argv, knobs, tmp_path, monkeypatch):
+    from swarm import datasets
+    from swarm.cli import _dataset, _split_argv, _typed, build_parser
+
+    monkeypatch.chdir(tmp_path)
+    write_csv(tmp_path)
+    parser = build_parser()
+    argv = _split_argv(argv, parser)
+    built = _dataset(parser.parse_args(argv), _typed(parser, argv), parser)
+    expected = datasets.from_csv("data.csv", **knobs) if argv[0].endswith(".csv") \
+        else datasets.get_dataset(argv[0], **knobs)
+    assert built.to_meta() == expected.to_meta()
+    for key in ("x", "y", "x_test", "y_test"):
+        np.testing.assert_array_equal(getattr(built, key), getattr(expected, key))
+    plain = datasets.from_csv("data.csv", label="species") if argv[0].endswith(".csv") \
+        else datasets.get_dataset(argv[0])
+    if set(knobs) - {"label"}:  # the flag changed something
+        assert built.to_meta() != plain.to_meta()
+
+
+def test_a_dataset_run_records_the_dataset_the_flags_describe(tmp_path, monkeypatch, capsys):
+    from swarm import datasets
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["moons", "--samples", "80", "--noise", "0.25", "--imbalance", "2", "--data-seed", "4",
+            "--seed", "1", "--width", "5", "--save", "run.npz", "--quiet", *TINY_RUN]
+    assert main(argv) == 0
+    rec = swarm.load("run.npz")
+    ds = datasets.moons(80, noise=0.25, imbalance=2, seed=4)
+    for key in ("x", "y", "x_test", "y_test"):
+        np.testing.assert_array_equal(rec[key], getattr(ds, key))
+    assert rec.meta["dataset"] == ds.to_meta() and rec.task == "classification"
+    same = swarm.train(ds, bees=2, epochs=3, width=5, seed=1, progress=False)
+    np.testing.assert_array_equal(rec["test_accuracy"], same["test_accuracy"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons.mp4", "run.npz"]
+
+
+NOT_APPLYING = [
+    (["moons", "--domain", "-2:2"], "--domain cannot apply to the dataset 'moons', which takes "
+                                    "--samples, --noise, --test"),
+    (["moons", "--points", "50"], "--points cannot apply to the dataset 'moons'"),
+    (["moons", "--dims", "3"], "--dims cannot apply to the dataset 'moons'"),
+    (["moons", "--classes", "3", "--factor", "0.2"], "--classes, --factor cannot apply to the "
+                                                     "dataset 'moons'"),
+    (["moons", "--label", "y"], "--label cannot apply to the dataset 'moons'"),
+    (["alternating", "--samples", "10"], "--samples cannot apply to the dataset 'alternating', "
+                                         "which takes --points"),
+    (["digits", "--dims", "3"], "--dims cannot apply to the dataset 'digits'"),
+    (["sin", "--dims", "3"], "--dims cannot apply to the 1-D target 'sin' (dataset flags need"),
+    (["sin", "--samples", "100", "--noise", "0.1"], "--samples, --noise cannot apply to the 1-D "
+                                                    "target 'sin'"),
+    (["sin", "--label", "y"], "--label cannot apply to the 1-D target 'sin'"),
+    (["x**2", "--data-seed", "1"], "--data-seed cannot apply to the 1-D target 'x**2'"),
+    (["sin", "--no-standardize"], "--standardize cannot apply to the 1-D target"),
+    (["sin", "--oversample"], "--oversample cannot apply to the 1-D target"),
+    (["data.csv", "--label", "y", "--samples", "10"], "--samples cannot apply to the CSV file "
+                                                      "'data.csv', which takes --test"),
+    (["data.csv", "--label", "y", "--domain", "0:1"], "--domain cannot apply to the CSV file"),
+    (["data.csv"], "the CSV file 'data.csv' needs --label COLUMN"),
+    (["--from", "run.npz", "--samples", "10", "--label", "y"],
+     "--samples, --label cannot apply to --from run.npz"),
+    # the dataset's own checks, in flag words
+    (["digits", "--samples", "5"], "--samples must be an integer >= 20 and <= 1797, got 5"),
+    (["moons", "--data-seed", "-1"], "--data-seed must be an integer >= 0"),
+    (["moons", "--test", "1.5"], "--test must be a number >= 0 and < 1, got 1.5"),
+    (["moons", "--noise", "-1"], "--noise must be a number >= 0"),
+    (["moons", "--noise", "nan"], "--noise must be a number >= 0"),
+    (["moons", "--imbalance", "0.5"], "--imbalance must be a number >= 1"),
+    (["moons", "--random-labels", "2"], "--random-labels must be a number >= 0 and <= 1"),
+    (["moons", "--dummy-dims", "-1"], "--dummy-dims must be an integer >= 0"),
+    (["moons", "--pca", "3"], "--pca=3 must be at most the number of features (2)"),
+    (["spiral", "--classes", "1"], "--classes must be an integer >= 2"),
+    (["circles", "--factor", "1"], "--factor must be a number > 0 and < 1"),
+    (["gaussians", "--dims", "0"], "--dims must be an integer >= 1"),
+    (["moons", "--samples", "many"], "argument --samples: invalid int value: 'many'"),
+    (["moons", "--samples", "10", "--test", "0.99"], "--test=0.99 leaves none of the 5 samples "
+                                                     "of class '0' for training"),
+    (["moons", "--loss", "huber"], "unknown --loss 'huber'; choose one of mse, l1, cross_entropy"),
+    (["moons", "--panels", "line"], "--panels: 'line' does not apply to this run"),
+]
+
+
+@pytest.mark.parametrize("argv,needle", NOT_APPLYING)
+def test_flags_that_cannot_apply_to_the_task_are_refused(argv, needle, tmp_path, monkeypatch,
+                                                          capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv + ["--quiet"]) == 2
+    assert_one_line_error(capsys, needle)
+    assert list(tmp_path.iterdir()) == []
+
+
+BAD_DATA = [
+    ("missing.csv", None, "TARGET 'missing.csv' is not a file"),
+    ("data.csv", "nope", "--label 'nope' is not a column of data.csv; columns: a, b, species"),
+    ("data.csv", ["1,2,x", "3,zz,y"], "data.csv: column 'b' is not numeric (line 3 holds 'zz'); "
+                                      "choose numeric columns with --features"),
+    ("data.csv", ["1,2,x", "3,nan,y"], "column 'b' holds 'nan' at line 3; NaN and infinite values"),
+    ("data.csv", ["inf,2,x", "3,4,y"], "column 'a' holds 'inf' at line 2; NaN and infinite"),
+    ("data.csv", ["1,2,x", "3,4,x", "5,6,x"], "the --label column holds one class only ('x'); a "
+                                              "classification needs at least two"),
+    # as few samples as classes (a CSV's classes are its labels: never more classes than rows)
+    ("data.csv", ["1,2,x", "3,4,y", "5,6,z"], "--test=0.2 of 3 samples leaves no test samples"),
+    ("data.csv", ["1,2", "3,4,y"], "data.csv: line 2 has 2 fields but the header has 3"),
+    ("data.csv", [], "'data.csv' has a header but no data rows"),
+]
+
+
+@pytest.mark.parametrize("name,rows,needle", BAD_DATA)
+def test_bad_data_is_one_line_and_nothing_written(name, rows, needle, tmp_path, monkeypatch,
+                                                  capsys):
+    monkeypatch.chdir(tmp_path)
+    label = "species"
+    if isinstance(rows, str):
+        label, rows = rows, None
+    if name != "missing.csv":
+        write_csv(tmp_path, name, rows)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main([name, "--label", label, "--save", "run.npz", "--report", "r.html",
+                 "--quiet", *TINY_RUN]) == 2
+    assert_one_line_error(capsys, needle)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def _accuracy_lines(rec) -> list[str]:
+    """The summary's accuracy lines, computed here from the recording's arrays."""
+    live = ~rec["diverged"].astype(bool)
+    train, test = rec["accuracy"][live, -1], rec["test_accuracy"][live, -1]
+    out = []
+    for name, v in (("train accuracy", train), ("test accuracy", test),
+                    ("train - test accuracy", train - test)):
+        q = np.quantile(v, [0.1, 0.5, 0.9])
+        out.append(f"{name} 10/50/90%: {q[0]:.3g} / {q[1]:.3g} / {q[2]:.3g}")
+    return out
+
+
+def test_a_tiny_moons_run_prints_accuracy_and_rerenders(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["moons", "--samples", "100", "--bees", "4", "--epochs", "20", "--lr", "0.1",
+                 "--save", "run.npz", "--report", "run.html", *TINY_RUN[4:]]) == 0
+    out = capsys.readouterr().out
+    rec = swarm.load("run.npz")
+    assert rec.num_bees == 4 and rec.num_epochs == 20 and rec.x.shape == (80, 2)
+    for line in _accuracy_lines(rec):
+        assert line in out.splitlines(), out
+    assert "final test loss 10/50/90%:" in out and out.splitlines()[0].startswith("moons")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons.mp4", "run.html", "run.npz"]
+    assert main(["--from", "run.npz", "-o", "again.mp4", *TINY_RUN[4:]]) == 0
+    again = capsys.readouterr().out
+    assert _accuracy_lines(rec)[1] in again.splitlines()
+    assert (tmp_path / "again.mp4").stat().st_size > 0
+
+
+def test_a_tiny_csv_run(tmp_path, monkeypatch, capsys):
+    from swarm import datasets
+
+    monkeypatch.chdir(tmp_path)
+    write_csv(tmp_path, "iris like.csv")
+    assert main(["iris like.csv", "--label", "species", "--save", "run.npz", "--quiet",
+                 *TINY_RUN]) == 0
+    rec = swarm.load("run.npz")
+    ds = datasets.from_csv("iris like.csv", label="species")
+    np.testing.assert_array_equal(rec["x"], ds.x)
+    assert rec.classes == ("a", "b") and rec.meta["dataset"]["name"] == "iris like"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["iris like.csv", "iris_like.mp4",
+                                                          "run.npz"]
+
+
+def test_a_one_input_dataset_renders_and_reports(tmp_path, monkeypatch):
+    """alternating's networks take one input: kinks exist, but no ypred is kept (panel, report)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["alternating", "--points", "20", "--report", "r.html", "--quiet",
+                 *TINY_RUN]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alternating.mp4", "r.html"]

@@ -45,6 +45,7 @@ def help_commands() -> list[str]:
 
 def run_commands(commands, folder: Path, monkeypatch) -> None:
     monkeypatch.chdir(folder)
+    write_user_files(folder)
     for command in commands:
         argv = shlex.split(command, comments=True)[1:]
         tiny = TINY_VIDEO if "--from" in argv else TINY_TRAINING + TINY_VIDEO
@@ -52,7 +53,7 @@ def run_commands(commands, folder: Path, monkeypatch) -> None:
         assert code == 0, f"`{command}` exited with {code}"
         outputs = [argv[argv.index(flag) + 1] for flag in ("-o", "--save", "--report",
                                                            "--poster") if flag in argv]
-        for name in outputs or ["sin.mp4"]:
+        for name in outputs or [f"{Path(argv[0]).stem}.mp4"]:  # TARGET.mp4: sin, moons, iris
             assert (folder / name).stat().st_size > 0, f"`{command}` did not write {name}"
 
 

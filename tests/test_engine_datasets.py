@@ -308,3 +308,9 @@ def test_a_dataset_without_a_test_split_trains_with_nan_test_scores():
     assert np.isnan(rec["test_loss"]).all() and np.isnan(rec["test_accuracy"]).all()
     assert np.isfinite(rec["accuracy"]).all()
     assert_bee_matches(rec, 2, "sgd", 4)
+
+
+def test_a_dataset_without_a_test_split_trains_and_scores_nothing_on_it():
+    rec = swarm.train("moons", data={"test": 0, "samples": 40}, bees=3, epochs=2, progress=False)
+    assert rec["x_test"].shape == (0, 2)
+    assert np.isnan(rec["test_accuracy"]).all() and np.isfinite(rec["accuracy"]).all()

@@ -36,6 +36,12 @@ EXPECTED = {
     "memorization": ("memorization.png",),
     "pca_preprocessing": ("pca_preprocessing.png",),
     "activations": ("activations.png",),
+    "params_vs_generalization": ("params_vs_generalization.png",),
+    "flatness": ("flatness_interpolation.png", "flatness_sensitivity.png"),
+    "digits_analyses": ("digits_analyses_curves.png", "digits_analyses_layers.png",
+                        "digits_analyses_side.png"),
+    "relative_weight_change": ("relative_weight_change_curves.png",
+                               "relative_weight_change_depth.png"),
 }
 
 

@@ -41,6 +41,18 @@ def test_other_arguments_split_the_sweep_into_calls():
     assert not np.array_equal(w[0], w[1])
 
 
+def test_divergence_is_logged_per_swarm(caplog):
+    out = hive({"lr": [0.001, 0.05, 3.0]}, **{**SPEC, "bees": 4, "epochs": 40})
+    counts = [int(rec.diverged.sum()) for _, rec in out]
+    assert counts[0] == 0 and counts[2] == 4  # lr 3 blows up every bee
+    said = [r.getMessage() for r in caplog.records if "diverged" in r.getMessage()]
+    want = [f"lr={p['lr']}: {n} of 4 bees diverged" for (p, _), n in zip(out, counts) if n]
+    assert len(said) == len(want)
+    for message, part in zip(said, want):
+        assert part in message
+    assert not any("of 12 bees" in m for m in said)  # never the whole engine call
+
+
 @pytest.mark.parametrize("sweep,match", [
     ([], "empty"),
     ("lr", "`sweep`"),

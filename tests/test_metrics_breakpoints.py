@@ -117,16 +117,17 @@ def test_smooth_activations_are_refused():
         breakpoint_histogram(rec, 10)
 
 
-def test_histogram_counts_the_non_diverged_bees_kinks_at_each_epoch():
+def test_histogram_counts_each_bee_until_it_diverged():
     diverged = np.array([False, True, False, False, False])
     rec = random_walk(5, 6, width=4, depth=2, step=0.1, seed=3, diverged=diverged)
+    assert rec["diverged_at"][1] == 5  # bee 1 diverged at the last epoch
     counts, edges = breakpoint_histogram(rec, 12)
     lo, hi = float(rec.x.min()), float(rec.x.max())
     np.testing.assert_allclose(edges, np.linspace(lo, hi, 13))
     assert counts.shape == (6, 12)
     for e in range(6):
-        pooled = np.concatenate([k for bee, k in enumerate(breakpoints(rec, e))
-                                 if not diverged[bee]])
+        counted = [bee for bee in range(5) if not diverged[bee] or e < 5]
+        pooled = np.concatenate([breakpoints(rec, e)[bee] for bee in counted])
         np.testing.assert_array_equal(counts[e], np.histogram(pooled, edges)[0])
 
 

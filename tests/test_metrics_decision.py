@@ -4,7 +4,6 @@ import pytest
 
 import swarm
 from swarm.metrics import decision
-from swarm.render import raster
 
 
 @pytest.fixture(scope="module")
@@ -48,31 +47,6 @@ def test_boundary_density_is_a_brute_force_count():
                 down = r + 1 < 6 and pred[bee, r + 1, c] != pred[bee, r, c]
                 expect[r, c] += bool(right or down)
     np.testing.assert_array_equal(decision.boundary_density(pred), expect)
-
-
-def test_line_density_sums_lines_drawn_one_by_one():
-    rng = np.random.default_rng(1)
-    w, b = rng.normal(size=(40, 2)), rng.normal(size=40) * 0.5
-    w[0] = [1.0, 0.0]  # a vertical line
-    xs = ys = (np.arange(20) + 0.5) / 10 - 1  # pixels of 0.1 over [-1, 1]
-    total = decision.line_density(w, b, xs, ys)
-    one_by_one = sum(decision.line_density(w[i:i + 1], b[i:i + 1], xs, ys) for i in range(40))
-    np.testing.assert_array_equal(total, one_by_one)
-    # and each line by hand: column c's segment spans the rows between its heights at the edges
-    for i in (0, 5, 17):
-        expect = np.zeros((20, 20), int)
-        for c in range(20):
-            x0, x1 = -1 + c / 10, -1 + (c + 1) / 10
-            if w[i, 1] == 0:
-                if x0 <= -b[i] / w[i, 0] < x1:
-                    expect[:, c] = 1
-                continue
-            h = sorted(-(w[i, 0] * x + b[i]) / w[i, 1] for x in (x0, x1))
-            lo, hi = (np.clip((v + 1) * 10, 0, 20) for v in h)
-            if hi > 0 and lo < 20:
-                expect[int(lo):min(int(hi) + 1, 20), c] = 1
-        got = decision.line_density(w[i:i + 1], b[i:i + 1], xs, ys)
-        assert (got != expect).sum() <= 2, (i, np.argwhere(got != expect))
 
 
 def test_majority_confusion_counts_the_vote(spiral):

@@ -12,17 +12,21 @@ def _layers(rec):
     return [rec.weights(k).reshape(rec.num_bees, rec.num_epochs, -1) for k in rec.layer_indices]
 
 
-def test_density_is_numpys_histogram_of_the_kept_bees_per_epoch_with_shared_edges():
+def test_density_is_numpys_histogram_of_the_live_bees_per_epoch_with_shared_edges():
     diverged = np.array([False, False, True])
     rec = random_walk(3, 5, width=4, depth=2, step=0.2, diverged=diverged)
+    assert rec["diverged_at"][2] == 4  # bee 2 counts in epochs 0..3, not in 4
     counts, edges = weight_density(rec, bins=9)
-    kept = np.concatenate([w[~diverged] for w in _layers(rec)], -1)
-    np.testing.assert_allclose(edges, np.linspace(kept.min(), kept.max(), 10), rtol=1e-6)
+    every = np.concatenate(_layers(rec), -1)  # [bee, epoch, n]
+    live = [every[:, e] if e < 4 else every[~diverged, e] for e in range(5)]
+    values = np.concatenate([v.ravel() for v in live])
+    np.testing.assert_allclose(edges, np.linspace(values.min(), values.max(), 10), rtol=1e-6)
     for e in range(5):
-        np.testing.assert_array_equal(counts[e], np.histogram(kept[:, e], edges)[0])
+        np.testing.assert_array_equal(counts[e], np.histogram(live[e], edges)[0])
     one, _ = weight_density(rec, layer=1, bins=edges)
     for e in range(5):
-        np.testing.assert_array_equal(one[e], np.histogram(_layers(rec)[1][~diverged, e], edges)[0])
+        bees = slice(None) if e < 4 else ~diverged
+        np.testing.assert_array_equal(one[e], np.histogram(_layers(rec)[1][bees, e], edges)[0])
 
 
 def test_density_leaves_non_finite_diverged_bees_out_quietly():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from swarm.panels import PANELS, get_panel, pick_tracked
-from swarm.panels.base import Panel, diverged_note
+from swarm.panels.base import Panel, diverged_notes
 from render_helpers import hand_recording
 
 
@@ -60,11 +60,13 @@ def test_tracked_bees_match_a_hand_written_ranking(seed):
     assert all(set(places) & w for w in wanted) and set(places) <= set().union(*wanted)
 
 
-def test_diverged_note():
+def test_diverged_notes_count_the_bees_diverged_by_each_epoch():
     rec = hand_recording(np.zeros((4, 2, 3)))
-    assert diverged_note(rec) is None
-    rec = hand_recording(np.zeros((4, 2, 3)), diverged=np.array([1, 0, 1, 0], bool))
-    assert diverged_note(rec) == "2 of 4 bees diverged (not shown)"
+    assert diverged_notes(rec) == [None, None]
+    rec = hand_recording(np.zeros((4, 3, 3)), diverged=np.array([1, 0, 1, 0], bool),
+                         diverged_at=np.array([1, -1, 2, -1]))
+    assert diverged_notes(rec) == [None, "1 of 4 bees diverged (not shown)",
+                                   "2 of 4 bees diverged (not shown)"]
 
 
 def test_a_panel_must_draw():

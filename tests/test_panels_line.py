@@ -35,9 +35,35 @@ def test_a_bee_moved_into_an_empty_region_darkens_it():
 def test_diverged_bees_are_left_out_and_counted():
     rec = flat_swarm(moved=0.8, diverged=0)
     panel = LinePanel(rec)
-    assert panel.ypred.shape[0] == 4 and "1 of 5 bees diverged" in panel.note
+    assert panel.ypred.shape[0] == 4 and "1 of 5 bees diverged" in panel.notes[1]
     scene = Scene([panel], size=(400, 300))
     assert pixel(scene, render_frame(scene, [1]), 0.3, 0.8).sum() == 765
+
+
+def test_a_bee_is_shown_until_the_epoch_it_diverged():
+    ypred = np.zeros((5, 3, 11), np.float32)
+    ypred[0] = 0.8  # bee 0 sits alone at 0.8, and diverged at epoch 2
+    rec = hand_recording(ypred, diverged=np.arange(5) == 0, diverged_at=np.array([2, -1, -1, -1, -1]))
+    panel = LinePanel(rec, tracked=[0])
+    assert panel.notes[:2] == [None, None] and panel.notes[2] == "1 of 5 bees diverged (not shown)"
+    scene = Scene([panel], size=(400, 300))
+    assert pixel(scene, render_frame(scene, [1]), 0.3, 0.8).sum() < 700  # still there
+    assert pixel(scene, render_frame(scene, [2]), 0.3, 0.8).sum() == 765  # gone, line and density
+    np.testing.assert_array_equal(panel.median[2], 0)
+
+
+def test_a_swarm_that_all_diverged_shows_the_epochs_before():
+    ypred = np.tile(np.linspace(0, 1, 4, dtype=np.float32)[None, :, None], (3, 1, 11))
+    at = np.array([2, 3, 2])
+    rec = hand_recording(ypred, diverged=np.ones(3, bool), diverged_at=at)
+    panel = LinePanel(rec)
+    assert panel.ypred.shape[0] == 3  # nobody dropped: each lived for some epochs
+    np.testing.assert_allclose(panel.median[:3, 0], [0, 1 / 3, 2 / 3], rtol=1e-6)
+    assert np.isnan(panel.median[3]).all()
+    assert panel.notes == [None, None, "2 of 3 bees diverged (not shown)",
+                           "3 of 3 bees diverged (not shown)"]
+    scene = Scene([panel], size=(400, 300))
+    assert pixel(scene, render_frame(scene, [1]), 0.3, 1 / 3).sum() < 700
 
 
 def test_median_target_tracked_and_epoch_label():

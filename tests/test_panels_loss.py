@@ -1,4 +1,6 @@
 """The loss panel: quantile bands against numpy, and the marker at the current epoch."""
+import warnings
+
 import numpy as np
 
 from swarm.panels import LossPanel
@@ -13,6 +15,20 @@ def test_band_leaves_out_diverged_and_non_finite():
     np.testing.assert_allclose(q50, [3.0, 4.0])
     np.testing.assert_allclose(q10, [np.percentile([1, 3, 5], 10), np.percentile([2, 6], 10)])
     assert np.isnan(quantile_band(np.full((2, 3), np.nan))[1]).all()
+
+
+def test_band_equals_nanpercentile_with_a_live_mask_per_epoch():
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(9, 7, 4))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    live = rng.random((9, 7)) < 0.7
+    live[:, 0] = False  # an epoch where no bee counts
+    masked = np.where(live[..., None], values, np.nan)
+    with warnings.catch_warnings():  # the epoch of no bees warns
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanpercentile(masked, [10, 50, 90], axis=0)
+    for got, expected in zip(quantile_band(values, live), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
 
 def test_marker_moves_with_the_epoch():
@@ -54,3 +70,11 @@ def test_the_marker_shows_the_median_loss_of_the_live_bees():
         frame = render_frame(scene, [f])
         assert np.abs(_at(frame, pane, f + 1, median[f]) - red).max() <= 12
         assert np.abs(_at(frame, pane, f + 1, median[f] * 3.5 / 4.5) - red).max() > 60
+
+
+def test_a_short_run_gets_a_decade_of_loss_axis():
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    LossPanel(hand_recording(np.zeros((3, 1, 5)))).plot_init(ax)
+    assert ax.get_xlim() == (1.0, 10.0)

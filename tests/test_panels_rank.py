@@ -48,3 +48,12 @@ def test_the_markers_show_the_median_rank_and_spectrum():
         assert np.abs(at(frame, left, rec.epoch[f], rank[f]) - color).max() <= 12
         for i, value in enumerate(spectrum[f], start=1):
             assert np.abs(at(frame, right, i, value) - color).max() <= 12
+
+
+def test_the_layer_key_sits_over_the_spectrum_not_the_rank_curves():
+    from matplotlib.figure import Figure
+
+    panel = RankPanel(tiny(depth=3))
+    left, right = panel.plot_init(Figure(figsize=(6, 3)).add_subplot())
+    assert left.get_legend() is None and right.get_legend() is not None
+    assert right.get_ylim()[1] > 1.15  # room above the curves, which start at 1

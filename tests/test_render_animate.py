@@ -104,3 +104,10 @@ def test_a_recording_no_panel_applies_to_is_refused_with_the_reasons(tmp_path):
     assert default_panels(rec) == ["line", "loss"]
     with pytest.raises(ValueError, match="'weights' does not apply.*layer weights"):
         animate(rec, tmp_path / "a.mp4", panels="weights")
+
+
+def test_the_title_says_1_epoch_and_n_epochs():
+    from swarm.animation import describe
+
+    assert describe(tiny(epochs=1)).endswith("  ·  1 epoch")
+    assert describe(tiny(epochs=2)).endswith("  ·  2 epochs")

@@ -31,6 +31,16 @@ def test_uneven_recorded_epochs_show_the_last_one_at_or_before_the_time():
     np.testing.assert_array_equal(epochs[frame_epochs(epochs, 5)], [0, 8, 16, 16, 32])
 
 
+@pytest.mark.parametrize("time_axis", ["linear", "log"])
+@pytest.mark.parametrize("epochs, frames", [(400, 400), (150, 300), (2, 300), (1, 5), (5000, 450),
+                                            (1000, 10), (3, 1)])
+def test_the_last_frame_shows_the_last_recorded_epoch(epochs, frames, time_axis):
+    index = frame_epochs(np.arange(epochs), frames, time_axis)
+    assert len(index) == frames and index[-1] == epochs - 1
+    assert index[0] == 0 or frames == 1
+    assert np.all(np.diff(index) >= 0)
+
+
 def test_log_clock_spends_more_frames_early():
     lin = frame_epochs(np.arange(400), 100)
     log = frame_epochs(np.arange(400), 100, "log")

@@ -109,3 +109,10 @@ def test_figures_need_a_recording(bad):
 def test_epoch_out_of_range_is_a_value_error(rec):
     with pytest.raises(ValueError, match="`epoch` must be a position in the 15 recorded"):
         figures.fit_density(rec, epoch=15)
+
+
+def test_a_dataset_recording_gets_no_breakpoints_and_its_report_writes(tmp_path):
+    rec = swarm.train("moons", bees=3, epochs=3, width=4, data={"samples": 60}, progress=False)
+    assert [s.name for s, _ in figures.standard(rec)] == ["loss", "rank"]
+    from swarm import report
+    assert report.write_report(rec, tmp_path / "r.html").stat().st_size > 0

@@ -76,7 +76,9 @@ def hive_panels(hive, facx, facy, field: str = "ypred", **panel_kwargs):
         x = np.arange(data.shape[-1]) if x is None else x
         title = f"{facx}={cx}" + (f", {facy}={cy}" if facy is not None else "")
         epochs = swarm.get("epoch") if np.ndim(swarm.get("epoch")) == 1 else None
-        kwargs = {"set_title": title, "legend": False, "epochs": epochs, **panel_kwargs}
+        kwargs = {"set_title": title, "legend": False, "epochs": epochs,
+                  "diverged_at": swarm.get("diverged_at") if field == "ypred" else None,
+                  **panel_kwargs}
         panels.append(LineSwarm(x, data, target=y, **kwargs))
         r, c = rows.index(cy), columns.index(cx)
         slots.append((r, r + 1, c, c + 1))

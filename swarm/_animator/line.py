@@ -23,7 +23,9 @@ class LineSwarm(SeedPanel):
     both show), the median curve, ``tracked`` bees in their own colours (a
     count, spread over how close each bee ends to ``target`` or to the median,
     or bee indices) and, when given, the ``target`` [point] as a dashed line.
-    Bees with a non-finite value are left out and counted in a corner note.
+    A bee is shown until its first non-finite value (or its ``diverged_at``
+    [bee] epoch label, -1 for none, as a Recording gives it), then left out and
+    counted in a corner note.
 
     The y limits are ``ylim``, or the target's range widened by half of it on
     each side, or (no target) the data's finite range padded by 5%. ``epochs``
@@ -34,7 +36,7 @@ class LineSwarm(SeedPanel):
     """
 
     def __init__(self, x, data, hook=(), *, target=None, ylim=None, tracked=3, epochs=None,
-                 legend: bool = True, **axes_kwargs):
+                 legend: bool = True, diverged_at=None, **axes_kwargs):
         super().__init__(hook, axes_kwargs)
         x = as_array(x, "x", (1,)).astype(np.float64)
         data = as_array(data, "data", (2, 3))
@@ -51,7 +53,7 @@ class LineSwarm(SeedPanel):
             raise ValueError(f"`target` must have one value per `x` ({x.size}), got shape {y.shape}")
         self.has_target = target is not None
         self.legend = bool(legend)
-        rec = _recording(x, y, data, epochs)
+        rec = _recording(x, y, data, epochs, diverged_at)
         self.num_frames = rec.num_epochs
         self._fit = LinePanel(rec, _tracked(rec, tracked), ylim=ylim if ylim is not None or self.has_target
                               else _data_range(data))
@@ -108,15 +110,24 @@ class LineSwarm(SeedPanel):
         self._fit.draw(canvas, frame)
 
 
-def _recording(x, y, data, epochs) -> Recording:
+def _recording(x, y, data, epochs, diverged_at=None) -> Recording:
     """The curves as a Recording for the line panel; ``loss`` [bee, frame] is each bee's
-    last-frame mean squared distance to the target (or to the median), used to pick tracked bees."""
+    last-frame mean squared distance to the target (or to the median), used to pick tracked
+    bees. A bee diverged at its first frame with a non-finite value, or at ``diverged_at``."""
     frames = data.shape[1]
     epochs = np.arange(frames) if epochs is None else as_array(epochs, "epochs", (1,))
     if epochs.shape != (frames,):
         raise ValueError(f"`epochs` must label each of the {frames} frames, got shape {epochs.shape}")
     last = data[:, -1].astype(np.float64)
-    diverged = ~np.isfinite(data).all(axis=(1, 2))
+    bad = ~np.isfinite(data).all(axis=2)  # [bee, frame]
+    at = np.where(bad.any(1), epochs[bad.argmax(1)], -1)
+    if diverged_at is not None:
+        given = as_array(diverged_at, "diverged_at", (1,)).astype(np.int64)
+        if given.shape != (data.shape[0],):
+            raise ValueError(f"`diverged_at` must hold one epoch (or -1) per bee ({data.shape[0]}), "
+                             f"got shape {given.shape}")
+        at = np.where((given >= 0) & ((at < 0) | (given < at)), given, at)
+    diverged = at >= 0
     if np.isfinite(y).all():
         ref = y
     elif (~diverged).any():
@@ -125,7 +136,7 @@ def _recording(x, y, data, epochs) -> Recording:
         ref = np.zeros_like(x)
     error = np.mean((last - ref) ** 2, axis=1)
     return Recording({"x": x, "y": y, "ypred": data, "epoch": epochs, "diverged": diverged,
-                      "loss": np.broadcast_to(error[:, None], data.shape[:2])})
+                      "diverged_at": at, "loss": np.broadcast_to(error[:, None], data.shape[:2])})
 
 
 def _tracked(rec: Recording, tracked) -> np.ndarray:

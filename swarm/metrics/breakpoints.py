@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from swarm._threads import idle_core_threads
 from swarm.metrics import _common
 
 __all__ = ["breakpoints", "breakpoint_histogram", "kinks"]
@@ -21,7 +22,8 @@ Tensor = torch.Tensor
 _NAN = float("nan")
 _MERGE_EPS = 1e-12  # points closer than this fraction of the domain are one point
 _SLOPE_RTOL = 1e-12  # a bend changes the slope by more than this x the largest slope
-_CHUNK_NETS = 2048  # networks per batch (cache-sized)
+_CHUNK_NETS = 2048  # networks per batch at most (one hidden layer: cache-sized)
+_CHUNK_VALUES = 1 << 20  # [net, unit, point] values per batch of deeper networks
 _KINDS = ("output", "units")
 
 
@@ -41,16 +43,17 @@ def breakpoints(rec, epoch: int = -1, *, kind: str = "output", domain=None) -> l
     kind = _check_kind(kind)
     lo, hi = _common.domain(rec, domain)
     params = _common.torch_params(rec, _common.epoch_index(rec, epoch))
-    out = []
-    for start in range(0, rec.num_bees, _CHUNK_NETS):
-        found = kinks([p[start:start + _CHUNK_NETS] for p in params], act, lo, hi, kind)
-        out += [row[np.isfinite(row)] for row in found.numpy()]
+    out, step = [], _chunk_nets(rec)
+    with idle_core_threads():
+        for start in range(0, rec.num_bees, step):
+            found = kinks([p[start:start + step] for p in params], act, lo, hi, kind)
+            out += [row[np.isfinite(row)] for row in found.numpy()]
     return out
 
 
 def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
                          domain=None) -> tuple[np.ndarray, np.ndarray]:
-    """Counts of breakpoints per bin over all non-diverged bees, for every chosen epoch.
+    """Counts of breakpoints per bin, for every chosen epoch, over the bees that had not diverged by then.
 
     ``bins``: a number of equal bins over the domain, or increasing edges.
     ``epochs``: positions in the recorded epochs (None: all; a slice; a mask).
@@ -62,11 +65,20 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
     lo, hi = _common.domain(rec, domain)
     edges = _common.bin_edges(bins, lo, hi)
     idx = _common.epoch_indices(rec, epochs)
-    bees = np.flatnonzero(_common.kept_bees(rec))
+    live = rec.live_by_epoch[:, idx]  # [bee, epoch]: a bee counts until it diverged
+    bees = np.flatnonzero(live.any(1))
     counts = np.zeros((idx.size, edges.size - 1), dtype=np.int64)
     if bees.size == 0 or idx.size == 0:
         return counts, edges
-    step = max(1, _CHUNK_NETS // bees.size)
+    step = max(1, _chunk_nets(rec) // bees.size)
+    with idle_core_threads():
+        _histogram_epochs(rec, act, (lo, hi), kind, edges, idx, bees, live[bees], step, counts)
+    return counts, edges
+
+
+def _histogram_epochs(rec, act, domain, kind, edges, idx, bees, live, step, counts) -> None:
+    """Fill ``counts`` [epoch, bin], ``step`` epochs of ``bees`` per batch of networks,
+    counting a bee's kinks where ``live`` [bee, epoch] is True."""
     for start in range(0, idx.size, step):
         chunk = idx[start:start + step]
         params = []
@@ -75,10 +87,23 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
                 sel = a[np.ix_(bees, chunk)].swapaxes(0, 1)
                 params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:]),
                                               dtype=torch.float64))
-        found = kinks(params, act, lo, hi, kind).numpy()
+        found = kinks(params, act, *domain, kind).numpy()
+        found[~live[:, start:start + chunk.size].T.reshape(-1)] = np.nan
         counts[start:start + chunk.size] = _common.histogram_rows(
             found.reshape(chunk.size, -1), edges)
-    return counts, edges
+
+
+def _chunk_nets(rec) -> int:
+    """Networks per batch: the layer walk's [net, unit, point] arrays stay cache-sized.
+
+    Batches of thousands of deep networks made temporaries of hundreds of MB,
+    and the time went to the kernel paging them in and out.
+    """
+    widths = [rec.weights(k).shape[-2] for k in rec.layer_indices[:-1]]
+    if len(widths) <= 1:
+        return _CHUNK_NETS
+    points = 2 + sum(widths)  # about the pieces one walk ends with
+    return int(np.clip(_CHUNK_VALUES // (max(widths) * points), 1, _CHUNK_NETS))
 
 
 def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output") -> Tensor:
@@ -95,10 +120,7 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     if act.name != "identity":  # identity units cross zero without bending anything
         for k in range(n_layers - 1):
             z = _pre_activation(params, act, t, k)  # [net, unit, point]
-            zl, zr = z[..., :-1], z[..., 1:]
-            tl, tr = t[:, None, :-1], t[:, None, 1:]
-            at = torch.where(zl * zr < 0, tl + (tr - tl) * (zl / (zl - zr)), _NAN)
-            t = _merge(t, at.reshape(n, -1), hi - lo)
+            t = _merge(t, _crossings(z, t), hi - lo)
     keep = torch.isfinite(t) & (t > lo) & (t < hi)
     if kind == "output":
         slope = _output_slope(params, act, 0.5 * (t[:, :-1] + t[:, 1:]))  # [net, piece]
@@ -106,6 +128,27 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
         # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
         keep[:, 1:-1] &= (slope[:, 1:] - slope[:, :-1]).abs() > _SLOPE_RTOL * scale
     return _compact(t, keep)
+
+
+def _crossings(z: Tensor, t: Tensor) -> Tensor:
+    """Where each unit's pre-activation ``z`` [net, unit, point], linear between the points
+    ``t`` [net, point], changes sign: [net, most crossings], NaN-padded, unsorted.
+
+    Signs are compared on the whole array; the interpolation runs only on the few
+    pieces that cross (a deep net has thousands of pieces per unit, a few dozen crossings).
+    """
+    n = z.shape[0]
+    above, below = z > 0, z < 0
+    cross = (above[..., :-1] & below[..., 1:]) | (below[..., :-1] & above[..., 1:])
+    net, unit, piece = torch.nonzero(cross, as_tuple=True)  # net ascending
+    zl, zr = z[net, unit, piece], z[net, unit, piece + 1]
+    tl, tr = t[net, piece], t[net, piece + 1]
+    at = tl + (tr - tl) * (zl / (zl - zr))
+    counts = torch.bincount(net, minlength=n)
+    col = torch.arange(net.numel()) - (counts.cumsum(0) - counts)[net]
+    out = torch.full((n, int(counts.max()) if net.numel() else 0), _NAN, dtype=t.dtype)
+    out[net, col] = at
+    return out
 
 
 def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:

@@ -9,8 +9,8 @@ a 96x96 grid never holds more than a few MB of activations):
 - ``vote_map``: per pixel, how many live bees predict each class.
 - ``boundary_density``: per pixel, how many bees' class changes to a neighbour.
 - ``decision_maps``: both at many epochs, kept as small integer maps per frame.
-- ``unit_lines`` / ``line_density``: the first layer's ReLU lines
-  ``w1*x1 + w2*x2 + b = 0`` of every bee, and how many cross each pixel.
+- ``unit_lines`` / ``line_heights``: the first layer's ReLU lines
+  ``w1*x1 + w2*x2 + b = 0`` of every bee (``swarm.panels.units`` rasterises them).
 - ``majority_confusion``: the confusion matrix of the swarm's majority vote.
 """
 from __future__ import annotations
@@ -19,11 +19,11 @@ import numpy as np
 import torch
 
 from swarm._model import mlp as _mlp
+from swarm._threads import idle_core_threads
 from swarm.metrics._common import activation, check_recording, epoch_index, epoch_indices
-from swarm.render import raster
 
 __all__ = ["plane_grid", "grid_predictions", "vote_map", "boundary_density", "decision_maps",
-           "unit_lines", "line_density", "majority_confusion", "predict_classes"]
+           "unit_lines", "line_heights", "majority_confusion", "predict_classes"]
 
 _CHUNK_FLOATS = 1 << 22  # hidden activations per chunk of bees (16 MB of float32)
 
@@ -62,7 +62,7 @@ def _params(rec, epoch: int, bees) -> list[torch.Tensor]:
 
 def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
     """Each bee's predicted class (argmax of its outputs) at ``points`` [point, feature]
-    at recorded epoch position ``epoch``: uint8 [bee, point] (int16 beyond 255 classes)."""
+    at recorded epoch position ``epoch``: uint8 [bee, point] (up to 256 classes)."""
     check_recording(rec)
     act = activation(rec)
     epoch = epoch_index(rec, epoch)
@@ -70,17 +70,43 @@ def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
     points = torch.as_tensor(np.asarray(points, np.float32).T[None].copy())  # [1, feature, point]
     width = max([rec.weights(k).shape[-2] for k in rec.layer_indices] + [1])
     chunk = max(1, _CHUNK_FLOATS // max(width * points.shape[-1], 1))
-    classes = rec.weights(rec.layer_indices[-1]).shape[-2]
-    out = np.empty((len(bees), points.shape[-1]), np.uint8 if classes <= 256 else np.int16)
-    with torch.no_grad():
+    out = np.empty((len(bees), points.shape[-1]), np.uint8)
+    with torch.no_grad(), idle_core_threads():
         for start in range(0, len(bees), chunk):
             part = bees[start:start + chunk]
-            scores = _mlp.forward(_params(rec, epoch, part), points, act)  # [bee, out, point]
-            if classes == 1:  # one output: its sign decides
-                out[start:start + len(part)] = (scores[:, 0] > 0).numpy()
-            else:
-                out[start:start + len(part)] = scores.argmax(1).numpy()
+            scores = _scores(_params(rec, epoch, part), points, act)  # [bee, out, point]
+            out[start:start + len(part)] = _argmax_outputs(scores).numpy()
     return out
+
+
+def _scores(params, points: torch.Tensor, act) -> torch.Tensor:
+    """Outputs [bee, out, point] of the stacked MLP ``params`` at shared ``points`` [1, feature, point].
+
+    Two inputs: the first layer is two broadcast multiplies (a K=2 matmul runs ~5x
+    slower on CPU); the rest is :func:`swarm._model.mlp.forward`."""
+    if points.shape[1] != 2:
+        return _mlp.forward(params, points, act)
+    w, b = params[0], params[1]
+    pre = torch.mul(w[:, :, :1], points[:, :1]).add_(b.unsqueeze(-1))
+    pre.addcmul_(w[:, :, 1:2], points[:, 1:2])
+    if len(params) == 2:
+        return pre
+    hidden = act.fn(pre) if act.fn_ is None else act.fn_(pre)
+    return _mlp.forward(params[2:], hidden, act)
+
+
+def _argmax_outputs(scores: torch.Tensor) -> torch.Tensor:
+    """argmax over the output axis of [bee, out, point] (first of ties, as argmax), one
+    comparison per class (argmax over a strided middle axis is ~10x slower); one output:
+    its sign."""
+    if scores.shape[1] == 1:
+        return scores[:, 0] > 0
+    best, pred = scores[:, 0], torch.zeros(scores[:, 0].shape, dtype=torch.uint8)
+    for c in range(1, scores.shape[1]):
+        better = scores[:, c] > best
+        pred[better] = c
+        best = torch.maximum(best, scores[:, c])
+    return pred
 
 
 def grid_predictions(rec, epoch: int, xs, ys, bees=None) -> np.ndarray:
@@ -112,27 +138,31 @@ def boundary_density(pred: np.ndarray) -> np.ndarray:
 
 
 def decision_maps(rec, epochs=None, size: int = 96, bees=None) -> dict:
-    """Vote maps and boundary densities of ``bees`` (default: the live ones) at ``epochs``
-    (positions, default all) on :func:`plane_grid` of the training points.
+    """Vote maps and boundary densities of ``bees`` (default: at each epoch, the bees that
+    had not diverged by then, ``rec.live_by_epoch``) at ``epochs`` (positions, default all)
+    on :func:`plane_grid` of the training points.
 
     Returns ``xs`` [col], ``ys`` [row], ``votes`` uint16 [frame, class, row, col],
-    ``boundary`` uint16 [frame, row, col] and ``bees`` (how many voted). One epoch at a
-    time: only these integer maps are kept.
+    ``boundary`` uint16 [frame, row, col] and ``bees`` int64 [frame] (how many voted).
+    One epoch at a time: only these integer maps are kept.
     """
     check_recording(rec)
     _two_inputs(rec, "decision maps")
     index = epoch_indices(rec, epochs)
-    bees = np.flatnonzero(rec.live) if bees is None else np.asarray(bees)
+    live = rec.live_by_epoch if bees is None else None
     xs, ys = plane_grid(rec.x, size)
     classes = max(2, rec.weights(rec.layer_indices[-1]).shape[-2])
     votes = np.zeros((len(index), classes, len(ys), len(xs)), np.uint16)
     boundary = np.zeros((len(index), len(ys), len(xs)), np.uint16)
+    voters = np.zeros(len(index), np.int64)
     for f, e in enumerate(index):
-        if len(bees):
-            pred = grid_predictions(rec, int(e), xs, ys, bees)
+        chosen = np.flatnonzero(live[:, e]) if bees is None else np.asarray(bees)
+        voters[f] = len(chosen)
+        if len(chosen):
+            pred = grid_predictions(rec, int(e), xs, ys, chosen)
             votes[f] = vote_map(pred, classes)
             boundary[f] = boundary_density(pred)
-    return {"xs": xs, "ys": ys, "votes": votes, "boundary": boundary, "bees": len(bees)}
+    return {"xs": xs, "ys": ys, "votes": votes, "boundary": boundary, "bees": voters}
 
 
 def unit_lines(rec, bees=None) -> tuple[np.ndarray, np.ndarray]:
@@ -153,35 +183,17 @@ def line_heights(w: np.ndarray, b: np.ndarray, x) -> np.ndarray:
     return -(w[..., 0, None] * np.asarray(x, np.float64) + b[..., None]) / w2[..., None]
 
 
-def line_density(w: np.ndarray, b: np.ndarray, xs, ys) -> np.ndarray:
-    """How many of the lines ``w`` [line, 2], ``b`` [line] cross each pixel of the grid of
-    centres ``xs`` [col] x ``ys`` [row] (evenly spaced, increasing): int32 [row, col].
-
-    Pixel (r, c) covers x in xs[c] +- dx/2 and y in ys[r] +- dy/2; a line counts in
-    every pixel its segment over that column touches (``raster.span_counts``).
-    """
-    xs, ys = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
-    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-    edges = xs[0] - dx / 2 + dx * np.arange(len(xs) + 1)  # column edges
-    heights = line_heights(np.asarray(w, np.float64), np.asarray(b, np.float64), edges)
-    rows = (heights - (ys[0] - dy / 2)) / dy  # [line, column edge], row 0 at the lowest y
-    lo = np.minimum(rows[:, :-1], rows[:, 1:])
-    hi = np.maximum(rows[:, :-1], rows[:, 1:])
-    outside = (hi < 0) | (lo >= len(ys))  # spans off the grid: parked in the guard row
-    lo[outside] = hi[outside] = len(ys)
-    return raster.span_counts(lo, hi, len(ys), antialias=False)
-
-
 def majority_confusion(rec, epoch: int = -1, split: str = "test") -> np.ndarray:
-    """Confusion matrix int64 [true class, predicted class] of the live bees' majority vote
-    on the ``split`` ("test" or "train") samples at recorded epoch position ``epoch``
-    (ties go to the lower class)."""
+    """Confusion matrix int64 [true class, predicted class] of the majority vote of the bees
+    not diverged by recorded epoch position ``epoch``, on the ``split`` ("test" or "train")
+    samples (ties go to the lower class)."""
     check_recording(rec)
     if split not in ("test", "train"):
         raise ValueError(f"`split` must be 'test' or 'train', got {split!r}")
     x, y = (rec["x_test"], rec["y_test"]) if split == "test" else (rec.x, rec.y)
     classes = max(2, rec.weights(rec.layer_indices[-1]).shape[-2])
-    pred = predict_classes(rec, epoch, x, np.flatnonzero(rec.live))
+    epoch = epoch_index(rec, epoch)
+    pred = predict_classes(rec, epoch, x, np.flatnonzero(rec.live_by_epoch[:, epoch]))
     majority = vote_map(pred, classes).argmax(0)
     out = np.zeros((classes, classes), np.int64)
     np.add.at(out, (np.asarray(y, np.int64), majority), 1)

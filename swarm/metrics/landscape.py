@@ -118,11 +118,12 @@ def interpolate(rec, bee_a: int, bee_b: int, alphas=None, *, epoch: int = -1) ->
     return _losses.get(loss_name).value(_mlp.forward(line, x, act), y).numpy()
 
 
-def _data(rec):
+def _data(rec, test: bool = False):
     """x, y in the model layer's layouts (floats as float64) and the recording's loss name.
 
     A 1-D target's x, y [point]; a dataset's x [1, feature, sample] and y as its loss
-    takes it (labels [1, sample] or values [1, out, sample]).
+    takes it (labels [1, sample] or values [1, out, sample]); with ``test`` its
+    ``x_test``, ``y_test``.
     """
     spec = rec.meta.get("spec", {})
     loss_name = spec.get("loss", "mse")
@@ -130,6 +131,7 @@ def _data(rec):
     if task == "target":
         return (torch.as_tensor(rec.x, dtype=torch.float64),
                 torch.as_tensor(rec.y, dtype=torch.float64), loss_name)
-    y = _losses.target_rows(_losses.get(loss_name), torch.tensor(rec.y), task, spec["outputs"])
+    x, y = (rec["x_test"], rec["y_test"]) if test else (rec.x, rec.y)
+    y = _losses.target_rows(_losses.get(loss_name), torch.tensor(y), task, spec["outputs"])
     y = _losses.sample_last(y.double() if y.is_floating_point() else y)
-    return _losses.sample_last(torch.tensor(rec.x, dtype=torch.float64)), y, loss_name
+    return _losses.sample_last(torch.tensor(x, dtype=torch.float64)), y, loss_name

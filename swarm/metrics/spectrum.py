@@ -10,9 +10,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from swarm._threads import idle_core_threads
 from swarm.metrics import _common
 
 __all__ = ["singular_values", "effective_rank", "effective_rank_of", "spectra"]
+
+_CHUNK_VALUES = 1 << 18  # weight values per batch of matrices in spectra
 
 
 def singular_values(W):
@@ -49,7 +52,16 @@ def spectra(rec) -> list[np.ndarray]:
     Returns a list indexed by layer of float64 [bee, epoch, min(out, in)].
     """
     rec = _common.check_recording(rec)
-    return [singular_values(rec.weights(k)) for k in rec.layer_indices]
+    out = []
+    with idle_core_threads():
+        for k in rec.layer_indices:
+            w = rec.weights(k)
+            flat = w.reshape((-1,) + w.shape[2:])
+            step = max(1, _CHUNK_VALUES // max(1, flat[0].size))  # float64 copies stay small
+            s = np.concatenate([singular_values(flat[i:i + step])
+                                for i in range(0, len(flat), step)])
+            out.append(s.reshape(w.shape[:2] + s.shape[1:]))
+    return out
 
 
 def effective_rank_of(s):

@@ -20,7 +20,7 @@ __all__ = ["weight_density", "relative_weight_change", "delta_w_correlation", "w
 
 
 def weight_density(rec, layer=None, bins=50, *, epochs=None) -> tuple[np.ndarray, np.ndarray]:
-    """Histogram of weight values at each epoch over all non-diverged bees (seed 000).
+    """Histogram of weight values at each epoch over the bees that had not diverged by then (seed 000).
 
     ``layer``: one layer's weights, or None for all layers together. ``bins``: a
     count (edges span the finite values over all chosen epochs, so every epoch
@@ -28,11 +28,19 @@ def weight_density(rec, layer=None, bins=50, *, epochs=None) -> tuple[np.ndarray
     """
     rec = _common.check_recording(rec)
     idx = _common.epoch_indices(rec, epochs)
-    kept = _common.kept_bees(rec)
-    values = np.concatenate([a[kept][:, idx] for a in _common.layer_arrays(rec, layer)], -1)
-    values = values.swapaxes(0, 1).reshape(idx.size, -1)  # [epoch, bee * n]
-    finite = values[np.isfinite(values)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    live = rec.live_by_epoch[:, idx]  # [bee, epoch]: a bee counts until it diverged
+    kept = live.any(1)
+    every = kept.all() and np.array_equal(idx, np.arange(rec.num_epochs))
+    arrays = [a if every else a[kept][:, idx] for a in _common.layer_arrays(rec, layer)]
+    values = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, -1)  # [bee, epoch, n]
+    if not live[kept].all():  # NaN where a bee had diverged (a copy: never write to rec)
+        values = np.where(live[kept][..., None], values, np.nan)
+    values = values.swapaxes(0, 1)  # [epoch, bee, n]
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
+        finite = values[np.isfinite(values)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    else:
+        lo = hi = 0.0  # edges given: not used
     edges = _common.bin_edges(bins, lo, hi)
     return _common.histogram_rows(values, edges), edges
 

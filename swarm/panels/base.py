@@ -24,10 +24,11 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Panel", "SpecOnly", "split_axes", "TRACK_COLORS", "track_color", "pick_tracked",
-           "diverged_note", "layer_shapes"]
+           "diverged_notes", "draw_note", "fade_after", "NOTE_COLOR", "layer_shapes"]
 
 #: Colours of tracked bees, the same in every panel (the density is blue, the median red).
 TRACK_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+NOTE_COLOR = "#b30000"  # notes about diverged bees, and the marks of when they diverged
 
 
 class Panel:
@@ -123,9 +124,28 @@ def pick_tracked(rec, n: int = 4) -> np.ndarray:
     return ranked[at.astype(np.int64)]
 
 
-def diverged_note(rec) -> str | None:
-    """The corner note for bees left out because they diverged, or None when all are fine."""
-    count = int(np.asarray(rec.diverged, bool).sum())
-    if count == 0:
-        return None
-    return f"{count} of {rec.num_bees} bees diverged (not shown)"
+def diverged_notes(rec, short: bool = False) -> list:
+    """Per recorded epoch, the note on the bees that had diverged by then, or None when none had.
+
+    A bee is shown until the epoch it diverged (``diverged_at``) and left out
+    after it, so the count grows as the video runs. ``short`` for narrow panes.
+    """
+    counts = (~rec.live_by_epoch).sum(0)
+    text = "{} of {} diverged" if short else "{} of {} bees diverged (not shown)"
+    return [text.format(c, rec.num_bees) if c else None for c in counts]
+
+
+def draw_note(canvas, note) -> None:
+    """The diverged-bees note in the bottom-right corner of ``canvas`` (nothing for None)."""
+    if note:
+        canvas.text(note, 0.99, 0.02, size=9, color=NOTE_COLOR, ha="right", va="bottom")
+
+
+def fade_after(canvas, x, alpha: float = 0.6) -> None:
+    """Fade what lies right of data ``x`` (the future, on a time axis) towards white."""
+    pane = canvas.pane
+    col = float(pane.cols(x))
+    right = pane.origin[0] + pane.size[0] - 1  # leave the right spine
+    if col < right:
+        canvas.rect(max(col + 1, pane.origin[0]), right, pane.origin[1] + 1,
+                    pane.origin[1] + pane.size[1] - 1, color="white", alpha=alpha)

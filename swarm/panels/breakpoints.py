@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, track_color
+from swarm.panels.base import Panel, diverged_notes, draw_note, track_color
 from swarm.recording import Recording
 
 __all__ = ["BreakpointsPanel", "sampled_turning_points"]
@@ -44,7 +44,10 @@ class BreakpointsPanel(Panel):
         self.counts, self.edges = metrics.breakpoint_histogram(rec, bins)  # [epoch, bin], [bin + 1]
         self.turning = turning_points(rec)
         self.tracked = np.asarray(tracked, dtype=np.int64)
-        self.tracked_kinks = _kinks_by_epoch(rec, self.tracked)  # [tracked][epoch] -> x
+        live = rec.live_by_epoch[self.tracked]  # a tracked bee's kinks until it diverged
+        self.tracked_kinks = [[k if ok else k[:0] for k, ok in zip(kinks, alive)] for kinks, alive
+                              in zip(_kinks_by_epoch(rec, self.tracked), live)]  # [tracked][epoch]
+        self.notes = diverged_notes(rec)
         self.num_frames = self.counts.shape[0]
         self.top = max(1.0, float(self.counts.max()) * 1.08)
 
@@ -67,6 +70,7 @@ class BreakpointsPanel(Panel):
         for i, per_epoch in enumerate(self.tracked_kinks):
             canvas.vlines(per_epoch[frame], color=track_color(i), width=2.0,
                           ymin=0.075 * (1 - (i + 1) * band), ymax=0.075 * (1 - i * band))
+        draw_note(canvas, self.notes[frame])
 
 
 def turning_points(rec) -> np.ndarray:
@@ -105,7 +109,8 @@ def _kinks_by_epoch(rec, bees) -> list[list[np.ndarray]]:
         return []
     n, epochs = len(bees), rec.num_epochs
     arrays = {"x": rec.x, "y": rec.y, "epoch": rec.epoch[:1]}
-    for key in ["ypred", "loss"] + [f"layer{k}.{p}" for k in rec.layer_indices for p in ("weight", "bias")]:
+    kept = ["ypred", "loss"] if "ypred" in rec else ["loss"]  # a dataset keeps no ypred
+    for key in kept + [f"layer{k}.{p}" for k in rec.layer_indices for p in ("weight", "bias")]:
         value = np.asarray(rec[key])[bees]
         arrays[key] = value.reshape((n * epochs, 1) + value.shape[2:])
     flat = metrics.breakpoints(Recording(arrays, rec.meta), 0)

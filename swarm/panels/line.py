@@ -6,7 +6,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, SpecOnly, diverged_note, track_color
+from swarm.panels.base import Panel, SpecOnly, diverged_notes, draw_note, track_color
 from swarm.render.shade import DensityShader
 
 __all__ = ["LinePanel", "MEDIAN_COLOR", "TARGET_STYLE"]
@@ -19,9 +19,10 @@ class LinePanel(Panel):
     """Every bee's prediction y(x) as a density (bees per pixel), over the target.
 
     ``rec`` gives ``x``/``y`` [point] and ``ypred`` [bee, epoch, point];
-    ``tracked`` [n] bees are drawn as lines in their own colours; diverged bees
-    are left out and counted in a corner note. ``ylim`` defaults to the target's
-    range widened by half of it on each side.
+    ``tracked`` [n] bees are drawn as lines in their own colours. A bee that
+    diverged is shown until the epoch it did, then left out and counted in a
+    corner note. ``ylim`` defaults to the target's range widened by half of it
+    on each side.
     """
 
     name = "line"
@@ -37,15 +38,15 @@ class LinePanel(Panel):
         self.x = np.asarray(rec.x, dtype=np.float64)
         self.y = np.asarray(rec.y, dtype=np.float64)
         self.epoch = np.asarray(rec.epoch)
-        live = rec.live
-        ypred = np.asarray(rec["ypred"])
-        self.ypred = ypred if live.all() else ypred[live]  # [bee, epoch, point], live bees only
-        self.median = (np.median(self.ypred, axis=0) if len(self.ypred)
-                       else np.full(ypred.shape[1:], np.nan))  # [epoch, point]
+        live, ypred = rec.live_by_epoch, np.asarray(rec["ypred"])  # [bee, epoch], [.., point]
+        shown = live.any(1)  # the bees alive at some epoch
+        self.ypred, self.live = (ypred, live) if shown.all() else (ypred[shown], live[shown])
+        self.median = _median(self.ypred, self.live)  # [epoch, point]
         self.tracked = np.asarray(tracked, dtype=np.int64)
-        self.tracked_y = ypred[self.tracked]  # [tracked, epoch, point]
-        self.num_frames = ypred.shape[1]
-        self.note = diverged_note(rec)
+        self.tracked_y = np.where(rec.live_by_epoch[self.tracked][..., None],
+                                  ypred[self.tracked], np.nan)  # [tracked, epoch, point]
+        self.num_bees, self.num_frames = ypred.shape[:2]
+        self.notes = diverged_notes(rec)
         self.ylim = _check_ylim(ylim) if ylim is not None else _padded(self.y)
 
     def plot_init(self, ax):
@@ -56,7 +57,9 @@ class LinePanel(Panel):
         ax.grid(True, color="0.92", linewidth=0.8)
         handles = [Patch(color=DensityShader().color()), Line2D([], [], color=MEDIAN_COLOR, lw=2),
                    Line2D([], [], color="black", lw=1.5, ls="--")]
-        labels = [f"all {len(self.ypred)} bees (density)", "median fit", "target"]
+        everyone = len(self.ypred) == self.num_bees and self.live.all()
+        labels = [f"all {self.num_bees} bees (density)" if everyone else
+                  "live bees (density)", "median fit", "target"]
         if len(self.tracked):
             handles.append(tuple(Line2D([], [], color=track_color(i), lw=2)
                                  for i in range(len(self.tracked))))
@@ -66,14 +69,24 @@ class LinePanel(Panel):
                   handler_map={tuple: HandlerTuple(ndivide=None, pad=0.1)})
 
     def draw(self, canvas, frame: int) -> None:
-        canvas.density(self.x, self.ypred[:, frame])
+        live = self.live[:, frame]
+        canvas.density(self.x, self.ypred[:, frame] if live.all() else self.ypred[live, frame])
         for i, ys in enumerate(self.tracked_y[:, frame]):
             canvas.line(self.x, ys, color=track_color(i), width=1.8)
         canvas.line(self.x, self.median[frame], color=MEDIAN_COLOR, width=2.2)
         canvas.line(self.x, self.y, **TARGET_STYLE)
         canvas.text(f"epoch {self.epoch[frame]}", 0.012, 0.975, size=13, bold=True)
-        if self.note:
-            canvas.text(self.note, 0.99, 0.02, size=9, color="#b30000", ha="right", va="bottom")
+        draw_note(canvas, self.notes[frame])
+
+
+def _median(ypred: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """Median over the live bees of ``ypred`` [bee, epoch, point] at each epoch (NaN: none live)."""
+    if live.all():
+        return np.median(ypred, axis=0) if len(ypred) else np.full(ypred.shape[1:], np.nan)
+    out = np.full(ypred.shape[1:], np.nan)
+    for e in np.flatnonzero(live.any(0)):
+        out[e] = np.median(ypred[live[:, e], e], axis=0)
+    return out
 
 
 def _padded(y: np.ndarray) -> tuple[float, float]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
-from swarm.panels.base import Panel, layer_shapes, split_axes
+from swarm.panels.base import Panel, diverged_notes, draw_note, fade_after, layer_shapes, split_axes
 from swarm.panels.loss import quantile_band
 
 __all__ = ["RankPanel", "layer_colors"]
@@ -40,7 +41,7 @@ class RankPanel(Panel):
     def __init__(self, rec, tracked=()):
         from swarm.metrics.spectrum import effective_rank_of, spectra  # here: workers need no torch
 
-        live = rec.live
+        live = rec.live_by_epoch  # a bee counts until it diverged
         values = spectra(rec)  # per layer, [bee, epoch, k]
         keep = [j for j, s in enumerate(values) if s.shape[-1] > 1] or list(range(len(values)))
         self.layers = [rec.layer_indices[j] for j in keep]
@@ -53,6 +54,7 @@ class RankPanel(Panel):
             norm = np.divide(s, first, out=np.full_like(s, np.nan), where=first > 0)
             self.spectrum.append(quantile_band(norm, live))  # 3 x [epoch, k]
         self.num_frames = len(self.t)
+        self.notes = diverged_notes(rec, short=True)  # the spectrum pane is narrow
         self.colors = layer_colors(len(self.layers))
 
     def plot_init(self, ax):
@@ -65,15 +67,20 @@ class RankPanel(Panel):
         left.set_xlim(self.t[0], max(self.t[-1], self.t[0] + 1))
         left.set_ylim(0.8, top * 1.08 + 0.2)
         left.set_xlabel("epoch")
+        left.xaxis.set_major_locator(MaxNLocator(5, integer=True, min_n_ticks=1))
         left.set_ylabel("effective rank")
         left.set_title("rank (median, 10-90%)", fontsize=10, loc="left")
         left.grid(True, color="0.92", linewidth=0.8)
-        left.legend(handles=[Line2D([], [], color=c, lw=1.6, label=f"layer {k}")
-                             for k, c in zip(self.layers, self.colors)],
-                    loc="upper right", fontsize=8, frameon=False, handlelength=1.2)
+        # the key sits in the spectrum's top right, which its falling curves leave empty
+        right.legend(handles=[Line2D([], [], color=c, lw=1.6, label=f"layer {k}")
+                              for k, c in zip(self.layers, self.colors)],
+                     loc="upper right", fontsize=7, frameon=False, handlelength=1.0,
+                     ncol=2 if len(self.layers) > 3 else 1, columnspacing=0.8, labelspacing=0.2)
         size = max(s[1].shape[-1] for s in self.spectrum)
         right.set_xlim(0.5, size + 0.5)
-        right.set_ylim(0, 1.08)
+        rows = -(-len(self.layers) // (2 if len(self.layers) > 3 else 1))
+        right.set_ylim(0, 1.1 + 0.17 * rows)  # room above the curves (which start at 1) for the key
+        right.set_yticks([0, 0.5, 1])
         right.set_xlabel("index i")
         right.set_ylabel("sigma_i / sigma_1")
         right.set_title("spectrum now", fontsize=10, loc="left")
@@ -82,6 +89,7 @@ class RankPanel(Panel):
 
     def draw(self, canvas, frame: int) -> None:
         left, right = canvas.panes
+        fade_after(left, self.t[frame])
         left.vline(self.t[frame], color="0.35", width=1.2)
         for (q10, q50, q90), color in zip(self.rank, self.colors):
             left.points([self.t[frame]], [q50[frame]], color=color, radius=3.5)
@@ -90,3 +98,4 @@ class RankPanel(Panel):
             right.fill_between(index, q10[frame], q90[frame], color=color, alpha=0.2)
             right.line(index, q50[frame], color=color, width=1.8)
             right.points(index, q50[frame], color=color, radius=2.5)
+        draw_note(right, self.notes[frame])

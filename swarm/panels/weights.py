@@ -11,11 +11,12 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from swarm.panels.base import Panel, layer_shapes, split_axes, track_color
+from swarm.panels.base import Panel, diverged_notes, draw_note, layer_shapes, split_axes, track_color
 
 __all__ = ["WeightsPanel", "HEAT_CMAP"]
 
 HEAT_CMAP = "magma_r"
+_SAMPLE = 1 << 20  # weights sampled for the value range
 BAR_COLOR = "#6a51a3"
 
 
@@ -36,17 +37,19 @@ class WeightsPanel(Panel):
 
     def __init__(self, rec, tracked=(), *, bins: int = 60, layers=None):
         self.layers = list(rec.layer_indices if layers is None else layers)
-        live = rec.live
+        live = rec.live_by_epoch  # [bee, epoch]
         self.epoch = np.asarray(rec.epoch)
         self.tracked = np.asarray(tracked, dtype=np.int64)
         self.edges, self.counts, self.tracked_w = [], [], []
         for k in self.layers:
             weights = np.asarray(rec.weights(k))
-            self.edges.append(_value_edges(weights[live], bins))
+            self.edges.append(_value_edges(weights, live, bins))
             self.counts.append(_density(rec, k, self.edges[-1]))  # [epoch, bin]
-            self.tracked_w.append(weights[self.tracked].reshape(len(self.tracked), len(self.epoch),
-                                                                  weights[0, 0].size))
+            self.tracked_w.append(np.where(  # a tracked bee's weights until it diverged
+                live[self.tracked][..., None], weights[self.tracked].reshape(
+                    len(self.tracked), len(self.epoch), weights[0, 0].size), np.nan))
         self.num_frames = len(self.epoch)
+        self.notes = diverged_notes(rec, short=len(self.layers) > 1)
         self._heat: dict = {}  # per process: pane -> RGB heat map at that pane's size
 
     def __getstate__(self):
@@ -70,8 +73,12 @@ class WeightsPanel(Panel):
             hist.axhline(0, color="0.6", lw=0.8)
             hist.set_yticks([])
             hist.set_xlabel("weight value" if n <= 2 else "weight")
-            for axis in (heat.xaxis, hist.xaxis):
-                axis.set_major_locator(MaxNLocator(5 if n <= 2 else 3))
+            wide = hist.get_position().width * hist.figure.bbox.width  # pixels, before layout
+            for axes in (heat, hist):  # as many ticks as labels fit side by side (~40 px each)
+                axes.xaxis.set_major_locator(MaxNLocator(int(np.clip(wide // 40, 1, 5)),
+                                                         min_n_ticks=1))
+                axes.tick_params(labelsize=10 if n <= 2 else 8)
+            heat.yaxis.set_major_locator(MaxNLocator(4, integer=True, min_n_ticks=1))  # whole epochs
             if j == 0:
                 heat.set_ylabel("epoch")
                 hist.set_ylabel("now")
@@ -81,12 +88,13 @@ class WeightsPanel(Panel):
         n = len(self.layers)
         for j in range(n):
             heat, hist = canvas.panes[j], canvas.panes[n + j]
-            now = float(heat.pane.rows(self.epoch[frame] + 0.5))
-            heat.image(self._heat_image(j, heat.pane), rows=slice(0, max(0, int(np.ceil(now)))))
+            heat.image(self._heat_image(j, heat.pane))
+            _fade_below(heat, self.epoch[frame] + 0.5)  # the future, as in every panel
             heat.hline(self.epoch[frame] + 0.5, color="#1f77b4", width=1.2, alpha=0.8)
             hist.bars(self.edges[j], self.counts[j][frame], color=BAR_COLOR, alpha=0.9)
             for i, values in enumerate(self.tracked_w[j][:, frame]):
                 hist.vlines(values, color=track_color(i), width=1.6, ymin=0.02, ymax=0.12)
+        draw_note(canvas.panes[-1], self.notes[frame])
 
     def _heat_image(self, j: int, pane) -> np.ndarray:
         """Layer j's heat map as RGB uint8 [height, width, 3] at ``pane``'s size (cached)."""
@@ -105,11 +113,28 @@ class WeightsPanel(Panel):
         return self._heat[key]
 
 
-def _value_edges(weights: np.ndarray, bins: int) -> np.ndarray:
-    """Bin edges over the range that holds 99% of the finite weights (all epochs), padded 5%."""
+def _fade_below(canvas, y, alpha: float = 0.6) -> None:
+    """Fade the rows below data ``y`` (later epochs: time runs down) towards white."""
+    pane = canvas.pane
+    row = float(pane.rows(y))
+    bottom = pane.origin[1] + pane.size[1] - 1
+    if row < bottom:
+        canvas.rect(pane.origin[0] + 1, pane.origin[0] + pane.size[0] - 1, max(row, pane.origin[1]),
+                    bottom, color="white", alpha=alpha)
+
+
+def _value_edges(weights: np.ndarray, live: np.ndarray, bins: int) -> np.ndarray:
+    """Bin edges over the range that holds 99% of the finite weights [bee, epoch, ...] of
+    live (bee, epoch) pairs, padded 5%; the percentiles come from an even sample of at
+    most ~1M of them (a whole deep swarm is tens of millions)."""
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
         raise ValueError(f"`bins` must be a positive integer, got {bins!r}")
-    values = weights[np.isfinite(weights)]
+    step = max(1, weights.size // _SAMPLE)
+    values = weights.reshape(-1)[::step]
+    if not live.all():
+        values = values[np.broadcast_to(live.reshape(live.shape + (1,) * (weights.ndim - 2)),
+                                        weights.shape).reshape(-1)[::step]]
+    values = values[np.isfinite(values)]
     if values.size == 0:
         return np.linspace(-1.0, 1.0, bins + 1)
     lo, hi = np.percentile(values, [0.5, 99.5])

@@ -34,8 +34,9 @@ def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
     """Index into ``epochs`` [epoch] (the recorded epoch numbers, increasing) for each frame: int64 [frame].
 
     Frame f shows the last recorded epoch at or before its time. With more
-    frames than epochs each epoch is held about equally long; with fewer, the
-    first and last frames show the first and last recorded epochs.
+    frames than epochs each epoch is held about equally long; with fewer, they
+    are skipped evenly. The first and last frames always show the first and
+    last recorded epochs.
     """
     if time_axis not in TIME_AXES:
         raise ValueError(f"`time_axis` must be one of {', '.join(TIME_AXES)}, got {time_axis!r}")
@@ -58,7 +59,9 @@ def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
     else:
         times = first + share * (end - first)
     index = np.searchsorted(epochs, times + 1e-9 * max(1.0, last), side="right") - 1
-    return np.clip(index, 0, epochs.size - 1).astype(np.int64)
+    index = np.clip(index, 0, epochs.size - 1).astype(np.int64)
+    index[-1] = epochs.size - 1  # a held log clock's last step starts before the last epoch
+    return index
 
 
 def follow(lead, lead_frames: int, counts) -> np.ndarray:
