@@ -92,9 +92,7 @@ def main(argv=None):
     deep_wins = _common.win_rate(finals[names[-1]], finals[names[0]])
     print(f"a {names[-1]} bee beats a {names[0]} bee in {deep_wins:.0%} of pairs")
     plot(runs, args.out)
-    # a 1-input dataset recording keeps no predictions, which line and breakpoints need
-    _common.video_and_report(runs[names[-1]][0], args.out, "depth_at_fixed_params", args.quick,
-                             panels=["weights", "rank", "loss"])
+    _common.video_and_report(runs[names[-1]][0], args.out, "depth_at_fixed_params", args.quick)
     rising = all(b > a for a, b in zip(medians, medians[1:]))
     status = "holds" if rising and deep_wins >= 0.6 else (
         "does not hold" if deep_wins <= 0.5 else "unclear")
