@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import os
 import time
 from contextlib import contextmanager
@@ -126,3 +127,15 @@ def spread(values, fmt: str = ".3f") -> str:
         return "-"
     lo, mid, hi = np.percentile(values, [10, 50, 90])
     return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
+
+
+def win_rate(a, b) -> float:
+    """P(a bee of ``a`` scores higher than a bee of ``b``) over all pairs, ties counting half."""
+    a, b = np.asarray(a)[:, None], np.asarray(b)[None, :]
+    return float(np.mean((a > b) + 0.5 * (a == b)))
+
+
+def best_accuracy(gaps) -> float:
+    """Accuracy of the optimal rule between two equally likely Gaussians of identity
+    covariance whose means are ``gaps`` [dim] apart: Phi(|gaps| / 2) (a plane decides)."""
+    return 0.5 * (1.0 + math.erf(float(np.linalg.norm(gaps)) / 2 / math.sqrt(2)))

@@ -45,12 +45,6 @@ def best_rate(rec, lrs: np.ndarray) -> tuple[float, np.ndarray]:
     return best, lrs == best
 
 
-def win_rate(deep: np.ndarray, shallow: np.ndarray) -> float:
-    """P(a deep bee's final loss < a shallow bee's), over all pairs (ties count half)."""
-    d, s = deep[:, None], shallow[None, :]
-    return float(np.mean((d < s) + 0.5 * (d == s)))
-
-
 def run(function: str, bees_per_rate: int, epochs: int) -> dict:
     """One swarm per architecture; returns {arch: (Recording of the best rate's bees, lr)}."""
     lrs = np.repeat(RATES, bees_per_rate)
@@ -94,7 +88,8 @@ def main(argv=None):
             print(f"{function:>18} {name:>6} best lr {lr:<6g} final MSE median {q50:.2e} "
                   f"(10-90%: {q10:.2e}-{q90:.2e})")
         deep, shallow = runs["5x11"][0]["loss"][:, -1], runs["1x190"][0]["loss"][:, -1]
-        wins[function] = (win_rate(deep, shallow), np.median(deep) < np.median(shallow))
+        # P(deep loss < shallow loss) = P(shallow loss > deep loss)
+        wins[function] = (_common.win_rate(shallow, deep), np.median(deep) < np.median(shallow))
         print(f"{function:>18} a 5x11 bee beats a 1x190 bee in {wins[function][0]:.0%} of pairs")
         plot(function, runs, args.out)
         if function == next(iter(FUNCTIONS)):
