@@ -36,7 +36,6 @@ import swarm
 from swarm import datasets, metrics
 
 import _common
-from deep_vs_shallow import win_rate  # P(a < b) over pairs: give it -accuracy
 
 MLPS = {"1x40": (40, 1), "2x29": (29, 2), "3x24": (24, 3)}  # name: (width, depth)
 RATES = [1e-3, 3e-3, 1e-2]
@@ -142,10 +141,10 @@ def main(argv=None):
     final = {n: r["test_accuracy"][:, -1] for n, (r, _) in runs.items()}
     deep, shallow = final["3x24"], final["1x40"]
     claim("the deeper MLP (3x24) ends better than the shallow one (1x40)",
-          win_rate(-deep, -shallow), np.median(deep) > np.median(shallow))
+          _common.win_rate(deep, shallow), np.median(deep) > np.median(shallow))
     best = max(MLPS, key=lambda n: np.median(final[n]))
     return claim(f"the CNN ends better than every MLP (the best: {best})",
-                 win_rate(-final["CNN"], -final[best]),
+                 _common.win_rate(final["CNN"], final[best]),
                  np.median(final["CNN"]) > np.median(final[best]))
 
 
