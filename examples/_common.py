@@ -139,3 +139,30 @@ def best_accuracy(gaps) -> float:
     """Accuracy of the optimal rule between two equally likely Gaussians of identity
     covariance whose means are ``gaps`` [dim] apart: Phi(|gaps| / 2) (a plane decides)."""
     return 0.5 * (1.0 + math.erf(float(np.linalg.norm(gaps)) / 2 / math.sqrt(2)))
+
+
+def seed_verdict(numbers, holds_at: float, fails_at: float | None = None) -> str:
+    """The verdict of one claim measured once per seed: ``numbers`` [seed].
+
+    The claim holds when its number is at least ``holds_at`` on every seed and does not
+    hold when it is below ``fails_at`` (default: ``holds_at``) on every seed; any seed on
+    the other side, or a number between the two levels, makes it "unclear". Write a
+    claim whose number should be *small* with negated numbers and levels. NaN counts as
+    neither side (unclear). The same rule for every script, so the spread decides.
+    """
+    values = np.asarray(numbers, dtype=np.float64).ravel()
+    fails_at = holds_at if fails_at is None else fails_at
+    if fails_at > holds_at:
+        raise ValueError(f"`fails_at` ({fails_at}) must not be above `holds_at` ({holds_at})")
+    if not values.size:
+        raise ValueError("`numbers` is empty: measure the claim on at least one seed")
+    if np.all(values >= holds_at):
+        return "holds"
+    if np.all(values < fails_at):
+        return "does not hold"
+    return "unclear"
+
+
+def per_seed(numbers, fmt: str = ".3f") -> str:
+    """``a / b / c (seeds)``: each seed's number, for the verdict line and the docstring."""
+    return " / ".join(f"{float(v):{fmt}}" for v in np.ravel(numbers)) + " (seeds)"

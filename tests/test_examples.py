@@ -93,3 +93,27 @@ def test_verdict_line_format():
     assert VERDICT.match(_common.verdict("unclear", "a claim", "x = 1"))
     with pytest.raises(ValueError, match="`status`"):
         _common.verdict("maybe", "a claim", "x = 1")
+
+
+@pytest.mark.parametrize("numbers, holds_at, fails_at, expected", [
+    ([0.7, 0.8, 0.9], 0.6, None, "holds"),            # every seed above: holds
+    ([0.1, 0.2, 0.3], 0.6, None, "does not hold"),    # every seed below
+    ([0.5, 0.6, 0.7], 0.6, None, "unclear"),          # the spread crosses the level
+    ([0.6, 0.6, 0.6], 0.6, None, "holds"),            # on the edge: at the level counts
+    ([0.5, 0.55], 0.6, 0.4, "unclear"),               # between the two levels
+    ([0.3, 0.35], 0.6, 0.4, "does not hold"),
+    ([0.7, float("nan")], 0.6, None, "unclear"),      # a failed seed decides nothing
+    ([-0.1, -0.2], -0.3, None, "holds"),              # "small is good" claims, negated
+])
+def test_seed_verdict(numbers, holds_at, fails_at, expected):
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        import _common
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    assert _common.seed_verdict(numbers, holds_at, fails_at) == expected
+    assert _common.per_seed([0.5, 0.25]) == "0.500 / 0.250 (seeds)"
+    with pytest.raises(ValueError):
+        _common.seed_verdict([], 0.5)
+    with pytest.raises(ValueError):
+        _common.seed_verdict([0.5], 0.4, 0.6)
