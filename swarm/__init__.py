@@ -27,6 +27,7 @@ _LAZY = {
     "animate": "swarm.animation",
     "show": "swarm.report.notebook",
     "write_report": "swarm.report",
+    "explore": "swarm.explorer",
     "get_activation": "swarm.registry",
     "get_network": "swarm.registry",
     "get_regime": "swarm.registry",
@@ -35,13 +36,13 @@ _LAZY = {
 }
 
 __all__ = ["train", "fly", "Recording", "load", "Target", "get_target", "TARGETS", "animate",
-           "show", "write_report", "Dataset",
+           "show", "write_report", "explore", "Dataset",
            "get_activation", "get_network", "get_regime", "get_torch_nn", "get_torch_optim",
            "__version__"]
 
 
 # submodules reachable as ``swarm.metrics`` etc. after a plain ``import swarm``
-_SUBMODULES = ("metrics", "render", "animation", "panels", "report", "figures", "notebook", "animator",
+_SUBMODULES = ("metrics", "render", "animation", "panels", "report", "explorer", "figures", "notebook", "animator",
                "core", "networks", "activations", "regimes", "util", "io", "hive",
                "registry", "engine", "recording", "targets", "datasets", "cli")
 

@@ -138,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     io.add_argument("--from", dest="source", metavar="REC.npz",
                     help="re-render a saved recording instead of training")
     io.add_argument("--report", metavar="PATH", help="also write a report (.html or .md)")
+    io.add_argument("--explore", metavar="PAGE.html",
+                    help="also write the explorer: one offline page to scrub epochs and pin bees")
     p.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     p.data = list(d._group_actions)  # what applies to a dataset
     p.training = [*t._group_actions, *p.data]  # what cannot apply to --from
@@ -188,6 +190,7 @@ def _typed(parser, argv: list[str]) -> set[str]:
 _LIBRARY_NAME = re.compile(r"`(\w+)`|\b([a-z_]+)='?(\w+)'?")
 DATA_NAMES = {"data_seed": "seed"}  # a dataset flag's argument in swarm.datasets, where it differs
 GRID = ("domain", "points")  # the flags of a 1-D target's grid
+OUTPUTS = ("output", "poster", "save", "report", "explore")  # the files a run may write
 
 
 def _flag(action) -> str:
@@ -311,7 +314,8 @@ def _check_args(args, typed: set[str], parser) -> dict:
             "output": _check_output(args.output or f"{stem}.mp4", VIDEO_SUFFIXES, "output"),
             "poster": _check_output(args.poster, (".png",), "--poster"),
             "save": _check_output(args.save, (".npz",), "--save"),
-            "report": _check_output(args.report, REPORT_SUFFIXES, "--report")}
+            "report": _check_output(args.report, REPORT_SUFFIXES, "--report"),
+            "explore": _check_output(args.explore, (".html", ".htm"), "--explore")}
 
 
 def _dataset(args, typed: set[str], parser):
@@ -385,7 +389,7 @@ def run(args, typed: set[str] = frozenset(), parser=None) -> int:
     parser = parser or build_parser()
     plan = _check_args(args, typed, parser)
     try:
-        outputs = Outputs(plan[k] for k in ("output", "poster", "save", "report"))
+        outputs = Outputs(plan[k] for k in OUTPUTS)
     except ValueError as err:
         raise UserError(str(err)) from None
     try:
@@ -417,7 +421,7 @@ def _work(args, plan: dict, outputs) -> None:
         rec = swarm.train(spec.target if spec.dataset is None else spec.dataset, **_train_kwargs(spec))
         timings["train"] = time.perf_counter() - started
     stages: dict[str, float] = {}
-    staged = {k: plan[k] and outputs[plan[k]] for k in ("output", "poster", "save", "report")}
+    staged = {k: plan[k] and outputs[plan[k]] for k in OUTPUTS}
     animate(rec, staged["output"], panels=plan["panels"], fps=args.fps, duration=args.duration,
             size=plan["size"], jobs=args.jobs, poster=staged["poster"], progress=not args.quiet,
             time_axis="log" if args.log_time else "linear", timings=stages)
@@ -429,6 +433,12 @@ def _work(args, plan: dict, outputs) -> None:
         from swarm.report import write_report
 
         write_report(rec, staged["report"], videos=[staged["output"]])
+    if staged["explore"]:
+        from swarm.explorer import explore
+
+        started = time.perf_counter()
+        explore(rec, staged["explore"])
+        timings["explore"] = time.perf_counter() - started
     summary = None if args.quiet else metrics.summary(rec)
     outputs.commit()  # every output appears now, together
     if summary is not None:
@@ -466,11 +476,11 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
         lines.append(f"kinks near turning points: {align['fraction']:.0%} "
                      f"(uniform spread: {align['expected']:.0%}, {align['ratio']:.1f}x)")
     names = {"train": "training", "prepare": "preparing panels",
-             "render": "rendering + encoding"}
+             "render": "rendering + encoding", "explore": "writing the explorer"}
     if note := memory_note(rec.meta.get("memory", {})):
         lines.append(note)
     lines.append("time: " + ", ".join(f"{names[k]} {v:.1f} s" for k, v in timings.items()))
-    for key in ("output", "poster", "save", "report"):
+    for key in OUTPUTS:
         if plan[key]:
             lines.append(f"{key}: {plan[key]}")
     print("\n".join(lines))

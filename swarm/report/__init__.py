@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
+
 from swarm._files import check_writable
 from swarm.report._context import check_recording
 from swarm.report._html import write_html
@@ -22,14 +24,17 @@ FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "mar
 
 
 def write_report(rec, path, videos=(), *, title: str | None = None,
-                 embed_limit_mb: float | None = 20, figures: bool = True) -> Path:
+                 embed_limit_mb: float | None = 20, figures: bool = True,
+                 explore: bool = False) -> Path:
     """Write a report of ``rec`` to ``path``, HTML or Markdown by its extension; returns the path.
 
     ``videos``: paths of rendered videos (.mp4, .webm, .gif) to show, in order.
     ``embed_limit_mb``: in HTML, videos are embedded while their base64 text stays
     within this many MiB in total; the others are copied to ``<stem>_files/`` and
     linked, with a logged warning (None: no limit). ``figures``: draw the static
-    figures (:mod:`swarm.figures`) the network allows.
+    figures (:mod:`swarm.figures`) the network allows. ``explore``: include the explorer
+    (:func:`swarm.explore`): in HTML embedded as a frame, in Markdown as
+    ``<stem>_files/explore.html``, linked.
     """
     rec = check_recording(rec)
     path = Path(path)
@@ -45,7 +50,10 @@ def write_report(rec, path, videos=(), *, title: str | None = None,
             or embed_limit_mb < 0):
         raise ValueError(f"`embed_limit_mb` must be a number >= 0 (MiB) or None for no limit, "
                          f"got {embed_limit_mb!r}")
+    if not isinstance(explore, (bool, np.bool_)):
+        raise ValueError(f"`explore` must be True or False, got {explore!r}")
     if kind == "html":
         return write_html(rec, path, videos, title=title, embed_limit_mb=embed_limit_mb,
-                          figures=bool(figures))
-    return write_markdown(rec, path, videos, title=title, figures=bool(figures))
+                          figures=bool(figures), explore=bool(explore))
+    return write_markdown(rec, path, videos, title=title, figures=bool(figures),
+                          explore=bool(explore))

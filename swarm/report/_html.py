@@ -14,16 +14,17 @@ from swarm.recording import Recording
 from swarm.report import _context, _media
 from swarm.report._templates import render
 
-__all__ = ["write_html"]
+__all__ = ["write_html", "explorer_frame"]
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
 
 
 def write_html(rec: Recording, path: Path, videos: list[Path], *, title: str | None,
-               embed_limit_mb: float | None, figures: bool) -> Path:
+               embed_limit_mb: float | None, figures: bool, explore: bool = False) -> Path:
     """Write the page atomically; returns ``path``. Arguments are already checked."""
     ctx = _context.page(rec, title)
+    ctx["explorer"], ctx["height"] = (explorer_frame(rec) if explore else ("", 0))
     ctx["figures"] = [dict(f, src=_media.data_uri(f["png"], _media.PNG))
                       for f in (_context.drawn_figures(rec) if figures else [])]
     budget = float("inf") if embed_limit_mb is None else embed_limit_mb * MB
@@ -36,6 +37,13 @@ def write_html(rec: Recording, path: Path, videos: list[Path], *, title: str | N
     with atomic_path(path) as tmp:
         tmp.write_text(render("report.html.j2", **ctx), encoding="utf-8")
     return path
+
+
+def explorer_frame(rec: Recording) -> tuple[str, int]:
+    """The explorer page (markup for an iframe's ``srcdoc``) and the frame's height (px)."""
+    from swarm.explorer import explore_html, page_height
+
+    return explore_html(rec), page_height(rec)
 
 
 def _video(video: Path, name: str, page: Path, embed: bool, limit) -> dict:

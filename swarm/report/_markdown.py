@@ -18,16 +18,23 @@ __all__ = ["write_markdown"]
 
 
 def write_markdown(rec: Recording, path: Path, videos: list[Path], *, title: str | None,
-                   figures: bool) -> Path:
+                   figures: bool, explore: bool = False) -> Path:
     """Write the folder's files, then the ``.md`` atomically; returns ``path``."""
     folder = path.parent / f"{path.stem}_files"
     ctx = _context.page(rec, title)
     drawn = _context.drawn_figures(rec) if figures else []
-    if drawn or videos:
+    if drawn or videos or explore:
         folder.mkdir(exist_ok=True)
 
     def link(name: str) -> str:
         return quote(f"{folder.name}/{name}")
+
+    ctx["explorer"], ctx["explorer_name"] = "", ""
+    if explore:
+        from swarm.explorer import explore as write_explorer
+
+        write_explorer(rec, folder / "explore.html")
+        ctx["explorer"], ctx["explorer_name"] = link("explore.html"), "explore.html"
 
     ctx["figures"] = []
     for f in drawn:

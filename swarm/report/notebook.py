@@ -12,7 +12,7 @@ from swarm.recording import Recording
 from swarm.report import _context, _media
 from swarm.report._templates import render
 
-__all__ = ["recording_html", "Video", "HTML", "show"]
+__all__ = ["recording_html", "Video", "HTML", "show", "explorer"]
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".svg": "image/svg+xml"}
@@ -83,14 +83,18 @@ def show(obj, **kwargs):
     """Something a notebook displays for ``obj``.
 
     - a Recording: its summary table and static figures (``figures=False`` to skip them);
+      ``explore=True``: the explorer (:func:`swarm.explore`) inline instead;
     - a video path (.mp4, .webm, .gif) or a :class:`Video`: an embedded player
       (keyword arguments go to :class:`Video`);
     - an image path (.png, .jpg, .svg) or a matplotlib Figure: the image, embedded.
     """
     if isinstance(obj, Recording):
-        unknown = set(kwargs) - {"figures"}
+        unknown = set(kwargs) - {"figures", "explore"}
         if unknown:
-            raise ValueError(f"show(Recording) takes only `figures`, got {sorted(unknown)}")
+            raise ValueError(f"show(Recording) takes only `figures` and `explore`, got "
+                             f"{sorted(unknown)}")
+        if kwargs.get("explore"):
+            return explorer(obj)
         return HTML(recording_html(obj, figures=kwargs.get("figures", True)))
     if isinstance(obj, Video):
         return obj
@@ -108,6 +112,15 @@ def show(obj, **kwargs):
     raise ValueError(f"`obj` must be a Recording, a Video, a matplotlib Figure, or the path of "
                      f"an existing {', '.join(list(_media.VIDEO_TYPES) + list(IMAGE_TYPES))} "
                      f"file, got {obj!r}")
+
+
+def explorer(rec: Recording) -> HTML:
+    """The explorer page of ``rec`` in a frame of the notebook (its own document, so its
+    scripts and styles stay apart from the notebook's)."""
+    from swarm.report._html import explorer_frame
+
+    markup, height = explorer_frame(rec)
+    return HTML(render("_explore.html.j2", explorer=markup, height=height))
 
 
 def _image(data: bytes, mime: str, alt: str) -> HTML:
