@@ -10,6 +10,7 @@ lazily (``swarm.render.animate``), without importing it.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -25,17 +26,20 @@ ENGINE = ("swarm.engine", "swarm.hive", "swarm._model", "swarm._spec", "swarm._o
 ENGINE_INTERNALS = ("swarm.engine", "swarm.hive", "swarm._model.nets", "swarm._spec",
                     "swarm._optim", "swarm._feed")
 FLOORS = {  # floor -> what it must never reach
-    "swarm.render": ("swarm.panels", "swarm.animation"),
+    "swarm.render": ("swarm.panels", "swarm.animation", "swarm.explorer"),
     "swarm.recording": ("swarm.metrics", "swarm.report", "swarm.panels", "swarm.render",
-                        "swarm.engine", "torch"),
-    "engine": ("swarm.metrics", "swarm.panels", "swarm.render", "swarm.report") + SEED_TOOLKIT,
-    "swarm.metrics": ("swarm.panels", "swarm.render", "swarm.report"),
+                        "swarm.engine", "swarm.explorer", "torch"),
+    "engine": ("swarm.metrics", "swarm.panels", "swarm.render", "swarm.report",
+               "swarm.explorer") + SEED_TOOLKIT,
+    "swarm.metrics": ("swarm.panels", "swarm.render", "swarm.report", "swarm.explorer"),
+    "swarm.panels": ("swarm.explorer", "swarm.animation", "swarm.report"),
+    "swarm.explorer": ("swarm.cli", "swarm.animation") + SEED_TOOLKIT,
     "metrics on engine internals": ENGINE_INTERNALS,
     "seed toolkit users": SEED_TOOLKIT,
 }
 MEMBERS = {"engine": ENGINE, "metrics on engine internals": ("swarm.metrics",),
            "seed toolkit users": ("swarm.recording", "swarm.metrics", "swarm.panels", "swarm.render",
-                                  "swarm.report") + ENGINE}
+                                  "swarm.report", "swarm.explorer") + ENGINE}
 
 
 def _modules() -> dict[str, Path]:
@@ -122,6 +126,13 @@ def test_no_forbidden_arrow(name, banned):
     reached = _reach(name)
     bad = sorted(m for m in reached if _inside(m, banned) and m != name)
     assert not bad, f"{name} must not import {bad[0]}: {' -> '.join(reached[bad[0]])}"
+
+
+def test_the_explorer_page_code_is_in_static_files():
+    """The page's JavaScript lives in swarm/explorer/static, never in Python strings."""
+    for path in (ROOT / "explorer").rglob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"function\s*\w*\s*\(|=>\s*\{|addEventListener|getContext", text), path
 
 
 def test_the_recording_imports_only_the_file_helpers():
