@@ -28,8 +28,8 @@ if not CHROMIUM.exists():
     pytest.skip(f"chromium is not installed at {CHROMIUM} (apt-get install -y chromium)",
                 allow_module_level=True)
 
-READY = """() => new Promise((done, fail) => {
-  const wait = () => (window.swarmExplorer ? window.swarmExplorer.ready.then(() => done(true), fail)
+READY = """() => new Promise((done, fail) => {  // first frame drawn, then the weights decoded
+  const wait = () => (window.swarmExplorer ? window.swarmExplorer.complete.then(() => done(true), fail)
                       : setTimeout(wait, 10));
   wait();
 })"""

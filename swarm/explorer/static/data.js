@@ -47,25 +47,32 @@ const SwarmData = (() => {
     return new Quantized(packed, await inflate(packed.data));
   }
 
-  /* every packed dict inside `tree` replaced by its Quantized, in place, all at once */
-  async function decodeTree(tree) {
-    const jobs = [];
+  /* every packed dict inside `tree` replaced by its Quantized, in place, all at once;
+     those under a key that `later(key)` names are left packed and listed, to decode with
+     decodeLater after the first frame (null until then). Returns that list. */
+  async function decodeTree(tree, later = () => false) {
+    const jobs = [], left = [];
     const walk = (node) => {
       if (!node || typeof node !== "object") return;
       for (const [key, value] of Object.entries(node)) {
         if (value && typeof value === "object" && typeof value.data === "string" && value.shape) {
+          if (later(key)) { left.push([node, key, value]); node[key] = null; continue; }
           jobs.push(unpack(value).then((q) => { node[key] = q; }));
         } else walk(value);
       }
     };
     walk(tree);
     await Promise.all(jobs);
-    return tree;
+    return left;
+  }
+
+  async function decodeLater(left) {
+    await Promise.all(left.map(([node, key, packed]) => unpack(packed).then((q) => { node[key] = q; })));
   }
 
   function read() {
     return JSON.parse(document.getElementById("swarm-data").textContent);
   }
 
-  return { unpack, decodeTree, read, Quantized };
+  return { unpack, decodeTree, decodeLater, read, Quantized };
 })();

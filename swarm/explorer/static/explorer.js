@@ -5,9 +5,10 @@
 (() => {
   const { PINS, HOVER, viridis } = SwarmCanvas;
   const $ = (id) => document.getElementById(id);
-  let resolveReady, rejectReady;
+  let resolveReady, rejectReady, resolveComplete, rejectComplete;
   const ready = new Promise((ok, fail) => { resolveReady = ok; rejectReady = fail; });
-  const api = { ready };
+  const complete = new Promise((ok, fail) => { resolveComplete = ok; rejectComplete = fail; });
+  const api = { ready, complete };  // complete: the weights are decoded too (bees' own kinks, boundaries, filters)
   window.swarmExplorer = api;
 
   function colourings(D, E) {
@@ -33,7 +34,7 @@
     const timings = { start: performance.now() };
     const raw = SwarmData.read();
     timings.parsed = performance.now();
-    const D = await SwarmData.decodeTree(raw);
+    const D = raw, weightsLeft = await SwarmData.decodeTree(raw, (key) => key === "w" || key === "b");
     timings.decoded = performance.now();
     const E = D.epochs.length, bees = D.bees;
     const quantities = colourings(D, E), scales = {};
@@ -244,7 +245,16 @@
     timings.drawn = performance.now();
     api.timings = timings;  // ms since navigation start: parsed, decoded, views built, first frame
     SwarmState.write(state);
+    return async () => {  // after the first frame: the weights, then the frame again with them
+      await SwarmData.decodeLater(weightsLeft);
+      draw();
+      timings.complete = performance.now();
+    };
   }
 
-  start().then(() => resolveReady(window.swarmExplorer), (err) => { console.error(err); rejectReady(err); });
+  const failed = (err) => { console.error(err); rejectReady(err); rejectComplete(err); };
+  start().then((rest) => {
+    resolveReady(window.swarmExplorer);
+    setTimeout(() => rest().then(() => resolveComplete(window.swarmExplorer), failed), 0);
+  }, failed);
 })();

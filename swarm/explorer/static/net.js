@@ -18,6 +18,11 @@ const SwarmNet = (() => {
     sin: Math.sin,
   };
 
+  /* whether the layers' weights are decoded yet (they come after the first frame) */
+  function ready(weights) {
+    return !!weights && weights.layers.every((L) => L.w && L.b);
+  }
+
   /* the kept epoch (index into weights.keys) that epoch position e shows: the last <= e */
   function keyAt(weights, e) {
     const keys = weights.keys;
@@ -96,5 +101,5 @@ const SwarmNet = (() => {
     return pred;
   }
 
-  return { keyAt, params, forward, kinks, classes };
+  return { ready, keyAt, params, forward, kinks, classes };
 })();

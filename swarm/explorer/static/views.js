@@ -208,7 +208,7 @@ const SwarmViews = (() => {
     const B = app.data.fits.breakpoints, W = app.data.weights, F = app.data.fits;
     const cache = new Map();
     const ticks = (b, e) => {
-      if (!W) return [];
+      if (!SwarmNet.ready(W)) return [];
       const k = SwarmNet.keyAt(W, e), key = b * 1e6 + k;
       if (!cache.has(key)) {
         cache.set(key, SwarmNet.kinks(SwarmNet.params(W, b, k), W.activation, F.x[0], F.x[F.x.length - 1]));
@@ -222,6 +222,7 @@ const SwarmViews = (() => {
   function layerWeights(card, app, L) {
     const W = app.data.weights, K = W.keys.length, n = L.out * L.in;
     const ticks = (b, e) => {
+      if (!SwarmNet.ready(W)) return [];
       const k = SwarmNet.keyAt(W, e), out = [];
       for (let i = 0; i < n; i++) out.push(L.w.value((b * K + k) * n + i));
       return out;
@@ -345,7 +346,7 @@ const SwarmViews = (() => {
         if (P) for (let i = 0; i < P.label.length; i++) dot(ctx, P.x[i][0], P.x[i][1], P.label[i], hollow);
       }
       const cw = plot.pw / (BR - 1), ch = plot.ph / (BR - 1);
-      for (const [b, color] of app.marked(st)) {
+      for (const [b, color] of SwarmNet.ready(W) ? app.marked(st) : []) {
         const pred = boundary(b, e);
         ctx.fillStyle = color;
         for (let r = 0; r < BR; r++) {
@@ -368,12 +369,13 @@ const SwarmViews = (() => {
     const units = Math.min(L.out, 16), perRow = 8, tile = 34, gap = 4;
     const plot = new Plot(card, { height: Math.ceil(units / perRow) * (tile + gap) + 30, margin: { left: 8, bottom: 6, top: 22 } });
     plot.cacheBackground(null, { xticks: [], yticks: [] });
-    const scale = Math.max(Math.abs(L.w.lo), Math.abs(L.w.hi)) * 0.5 || 1;
     const image = new ImageData(iw, ih), layer = document.createElement("canvas");
     layer.width = iw; layer.height = ih;
     const lctx = layer.getContext("2d");
     function draw(st) {
       const ctx = plot.begin(), marked = app.marked(st);
+      if (!SwarmNet.ready(W)) { plot.end(); return; }
+      const scale = Math.max(Math.abs(L.w.lo), Math.abs(L.w.hi)) * 0.5 || 1;
       const [b, color] = marked.length ? marked[marked.length - 1] : [app.data.order[0] ?? 0, INK];
       const k = SwarmNet.keyAt(W, st.epoch), n = L.out * L.in;
       ctx.fillStyle = color;
