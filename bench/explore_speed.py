@@ -117,6 +117,7 @@ def screenshots(page, name: str, folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(500)  # the views are built again for the new width
     page.evaluate("window.swarmExplorer.select(null)")
     page.click("[data-pick=median]")
     last = len(page.evaluate("window.swarmExplorer.epochs")) - 1
@@ -168,10 +169,14 @@ def main() -> None:
                   f"drawing every view {scrub['draw_ms']:.1f} ms per epoch")
             view = "fits" if name == "sin" else "beemap"
             x, y, bee = isolated_bee(page, rec, view)
-            page.evaluate("window.swarmExplorer.select(null)")
-            hover = page.evaluate(HOVER, [view, x, y])
+            times = []
+            for _ in range(7):  # the median of 7 hovers, each from no bee selected
+                page.evaluate("window.swarmExplorer.select(null)")
+                hover = page.evaluate(HOVER, [view, x, y])
+                times.append(hover["ms"])
             print(f"  hover on the {view} view: bee {hover['selected']} (expected {bee}) "
-                  f"highlighted in every view in {hover['ms']:.1f} ms (budget 50)")
+                  f"highlighted in every view in {sorted(times)[3]:.1f} ms, median of 7 "
+                  f"(budget 50)")
             if args.screenshots:
                 screenshots(page, name, Path(args.screenshots))
             page.close()

@@ -70,7 +70,7 @@ def explore(rec, path, *, title: str | None = None) -> Path:
 
 
 def page_height(rec) -> int:
-    """About how tall the page is (CSS px) at a laptop's width: the height of a frame that
-    embeds it without scrolling its views."""
-    data_views = 3 + (rec.task == "classification") + rec.num_layers
-    return 260 + 150 * ((data_views + 2) // 3) + 160
+    """About how tall the page is (CSS px) two views wide, as in a report's column: the
+    height of a frame that embeds it without scrolling inside."""
+    views = 3 + rec.num_layers + (rec.task == "classification") + (rec.task == "target")
+    return 260 + 320 * ((views + 1) // 2)

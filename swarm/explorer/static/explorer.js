@@ -61,22 +61,36 @@
       colouring: (name) => (scales[name] = scales[name] || scaleOf(quantities[name], bees)),
     };
 
-    // the views, one card each
+    // the views, one card each; built again when the window's width changes their size
     const main = $("views"), views = [];
-    for (const [name, make] of SwarmViews.forData(D)) {
-      const card = document.createElement("figure");
-      card.className = `card card-${name}`;
-      card.dataset.view = name;
-      const caption = document.createElement("figcaption");
-      card.appendChild(caption);
-      main.appendChild(card);
-      const view = make(card, app);
-      caption.textContent = view.title;
-      view.plot.canvas.dataset.view = name;
-      views.push(view);
-      if (view.pick) hookPicking(view);
+    function build() {
+      main.textContent = "";
+      views.length = 0;
+      for (const [name, make] of SwarmViews.forData(D)) {
+        const card = document.createElement("figure");
+        card.className = `card card-${name}`;
+        card.dataset.view = name;
+        const caption = document.createElement("figcaption");
+        card.appendChild(caption);
+        main.appendChild(card);
+        const view = make(card, app);
+        caption.textContent = view.title;
+        view.plot.canvas.dataset.view = name;
+        views.push(view);
+        if (view.pick) hookPicking(view);
+      }
     }
-
+    build();
+    let width = main.clientWidth, resizing = null;
+    window.addEventListener("resize", () => {
+      clearTimeout(resizing);
+      resizing = setTimeout(() => {
+        if (main.clientWidth === width) return;
+        width = main.clientWidth;
+        build();
+        draw();
+      }, 150);
+    });
     timings.views = performance.now();
     const slider = $("epoch"), label = $("epoch-label");
     slider.max = String(E - 1);
