@@ -213,3 +213,14 @@ def test_the_report_embeds_a_working_explorer(browser, recs, tmp_path):
     assert "swarm-data" in html.unescape(page.content())
     page.close()
     assert problems == []
+
+
+def test_a_swarm_that_diverged_opens_too(browser, tmp_path):
+    rec = swarm.train("sin", bees=6, epochs=10, lr=50, progress=False)
+    assert rec.diverged.all()
+    page, problems, requests = open_page(browser, swarm.explore(rec, tmp_path / "div.html"))
+    assert page.locator("[data-pick=best]").is_disabled()
+    page.evaluate("swarmExplorer.setEpoch(1); swarmExplorer.pin(0)")
+    assert "diverged at epoch 2" in page.locator("#pins").inner_text()
+    page.close()
+    assert problems == [] and len(requests) == 1
