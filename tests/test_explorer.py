@@ -53,6 +53,7 @@ def test_pack_keeps_each_value_within_half_a_step(bits, levels, delta):
     assert back.shape == v.shape and np.isnan(back[~ok]).all() and np.isfinite(back[ok]).all()
     assert np.abs(back[ok] - v[ok]).max() <= p["step"] * 0.5001
     assert p["step"] == pytest.approx((v[ok].max() - v[ok].min()) / ((levels or 2 ** bits - 1) - 1))
+    assert p["lo"] == pytest.approx(v[ok].min()) and p["hi"] == pytest.approx(v[ok].max())
 
 
 def test_pack_clips_to_the_range_it_is_given():

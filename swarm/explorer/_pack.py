@@ -1,7 +1,7 @@
 """Arrays packed for the page: quantized integers, delta-coded along epochs, deflated, base64.
 
 A packed array is a small JSON-able dict the page decodes once (``data.js``):
-``{"shape", "bits", "lo", "step", "delta", "data"}``. Value ``v`` is stored as the
+``{"shape", "bits", "lo", "hi", "step", "delta", "data"}``. Value ``v`` is stored as the
 integer ``q = round((v - lo) / step)`` in ``bits`` (8 or 16) bits (fewer ``levels``
 than the bits allow make the differences smaller, so they deflate better); the top
 code (255 or 65535) means NaN. With ``delta`` the codes along axis 1 (the epoch axis of
@@ -45,8 +45,8 @@ def pack(values, bits: int = 8, *, lo: float | None = None, hi: float | None = N
     codes = scaled.astype(np.uint8 if bits == 8 else np.dtype("<u2"))
     if delta:
         codes[:, 1:] -= codes[:, :-1].copy()  # wraps modulo 2**bits
-    return {"shape": list(values.shape), "bits": bits, "lo": float(lo), "step": float(step),
-            "delta": bool(delta),
+    return {"shape": list(values.shape), "bits": bits, "lo": float(lo),
+            "hi": float(lo + (levels - 1) * step), "step": float(step), "delta": bool(delta),
             "data": base64.b64encode(zlib.compress(codes.tobytes(), LEVEL)).decode("ascii")}
 
 

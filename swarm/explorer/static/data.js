@@ -1,5 +1,5 @@
 /* Decoding the page's data: packed arrays (see swarm/explorer/_pack.py) into typed arrays.
-   A packed array {shape, bits, lo, step, delta, data} becomes a Quantized: integer codes
+   A packed array {shape, bits, lo, hi, step, delta, data} becomes a Quantized: integer codes
    (Uint8Array or Uint16Array, the top code meaning NaN) read through value(i). */
 "use strict";
 
@@ -21,6 +21,7 @@ const SwarmData = (() => {
     constructor(packed, buffer) {
       this.shape = packed.shape;
       this.lo = packed.lo;
+      this.hi = packed.hi;  // the largest value a code stands for
       this.step = packed.step;
       this.top = packed.bits === 8 ? 255 : 65535;
       this.codes = packed.bits === 8 ? new Uint8Array(buffer) : new Uint16Array(buffer);
@@ -40,7 +41,6 @@ const SwarmData = (() => {
       const q = this.codes[i];
       return q === this.top ? NaN : this.lo + q * this.step;
     }
-    get hi() { return this.lo + (this.top - 1) * this.step; }
   }
 
   async function unpack(packed) {

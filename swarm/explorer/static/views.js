@@ -363,41 +363,48 @@ const SwarmViews = (() => {
     return { plot, draw, title: "vote map: share of bees per class; points: train (filled), test (hollow); lines: the marked bees' own boundaries" };
   }
 
-  /* image datasets: the first marked bee's (else the best bee's) first-layer filters */
+  /* image datasets: the marked bees' (else the best bee's) first-layer filters, a row each */
   function filters(card, app) {
     const W = app.data.weights, L = W.layers[0], K = W.keys.length, [ih, iw] = app.data.image_shape;
-    const units = Math.min(L.out, 16), perRow = 8, tile = 34, gap = 4;
-    const plot = new Plot(card, { height: Math.ceil(units / perRow) * (tile + gap) + 30, margin: { left: 8, bottom: 6, top: 22 } });
+    const ROWS = 3, label = 16, gap = 3;
+    const plot = new Plot(card, { height: 190, margin: { left: 6, right: 6, bottom: 6, top: 6 } });
+    const units = Math.min(L.out, 12), tile = Math.min(40, Math.floor(plot.pw / units) - gap);
     plot.cacheBackground(null, { xticks: [], yticks: [] });
     const image = new ImageData(iw, ih), layer = document.createElement("canvas");
     layer.width = iw; layer.height = ih;
     const lctx = layer.getContext("2d");
+    const rowHeight = Math.floor((plot.ph - 2) / ROWS);
     function draw(st) {
-      const ctx = plot.begin(), marked = app.marked(st);
+      const ctx = plot.begin();
       if (!SwarmNet.ready(W)) { plot.end(); return; }
       const scale = Math.max(Math.abs(L.w.lo), Math.abs(L.w.hi)) * 0.5 || 1;
-      const [b, color] = marked.length ? marked[marked.length - 1] : [app.data.order[0] ?? 0, INK];
+      let marked = app.marked(st).slice(-ROWS);
+      if (!marked.length) marked = [[app.data.order[0] ?? 0, INK]];
       const k = SwarmNet.keyAt(W, st.epoch), n = L.out * L.in;
-      ctx.fillStyle = color;
       ctx.font = "12px system-ui, sans-serif";
       ctx.textBaseline = "top";
-      ctx.fillText(`bee ${b}, first-layer filters at epoch ${app.data.epochs[W.keys[k]]} (blue −, red +)`, plot.m.left, 4);
       ctx.imageSmoothingEnabled = false;
-      for (let u = 0; u < units; u++) {
-        for (let p = 0; p < ih * iw; p++) {
-          const v = Math.max(-1, Math.min(1, L.w.value((b * K + k) * n + u * L.in + p) / scale)) || 0;
-          const i = 4 * p;
-          image.data[i] = v > 0 ? 255 : 255 * (1 + v);
-          image.data[i + 1] = 255 * (1 - Math.abs(v));
-          image.data[i + 2] = v < 0 ? 255 : 255 * (1 - v);
-          image.data[i + 3] = 255;
+      marked.forEach(([b, color], row) => {
+        const y0 = plot.m.top + row * rowHeight;
+        ctx.fillStyle = color;
+        ctx.fillText(`bee ${b} at epoch ${app.data.epochs[W.keys[k]]}`, plot.m.left, y0 + 1);
+        for (let u = 0; u < units; u++) {
+          for (let p = 0; p < ih * iw; p++) {
+            const v = Math.max(-1, Math.min(1, L.w.value((b * K + k) * n + u * L.in + p) / scale)) || 0;
+            const i = 4 * p;
+            image.data[i] = v > 0 ? 255 : 255 * (1 + v);
+            image.data[i + 1] = 255 * (1 - Math.abs(v));
+            image.data[i + 2] = v < 0 ? 255 : 255 * (1 - v);
+            image.data[i + 3] = 255;
+          }
+          lctx.putImageData(image, 0, 0);
+          const size = Math.min(tile, rowHeight - label - 2);
+          ctx.drawImage(layer, plot.m.left + u * (size + gap), y0 + label, size, size);
         }
-        lctx.putImageData(image, 0, 0);
-        ctx.drawImage(layer, plot.m.left + (u % perRow) * (tile + gap), plot.m.top + Math.floor(u / perRow) * (tile + gap), tile, tile);
-      }
+      });
       plot.end();
     }
-    return { plot, draw, title: "filters" };
+    return { plot, draw, title: "filters: first-layer weights of the marked bees (else the best) as images; blue −, red +" };
   }
 
   /* the views this recording allows, in page order: [name, make] */
