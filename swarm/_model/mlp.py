@@ -133,7 +133,7 @@ def backward(params: list[Tensor], cache, dypred: Tensor, act: Activation) -> li
             up = weight.transpose(1, 2) * delta
         else:
             up = torch.bmm(weight.transpose(1, 2), delta)
-        delta = act.backward(up, pre, out)
+        delta = act.backward(up, pre, out) if act.backward_ is None else act.backward_(up, pre, out)
     return grads
 
 
