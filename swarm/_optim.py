@@ -83,8 +83,8 @@ class Adam:
 
     def _step_fused(self, grads):
         """The same update in torch's fused Adam kernel (torch.optim.Adam(fused=True)): one
-        pass over each parameter, its gradient and both moments, instead of about ten (digits'
-        200 x 64-32-10 swarm spent ~15% of its time in the unfused update)."""
+        pass over each parameter, its gradient and both moments, instead of about ten: 0.33 ms
+        against 1.35 ms per step of digits' 200 x 64-32-10 swarm (best of 40, issue 23)."""
         step = torch.full((), float(self.t), device=self.params[0].device)
         torch._fused_adam_(self.params, list(grads), self.m, self.v, [], [step] * len(self.params),
                            lr=self.lr, beta1=self.beta1, beta2=self.beta2, weight_decay=0.0,

@@ -37,10 +37,10 @@ class FusedMLP:
 
     def _chunk(self, x: Tensor) -> int:
         """Bees per chunk: 4 MB per [bee, unit, sample] tensor of this batch. Measured
-        per bee (issue 23, load 17-21 on 2 cores, best of 15): digits' minibatches of 64
-        ran 1.6-2x faster in one chunk of 256 bees than in chunks of 128 (the rule's
-        1 MB before), its full-batch evaluation best in chunks of ~32, moons 2-16-16-2
-        alike in chunks of 16 to 64."""
+        per bee (issue 23, load 17-32 on 2 cores, best of 15-40): digits' minibatches of 64
+        ran 1.6-2.8x faster in one chunk of 200-256 bees than in chunks of 128 (the rule's
+        1 MB before), its full-batch evaluation alike in chunks of 8 to 32, moons
+        2-16-16-2 alike in chunks of 16 to 64."""
         return self.chunk if self.flat else \
             max(8, _CHUNK_FLOATS // (self.width * max(1, x.shape[-1])))
 
