@@ -144,19 +144,19 @@ def _tutorial_seconds(cfg: dict, ds, device: str, record: bool) -> float:
         else torch.optim.Adam(stacked, lr=cfg["lr"])
     history = []
     for epoch in range(cfg["epochs"]):
-        if record:
-            with torch.no_grad():
-                _, (loss, out) = step(params, buffers, x, y)
+        order = torch.randperm(len(x), device=device) if size < len(x) else None
+        for s in range(0, len(x), size):
+            idx = order[s:s + size] if order is not None else slice(None)
+            grads, (loss, out) = step(params, buffers, x[idx], y[idx])
+            if record and s == 0:  # full batch: the step's own loss, as swarm.train records
+                if order is not None:  # minibatches: the whole training set's, before the step
+                    _, (loss, out) = step(params, buffers, x, y)
                 test = predict(params, buffers, x_test)
                 test_loss = nn.functional.cross_entropy(
                     test.transpose(1, 2), y_test.expand(len(test), -1), reduction="none").mean(1)
                 history.append((loss.cpu(), (out.argmax(-1) == y).float().mean(1).cpu(),
                                 test_loss.cpu(), (test.argmax(-1) == y_test).float().mean(1).cpu(),
                                 [p.detach().cpu().clone() for p in stacked]))
-        order = torch.randperm(len(x), device=device) if size < len(x) else None
-        for s in range(0, len(x), size):
-            idx = order[s:s + size] if order is not None else slice(None)
-            grads, _ = step(params, buffers, x[idx], y[idx])
             for p, g in zip(stacked, grads.values()):
                 p.grad = g
             opt.step()
