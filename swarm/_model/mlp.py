@@ -124,13 +124,7 @@ def backward(params: list[Tensor], cache, dypred: Tensor, act: Activation) -> li
     for k in range(len(params) // 2 - 1, -1, -1):
         a_in, _, _ = cache[k]
         weight = params[2 * k]
-        if a_in.shape[1] == 1:  # one input: gW = sum_p delta * x
-            grads[2 * k] = torch.matmul(delta, a_in.transpose(1, 2)) if a_in.shape[0] > 1 \
-                else torch.matmul(delta, a_in[0, 0]).unsqueeze(-1)
-        elif a_in.shape[0] == 1 < delta.shape[0]:  # shared inputs: expanded, not copied
-            grads[2 * k] = torch.bmm(delta, a_in[0].T.contiguous().expand(delta.shape[0], -1, -1))
-        else:
-            grads[2 * k] = torch.bmm(delta, a_in.transpose(1, 2))
+        grads[2 * k] = _weight_grad(delta, a_in)
         grads[2 * k + 1] = delta.sum(-1)
         if k == 0:
             break
@@ -139,8 +133,23 @@ def backward(params: list[Tensor], cache, dypred: Tensor, act: Activation) -> li
             up = weight.transpose(1, 2) * delta
         else:
             up = torch.bmm(weight.transpose(1, 2), delta)
-        delta = act.backward(up, pre, out)
+        delta = act.backward(up, pre, out) if act.backward_ is None else act.backward_(up, pre, out)
     return grads
+
+
+def _weight_grad(delta: Tensor, a_in: Tensor) -> Tensor:
+    """delta [bee, out, point] times a_in^T ([1 or bee, in, point]): [bee, out, in].
+
+    The batched matmul runs with the smaller of out and in as its rows: a product with
+    2 columns and 1,000-long rows (moons' first layer) took 5-7x longer than its
+    transpose with 2 rows. Shared inputs are expanded, not copied."""
+    if a_in.shape[1] == 1:  # one input: gW = sum_p delta * x
+        return torch.matmul(delta, a_in.transpose(1, 2)) if a_in.shape[0] > 1 \
+            else torch.matmul(delta, a_in[0, 0]).unsqueeze(-1)
+    a = a_in.expand(delta.shape[0], -1, -1)
+    if a.shape[1] < delta.shape[1]:
+        return torch.bmm(a, delta.transpose(1, 2)).transpose(1, 2).contiguous()
+    return torch.bmm(delta, a.transpose(1, 2))
 
 
 def _backward_one_hidden(params, cache, dypred: Tensor, act: Activation) -> list[Tensor]:

@@ -36,12 +36,13 @@ class FusedMLP:
         self.chunk = max(64, _CHUNK_FLOATS // (spec.width * spec.points))
 
     def _chunk(self, x: Tensor) -> int:
-        """Bees per chunk. A dataset's layers do more work per sample than a 1-D target's,
-        so smaller chunks (1 MB per [bee, unit, sample] tensor of this batch, in L2) pay:
-        moons 500 x 2-16-16-2 ran ~15% faster in chunks of 16 bees than of 64, while seed
-        001's swarm prefers large ones."""
+        """Bees per chunk: 4 MB per [bee, unit, sample] tensor of this batch. Measured
+        per bee (issue 23, load 17-32 on 2 cores, best of 15-40): digits' minibatches of 64
+        ran 1.6-2.8x faster in one chunk of 200-256 bees than in chunks of 128 (the rule's
+        1 MB before), its full-batch evaluation alike in chunks of 8 to 32, moons
+        2-16-16-2 alike in chunks of 16 to 64."""
         return self.chunk if self.flat else \
-            max(8, (_CHUNK_FLOATS >> 2) // (self.width * max(1, x.shape[-1])))
+            max(8, _CHUNK_FLOATS // (self.width * max(1, x.shape[-1])))
 
     def evaluate(self, x: Tensor, y: Tensor):
         n, chunk = self.params[0].shape[0], self._chunk(x)
