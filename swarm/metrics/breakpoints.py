@@ -110,45 +110,85 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     """Breakpoints of stacked networks: float64 [net, K], sorted, NaN-padded.
 
     ``params`` is ``[W0, b0, W1, b1, ...]`` with a leading net dimension (the
-    last layer linear); ``act`` a piecewise-linear activation.
+    last layer linear); ``act`` a piecewise-linear activation (its one kink at 0).
+
+    One pass over the layers: after layer k's crossings are inserted, every unit
+    up to layer k keeps its sign on each piece, so layer k+1's input is linear on
+    each piece. A new point's pre-activations are therefore the interpolation of
+    its piece's ends (no forward pass from x again), and for ``kind="output"`` the
+    slope d a / dx on each piece is carried along (a new point splits a piece into
+    two with the same slope; the activation's slope on a piece is read from the
+    sign of its ends' sum, the sign at its midpoint).
     """
     if len(params) == 4 and params[0].shape[2] == 1 and params[2].shape[1] == 1:
         return _one_hidden_layer(params, act, lo, hi, kind)
     n = params[0].shape[0]
-    t = torch.tensor([lo, hi], dtype=torch.float64).expand(n, 2)
+    dtype = params[0].dtype
+    t = torch.tensor([lo, hi], dtype=dtype).expand(n, 2)
     n_layers = len(params) // 2
-    if act.name != "identity":  # identity units cross zero without bending anything
-        for k in range(n_layers - 1):
-            z = _pre_activation(params, act, t, k)  # [net, unit, point]
-            t = _merge(t, _crossings(z, t), hi - lo)
+    if act.name == "identity":  # identity units cross zero without bending anything
+        return torch.empty((n, 0), dtype=dtype)
+    a = t[:, None, :]  # layer k's input at the points t: [net, in, point]
+    slope = torch.ones((n, 1, 1), dtype=dtype) if kind == "output" else None  # [net, in, piece]
+    for k in range(n_layers - 1):
+        weight, bias = params[2 * k], params[2 * k + 1]
+        z = _linear(a, weight, bias)  # [net, unit, point], linear on each piece
+        t, z, piece = _insert_crossings(t, z, hi - lo, slope is not None)
+        if slope is not None:
+            slope = _linear(torch.gather(slope, 2, piece[:, None, :].expand(-1, slope.shape[1], -1)),
+                            weight)  # [net, unit, piece]
+            twice_mid = z[..., :-1] + z[..., 1:]
+            slope = act.backward(slope, twice_mid, act.fn(twice_mid))
+        a = act.fn(z)
     keep = torch.isfinite(t) & (t > lo) & (t < hi)
-    if kind == "output":
-        slope = _output_slope(params, act, 0.5 * (t[:, :-1] + t[:, 1:]))  # [net, piece]
-        scale = torch.nan_to_num(slope.abs(), nan=0.0).amax(1, keepdim=True)
+    if slope is not None:
+        out = _linear(slope, params[-2])[:, 0]  # d output / dx on each piece: [net, piece]
+        scale = torch.nan_to_num(out.abs(), nan=0.0).amax(1, keepdim=True)
         # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
-        keep[:, 1:-1] &= (slope[:, 1:] - slope[:, :-1]).abs() > _SLOPE_RTOL * scale
+        keep[:, 1:-1] &= (out[:, 1:] - out[:, :-1]).abs() > _SLOPE_RTOL * scale
     return _compact(t, keep)
 
 
-def _crossings(z: Tensor, t: Tensor) -> Tensor:
-    """Where each unit's pre-activation ``z`` [net, unit, point], linear between the points
-    ``t`` [net, point], changes sign: [net, most crossings], NaN-padded, unsorted.
+def _insert_crossings(t: Tensor, z: Tensor, span: float, pieces: bool = True):
+    """Add the points where a unit's pre-activation ``z`` [net, unit, point] changes sign
+    between the points ``t`` [net, point] (sorted, NaN-padded).
 
-    Signs are compared on the whole array; the interpolation runs only on the few
-    pieces that cross (a deep net has thousands of pieces per unit, a few dozen crossings).
+    Returns the merged points [net, point'] (points within a hair of the previous one
+    dropped, so no piece is empty), ``z`` at them [net, unit, point'] (interpolated on
+    the piece each new point falls in) and, with ``pieces``, for each new piece the
+    index of the old piece it lies in [net, point' - 1] (else None).
+    Each value moves once: old and new columns are scattered straight to their places.
     """
-    n = z.shape[0]
-    above, below = z > 0, z < 0
-    cross = (above[..., :-1] & below[..., 1:]) | (below[..., :-1] & above[..., 1:])
+    n, units, points = z.shape
+    cross = (z[..., :-1] * z[..., 1:]) < 0  # NaN compares False
     net, unit, piece = torch.nonzero(cross, as_tuple=True)  # net ascending
     zl, zr = z[net, unit, piece], z[net, unit, piece + 1]
+    frac = zl / (zl - zr)
     tl, tr = t[net, piece], t[net, piece + 1]
-    at = tl + (tr - tl) * (zl / (zl - zr))
     counts = torch.bincount(net, minlength=n)
     col = torch.arange(net.numel()) - (counts.cumsum(0) - counts)[net]
-    out = torch.full((n, int(counts.max()) if net.numel() else 0), _NAN, dtype=t.dtype)
-    out[net, col] = at
-    return out
+    extra = int(counts.max()) if net.numel() else 0
+    both = torch.full((n, points + extra), _NAN, dtype=t.dtype)
+    both[:, :points] = t
+    both[net, points + col] = tl + (tr - tl) * frac
+    both, order = torch.sort(both, dim=1)  # NaN sorts last
+    keep = torch.isfinite(both)
+    keep[:, 1:] &= (both[:, 1:] - both[:, :-1]) > _MERGE_EPS * span
+    pos, width = _positions(keep)  # in sorted order
+    dest = torch.empty_like(pos).scatter_(1, order, pos)  # in source order
+    merged_t = torch.full((n, width + 1), _NAN, dtype=t.dtype).scatter_(1, pos, both)
+    merged_z = torch.full((n, units, width + 1), _NAN, dtype=z.dtype)
+    merged_z.scatter_(2, dest[:, None, :points].expand(-1, units, -1), z)
+    if extra:
+        merged_z[net, :, dest[net, points + col]] = torch.lerp(
+            z[net, :, piece], z[net, :, piece + 1], frac[:, None])  # [crossing, unit]
+    merged_t, merged_z = merged_t[:, :width], merged_z[..., :width]
+    if not pieces:
+        return merged_t, merged_z, None
+    old = torch.nan_to_num(t, nan=float("inf")).contiguous()
+    mid = torch.nan_to_num(0.5 * (merged_t[:, :-1] + merged_t[:, 1:]), nan=float("inf"))
+    inside = torch.searchsorted(old, mid.contiguous()) - 1
+    return merged_t, merged_z, inside.clamp_(0, max(points - 2, 0))
 
 
 def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
@@ -181,49 +221,20 @@ def _linear(a: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return torch.bmm(weight, a) if bias is None else torch.baddbmm(bias[..., None], weight, a)
 
 
-def _pre_activation(params, act, t: Tensor, layer: int) -> Tensor:
-    """Layer ``layer``'s pre-activations at the points ``t`` [net, point] -> [net, out, point]."""
-    a = t[:, None, :]
-    for k in range(layer):
-        a = act.fn(_linear(a, params[2 * k], params[2 * k + 1]))
-    return _linear(a, params[2 * layer], params[2 * layer + 1])
-
-
-def _output_slope(params, act, t: Tensor) -> Tensor:
-    """d output / dx at the points ``t`` [net, point] (forward mode)."""
-    a, da = t[:, None, :], torch.ones_like(t)[:, None, :]
-    n_layers = len(params) // 2
-    for k in range(n_layers):
-        weight = params[2 * k]
-        dz = _linear(da, weight)
-        if k < n_layers - 1:
-            z = _linear(a, weight, params[2 * k + 1])
-            a = act.fn(z)
-            da = act.backward(dz, z, a)
-    return dz[:, 0]
-
-
 def _compact(values: Tensor, keep: Tensor) -> Tensor:
     """The kept entries of each row moved to its front in order, NaN after: [row, most kept].
 
     Positions come from a running count and one scatter (no sort); dropped
     entries go to a spare last column that is cut off.
     """
-    n = values.shape[0]
-    pos = keep.cumsum(1) - 1
-    width = int(pos[:, -1].max()) + 1 if n and values.shape[1] else 0
-    pos = torch.where(keep, pos, width)
-    out = torch.full((n, width + 1), _NAN, dtype=values.dtype)
+    pos, width = _positions(keep)
+    out = torch.full((values.shape[0], width + 1), _NAN, dtype=values.dtype)
     return out.scatter_(1, pos, values)[:, :width]
 
 
-def _merge(t: Tensor, new: Tensor, span: float) -> Tensor:
-    """Sorted union of sorted points ``t`` and candidates ``new`` (NaN: none), NaN-padded.
-
-    Points within a hair of the previous one are dropped, so no piece is empty.
-    """
-    new = _compact(new, ~torch.isnan(new))
-    both, _ = torch.sort(torch.cat([t, new], 1), dim=1)  # NaN sorts last
-    keep = torch.isfinite(both)
-    keep[:, 1:] &= (both[:, 1:] - both[:, :-1]) > _MERGE_EPS * span
-    return _compact(both, keep)
+def _positions(keep: Tensor) -> tuple[Tensor, int]:
+    """Where each entry of ``keep`` [row, column] goes when the kept ones move to the front
+    (dropped ones: a spare column ``width``), and ``width``, the most kept in a row."""
+    pos = keep.cumsum(1) - 1
+    width = int(pos[:, -1].max()) + 1 if keep.shape[0] and keep.shape[1] else 0
+    return torch.where(keep, pos, width), width
