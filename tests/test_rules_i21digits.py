@@ -52,3 +52,24 @@ def test_missing_mnist_is_one_line_and_exit_2(common, tmp_path, capsys):
     assert code.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: `path`") and "t10k-images" in err
+
+
+@pytest.mark.parametrize("fit, test, ratio, expected", [
+    (1.0, 0.06, 2.1, 1.0),     # fitted, at chance, slower: holds
+    (1.0, 0.06, 2.0, 1.0),     # on the edge of x2: holds
+    (1.0, 0.06, 1.96, 0.5),    # just under x2: neither
+    (0.95, 0.25, 3.0, 0.5),    # tests above 20%: neither
+    (0.4, 0.1, 3.0, 0.0),      # not fitted: fails
+    (1.0, 0.1, 1.0, 0.0),      # as fast as true labels: fails
+    (0.95, 0.1, float("nan"), 0.5),  # true labels never reached 90%: no ratio, nothing decided
+])
+def test_random_labels_seed_status(fit, test, ratio, expected):
+    assert _example("random_labels").seed_status(fit, test, ratio) == expected
+
+
+def test_random_labels_verdict_needs_every_seed():
+    rl, common = _example("random_labels"), _example("_common")
+    status = [rl.seed_status(1.0, 0.06, r) for r in (2.09, 1.96, 2.01)]  # the audit's spread
+    assert common.seed_verdict(status, 1.0, 0.25) == "unclear"
+    assert common.seed_verdict([rl.seed_status(1, 0.06, 2.5)] * 3, 1.0, 0.25) == "holds"
+    assert common.seed_verdict([rl.seed_status(0.3, 0.1, 2.5)] * 3, 1.0, 0.25) == "does not hold"
