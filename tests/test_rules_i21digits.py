@@ -73,3 +73,38 @@ def test_random_labels_verdict_needs_every_seed():
     assert common.seed_verdict(status, 1.0, 0.25) == "unclear"
     assert common.seed_verdict([rl.seed_status(1, 0.06, 2.5)] * 3, 1.0, 0.25) == "holds"
     assert common.seed_verdict([rl.seed_status(0.3, 0.1, 2.5)] * 3, 1.0, 0.25) == "does not hold"
+
+
+def test_common_fraction_against_hand_made_displacements():
+    wt = _example("digits_weight_trajectories")
+    same = np.tile([[1.0, 2.0, -1.0]], (5, 1))
+    assert wt.common_fraction(same) == pytest.approx(1.0)          # one direction: fails
+    opposite = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 2.0], [0.0, -2.0]])
+    assert wt.common_fraction(opposite) == pytest.approx(-1 / 3)   # cancelling
+    # a quarter shared by hand: d_i = c + e_i with |c|^2 = 1, |e_i|^2 = 3, e_i orthogonal
+    d = np.hstack([np.ones((4, 1)), np.sqrt(3) * np.eye(4)])
+    assert wt.common_fraction(d) == pytest.approx(0.25)
+    rng = np.random.default_rng(0)                                 # unrelated directions
+    values = [wt.common_fraction(rng.standard_normal((16, 2410))) for _ in range(20)]
+    assert abs(np.mean(values)) < 0.005
+
+
+def test_sign_flip_p_finds_a_shared_direction_and_not_an_absent_one():
+    wt = _example("digits_weight_trajectories")
+    rng = np.random.default_rng(1)
+    unrelated = rng.standard_normal((16, 500))
+    shared = unrelated + 0.5 * np.ones(500)
+    assert wt.sign_flip_p(shared) < 0.001
+    assert wt.sign_flip_p(unrelated) > 0.01
+    assert wt.sign_flip_p(np.ones((3, 2))) == pytest.approx((1 + 2 * 4000 / 8) / 4001, abs=0.02)
+
+
+@pytest.mark.parametrize("fractions, expected", [
+    ([0.05, 0.08, 0.1], "holds"),        # the edge 0.1 holds
+    ([0.05, 0.12, 0.08], "unclear"),     # one seed above 0.1
+    ([0.35, 0.6, 0.31], "does not hold"),
+    ([0.35, 0.3, 0.31], "unclear"),      # 0.3 is not above 0.3
+])
+def test_weight_trajectories_verdict_levels(fractions, expected):
+    wt, common = _example("digits_weight_trajectories"), _example("_common")
+    assert common.seed_verdict(-np.array(fractions), -wt.HOLDS, -wt.FAILS) == expected
