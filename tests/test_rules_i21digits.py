@@ -108,3 +108,24 @@ def test_sign_flip_p_finds_a_shared_direction_and_not_an_absent_one():
 def test_weight_trajectories_verdict_levels(fractions, expected):
     wt, common = _example("digits_weight_trajectories"), _example("_common")
     assert common.seed_verdict(-np.array(fractions), -wt.HOLDS, -wt.FAILS) == expected
+
+
+@pytest.mark.parametrize("dw, expected", [
+    ([[0.99, 0.98], [0.99, 0.97], [0.98, 0.98]], "unclear"),    # the old "holds by a hair"
+    ([[0.9, 0.8, 0.7], [0.95, 0.85, 0.8], [0.9, 0.85, 0.85]], "holds"),  # 0.2, 0.15, 0.05 (edge)
+    ([[0.7, 0.9], [0.6, 0.8], [0.8, 0.9]], "does not hold"),   # rises with distance
+])
+def test_digits_analyses_dw_decay_needs_the_band(dw, expected):
+    da, common = _example("digits_analyses"), _example("_common")
+    decay = [da.dw_decay(np.array(d)) for d in dw]
+    assert da.dw_decay(np.array([0.9, 0.5, 0.6])) == pytest.approx(0.3)
+    assert common.seed_verdict(decay, da.DW_BAND, -da.DW_BAND) == expected
+
+
+@pytest.mark.parametrize("shares, expected", [
+    ([1.0, 0.8, 0.75], "holds"), ([1.0, 0.7, 0.9], "unclear"), ([0.2, 0.4, 0.45], "does not hold"),
+    ([0.2, 0.5, 0.45], "unclear"),
+])
+def test_digits_analyses_share_levels(shares, expected):
+    da, common = _example("digits_analyses"), _example("_common")
+    assert common.seed_verdict(shares, da.SHARE_HOLDS, da.SHARE_FAILS) == expected
