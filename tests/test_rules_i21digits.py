@@ -129,3 +129,18 @@ def test_digits_analyses_dw_decay_needs_the_band(dw, expected):
 def test_digits_analyses_share_levels(shares, expected):
     da, common = _example("digits_analyses"), _example("_common")
     assert common.seed_verdict(shares, da.SHARE_HOLDS, da.SHARE_FAILS) == expected
+
+
+def test_relative_weight_change_depth_ratio_and_lifted_moons(tmp_path):
+    rw, common = _example("relative_weight_change"), _example("_common")
+    rwc = np.full((2, 3, 4), np.nan)          # [bee, epoch, layer], epoch 0 NaN
+    rwc[:, 1:] = [[1.0, 2.0, 2.0, 2.0], [1.0, 4.0, 4.0, 4.0]]   # bee 0: layers after 0 move 3x
+    rwc[1, 1:] = [[1.0, 1.0, 1.0, 1.0], [3.0, 1.0, 1.0, 1.0]]   # bee 1: less than layer 0
+    np.testing.assert_allclose(rw.depth_ratio(rwc), [3.0, 0.5])
+    assert common.seed_verdict([0.8, 0.75, 0.9], rw.HOLDS, rw.FAILS) == "holds"
+    assert common.seed_verdict([0.8, 0.6, 0.9], rw.HOLDS, rw.FAILS) == "unclear"
+    assert common.seed_verdict([0.0, 0.1, 0.4], rw.HOLDS, rw.FAILS) == "does not hold"
+    args = common.parse_args("x", ["--out", str(tmp_path)], data=True)
+    data = rw.tasks(args, 0)
+    assert data["moons (64-D)"].num_features == data["digits"].num_features == 64
+    assert data["moons (2-D)"].num_features == 2
