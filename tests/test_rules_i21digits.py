@@ -144,3 +144,13 @@ def test_relative_weight_change_depth_ratio_and_lifted_moons(tmp_path):
     data = rw.tasks(args, 0)
     assert data["moons (64-D)"].num_features == data["digits"].num_features == 64
     assert data["moons (2-D)"].num_features == 2
+
+
+def test_deep_vs_shallow_picks_the_rate_on_the_judged_split():
+    dvs, common = _example("digits_deep_vs_shallow"), _example("_common")
+    accuracy = [[0.90, 0.92], [0.97, float("nan"), 0.96], [0.95, 0.99, 0.94]]
+    assert dvs.pick_rate(accuracy) == 1                  # best median held-out accuracy
+    assert dvs.pick_rate([[0.3, 0.2], [0.1, 0.1], [0.5]], higher=False) == 1
+    assert common.seed_verdict([0.18, 0.3, 0.45], dvs.HOLDS, dvs.FAILS) == "does not hold"
+    assert common.seed_verdict([0.76, 0.75, 0.9], dvs.HOLDS, dvs.FAILS) == "holds"
+    assert common.seed_verdict([0.76, 0.5, 0.9], dvs.HOLDS, dvs.FAILS) == "unclear"
