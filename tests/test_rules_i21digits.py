@@ -154,3 +154,24 @@ def test_deep_vs_shallow_picks_the_rate_on_the_judged_split():
     assert common.seed_verdict([0.18, 0.3, 0.45], dvs.HOLDS, dvs.FAILS) == "does not hold"
     assert common.seed_verdict([0.76, 0.75, 0.9], dvs.HOLDS, dvs.FAILS) == "holds"
     assert common.seed_verdict([0.76, 0.5, 0.9], dvs.HOLDS, dvs.FAILS) == "unclear"
+
+
+def test_flatness_matched_epoch_and_flatter_share():
+    fl, common = _example("flatness"), _example("_common")
+    loss = np.array([[2.0, 1.0, 0.5, 0.2], [2.0, 1.2, 0.4, 0.1], [2.0, 0.9, 0.6, 0.3]])
+    assert fl.matched_epoch(loss, 0.5) == 2      # medians 2, 1, 0.5, 0.2: the first <= 0.5
+    assert fl.matched_epoch(loss, 1.0) == 1      # on the edge
+    assert fl.matched_epoch(loss, 0.01) == 3     # never reached: the last epoch
+
+    class Line:  # a hand-made interpolation: loss [bee, alpha] on fl.ALPHAS
+        def __init__(self, curvature_0, curvature_1):
+            a = fl.ALPHAS[None, :]
+            c0, c1 = np.array(curvature_0)[:, None], np.array(curvature_1)[:, None]
+            self.loss = np.where(a < 0.5, c0 * a ** 2, c1 * (a - 1) ** 2)
+    assert fl.flatter_share(Line([1, 1, 5, 1], [2, 2, 2, 2])) == 0.75
+    assert common.seed_verdict([0.75, 1.0, 0.8], fl.HOLDS, fl.FAILS) == "holds"
+    assert common.seed_verdict([0.4, 0.8, 1.0], fl.HOLDS, fl.FAILS) == "unclear"
+    rho = np.array([-0.5, -0.3, -0.45])
+    assert common.seed_verdict(-rho, -fl.RHO_HOLDS, -fl.RHO_FAILS) == "holds"
+    rho = np.array([0.1, 0.05, 0.2])
+    assert common.seed_verdict(-rho, -fl.RHO_HOLDS, -fl.RHO_FAILS) == "does not hold"
