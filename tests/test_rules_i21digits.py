@@ -175,3 +175,16 @@ def test_flatness_matched_epoch_and_flatter_share():
     assert common.seed_verdict(-rho, -fl.RHO_HOLDS, -fl.RHO_FAILS) == "holds"
     rho = np.array([0.1, 0.05, 0.2])
     assert common.seed_verdict(-rho, -fl.RHO_HOLDS, -fl.RHO_FAILS) == "does not hold"
+
+
+def test_params_vs_generalization_gap_trend():
+    pg, common = _example("params_vs_generalization"), _example("_common")
+    params = [100, 200, 400, 800]
+    rising = [[0.0, 0.02], [0.03, 0.05], [0.06], [0.1, 0.2, 0.09]]
+    assert pg.gap_trend(params, rising) == pytest.approx(1.0)
+    assert pg.gap_trend(params, rising[::-1]) == pytest.approx(-1.0)
+    flat_then = [[0.0], [0.03], [0.02], [0.025]]                  # up, then flat: rho 0.4
+    assert pg.gap_trend(params, flat_then) == pytest.approx(0.4)
+    assert common.seed_verdict([1.0, 0.7, 0.8], pg.HOLDS, pg.FAILS) == "holds"
+    assert common.seed_verdict([0.4, 0.26, 0.8], pg.HOLDS, pg.FAILS) == "unclear"
+    assert common.seed_verdict([-0.4, -0.1, -0.2], pg.HOLDS, pg.FAILS) == "does not hold"
