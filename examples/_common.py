@@ -65,7 +65,7 @@ def load_data(args, samples: int | None = None, seed: int = 0, **knobs):
                                             "test_samples": samples // 5}
         return getattr(datasets, name)(args.data_path, seed=seed, **sizes, **knobs)
     except (ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {err}".replace("pass path=", "pass --data-path DIR"), file=sys.stderr)
         raise SystemExit(2) from None
 
 

@@ -205,3 +205,13 @@ def test_a_damaged_npz_is_a_value_error(tmp_path):
     np.savez(tmp_path / "x.npz", x_train=X_TRAIN)
     with pytest.raises(ValueError, match="lacks y_train, x_test, y_test"):
         datasets.mnist(tmp_path / "x.npz")
+
+
+def test_a_failed_download_leaves_no_cache_folder_behind(tmp_path, monkeypatch):
+    def half_then_fail(name, data_home):  # as fetch_openml does: makes its folder, then fails
+        (data_home / "openml.org").mkdir(parents=True)
+        raise OSError("offline (test)")
+    monkeypatch.setattr(_mnist, "_fetch", half_then_fail)
+    with pytest.raises(FileNotFoundError, match="download failed"):
+        datasets.mnist()
+    assert not (tmp_path / "cache").exists()

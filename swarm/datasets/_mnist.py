@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -121,10 +122,14 @@ def _read_folder(name: str, place: Path) -> dict | None:
 
 def _fetch_openml(name: str, data_home: Path) -> dict:
     """Download ``name`` through scikit-learn's ``fetch_openml`` (raises OSError offline)."""
+    import warnings
+
     from sklearn.datasets import fetch_openml
 
-    bunch = fetch_openml(data_id=_OPENML[name], data_home=str(data_home), as_frame=False,
-                         parser="liac-arff", n_retries=1)
+    with warnings.catch_warnings():  # its "network error ... Retrying" would be a second line
+        warnings.simplefilter("ignore")
+        bunch = fetch_openml(data_id=_OPENML[name], data_home=str(data_home), as_frame=False,
+                             parser="liac-arff", n_retries=1)
     x = np.asarray(bunch.data, dtype=np.uint8).reshape(-1, 28, 28)
     y = np.asarray(bunch.target).astype(np.int64)
     return {"x_train": x[:_TRAIN], "y_train": y[:_TRAIN], "x_test": x[_TRAIN:],
@@ -167,9 +172,13 @@ def _arrays(name: str, path) -> dict:
     folder = cache_folder(name)
     arrays = _read_folder(name, folder) if folder.is_dir() else None
     if arrays is None:
+        home = folder.parent / "openml"
+        made = next((p for p in (folder.parent, home) if not p.exists()), None)
         try:
-            arrays = _fetch(name, folder.parent / "openml")
+            arrays = _fetch(name, home)
         except Exception as err:  # offline: URLError, socket errors, HTTP errors, ...
+            if made is not None:
+                shutil.rmtree(made, ignore_errors=True)  # leave no empty cache behind
             raise FileNotFoundError(f"no {name} files in {folder} and the download failed "
                                     f"({type(err).__name__}); " + _where_to_put(name, folder)) \
                 from None
