@@ -23,6 +23,14 @@ least 0.7 on every seed, does not hold when it is below 0 on every seed, unclear
 otherwise. The same correlation for the loss gap (test minus training loss) is
 printed as a second, labelled number (not decided on).
 
+Full run (``nice -n 5 python examples/params_vs_generalization.py --out DIR``,
+2026-12-06, 2 shared cores at load 26-36): 8.7 min wall, 65 s CPU. Per data seed 0
+/ 1 / 2: Spearman rho(log parameters, median accuracy gap) = 0.04 / 0.46 / 0.73,
+**unclear**: the gap rises from about 0 at 160 parameters to 0.01-0.025 by ~900 and
+then stays flat or falls slightly to 14,410 (test accuracy keeps rising to
+0.98-0.99, the best at the largest widths). The loss gap (test minus training
+loss) does grow with the parameter count: rho 0.89 / 0.75 / 0.88 (second row).
+
     python examples/params_vs_generalization.py [--quick] [--out DIR] [--data ...]
 """
 from __future__ import annotations
