@@ -106,7 +106,7 @@ def sharpness(line, end: float) -> np.ndarray:
 
 
 def line_figure(lines: dict, out):
-    fig, axes = _common.figure(2, len(lines), size=(10.0, 6.0), squeeze=False)
+    fig, axes = _common.figure(2, len(lines), size=(5.0 * len(lines), 6.0), squeeze=False)
     for col, ((a, b), line) in enumerate(lines.items()):
         for key, row, ylabel in (("loss", 0, "cross-entropy"), ("accuracy", 1, "accuracy")):
             ax = axes[row, col]
@@ -116,7 +116,7 @@ def line_figure(lines: dict, out):
                          log=key == "loss")
             for end in (0, 1):
                 ax.axvline(end, color="k", lw=0.6, ls=":")
-            ax.set(xlabel=f"alpha (0: {a}, 1: {b})", ylabel=ylabel)
+            ax.set(xlabel="alpha (0: the left model of the title, 1: the right)", ylabel=ylabel)
         axes[0, col].set_title(f"{a}  →  {b}", fontsize=10)
     axes[0, 0].legend(frameon=False)
     _common.save(fig, out / "flatness_interpolation.png")
@@ -183,7 +183,7 @@ def main(argv=None):
         print(f"-- data seed {seed}")
         runs.append(run_seed(args, seed, bees, epochs))
     first = runs[0]
-    line_figure({k: v for k, v in first["lines"].items() if "matched" not in k[0]}, args.out)
+    line_figure(first["lines"], args.out)
     sensitivity_figure(first["results"], args.out)
     small = first["recs"][SMALL]
     _common.video_and_report(small.bees(np.arange(min(8, bees))), args.out, "flatness",
