@@ -16,8 +16,9 @@ def examples():
     sys.path.insert(0, str(EXAMPLES))
     try:
         import depth_at_fixed_params
+        import digits_gradient_norm
 
-        yield {"depth": depth_at_fixed_params}
+        yield {"depth": depth_at_fixed_params, "grad": digits_gradient_norm}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -46,3 +47,41 @@ def test_depth_verdict_levels(examples, wins, status):
 
     mod = examples["depth"]
     assert _common.seed_verdict(wins, mod.HOLDS_AT, mod.FAILS_AT) == status
+
+
+def test_rises_first(examples):
+    rises_first = examples["grad"].rises_first
+    norms = np.array([[1.0, 1.5, 0.5], [1.0, 0.9, 0.1], [1.0, 1.1, 0.2], [2.0, 1.0, np.nan]])
+    assert rises_first(norms[:1]) == 1.0  # rises 1.5x: holds
+    assert rises_first(norms[1:2]) == 0.0  # falls from the start
+    assert rises_first(norms[2:3]) == 1.0  # exactly 1.1x: the edge counts as a rise
+    assert rises_first(norms) == 0.5
+
+
+def test_off_plateau_and_ratio_trend(examples):
+    mod = examples["grad"]
+    ln10 = np.log(10)
+    np.testing.assert_array_equal(mod.off_plateau([ln10, ln10 + 0.049, ln10 - 0.051, 0.1]),
+                                  [False, False, True, True])
+    loss = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, ln10, ln10])
+    norm = np.full(10, 1e-3)
+    falling = 1 - loss / 2  # low loss, high ratio: holds
+    rho, p, used = mod.ratio_trend(loss, falling, norm)
+    assert rho == pytest.approx(-1.0) and used == 8  # the plateau bees are left out
+    rho, _, _ = mod.ratio_trend(loss, loss, norm)  # the opposite: does not hold
+    assert rho == pytest.approx(1.0)
+    big = norm.copy()
+    big[4:8] = 1.0  # the larger norms are left out too
+    assert mod.ratio_trend(loss, falling, big)[2] == 4
+    assert np.isnan(mod.ratio_trend(loss[:3], loss[:3], norm[:3])[0])  # too few: unclear
+
+
+@pytest.mark.parametrize("trends, status", [
+    ([-0.5, -0.4, -0.3], "holds"), ([0.2, 0.1, 0.3], "does not hold"),
+    ([-0.5, 0.1, -0.4], "unclear"), ([0.0, 0.1, 0.2], "unclear"), ([np.nan, -0.5, -0.5], "unclear"),
+])
+def test_gradient_norm_trend_levels(examples, trends, status):
+    import _common
+
+    mod = examples["grad"]
+    assert _common.seed_verdict(-np.asarray(trends), -mod.TREND_AT, -mod.TREND_FAILS_AT) == status
