@@ -18,13 +18,25 @@ import numpy as np
 from matplotlib.figure import Figure
 
 VERDICTS = ("holds", "does not hold", "unclear")
+DATA = ("digits", "mnist", "fashion_mnist")  # the digits scripts' --data choices
 # seed 002's two 12-D Gaussians, means 1 apart in every dimension, 400 train + 100 test points
 GAUSSIANS_12D = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 
 
-def parse_args(description: str, argv=None) -> argparse.Namespace:
-    """``--quick`` and ``--out DIR`` (created when missing); returns the parsed namespace."""
+def parse_args(description: str, argv=None, data: bool = False) -> argparse.Namespace:
+    """``--quick`` and ``--out DIR`` (created when missing); returns the parsed namespace.
+
+    ``data=True`` adds the digits scripts' ``--data digits|mnist|fashion_mnist`` and
+    ``--data-path DIR`` (read by :func:`load_data`).
+    """
     parser = argparse.ArgumentParser(description=description)
+    if data:
+        parser.add_argument("--data", choices=DATA, default="digits",
+                            help="the images: scikit-learn's bundled 8x8 digits (default, no "
+                                 "download) or MNIST / Fashion-MNIST (28x28; files or a download)")
+        parser.add_argument("--data-path", type=Path, default=None,
+                            help="folder of the MNIST IDX files or mnist.npz (default: the "
+                                 "cache, $SWARM_DATA or ~/.cache/swarm)")
     parser.add_argument("--quick", action="store_true",
                         help="a tiny run (seconds), for tests and a first look")
     parser.add_argument("--out", type=Path, default=Path("."),
@@ -33,6 +45,28 @@ def parse_args(description: str, argv=None) -> argparse.Namespace:
     args.out.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     return args
+
+
+def load_data(args, samples: int | None = None, seed: int = 0, **knobs):
+    """The ``--data`` images as a Dataset: ``samples`` images in all (None: every one),
+    80% to train and 20% held out (MNIST: from its own training / test files).
+
+    A missing or damaged file ends the script in one line on stderr, exit code 2.
+    """
+    import sys
+
+    from swarm import datasets
+
+    name = getattr(args, "data", "digits")
+    try:
+        if name == "digits":
+            return datasets.digits(samples, seed=seed, **knobs)
+        sizes = {} if samples is None else {"samples": samples - samples // 5,
+                                            "test_samples": samples // 5}
+        return getattr(datasets, name)(args.data_path, seed=seed, **sizes, **knobs)
+    except (ValueError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def verdict(status: str, claim: str, number: str) -> str:

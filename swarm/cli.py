@@ -73,8 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default), mse, l1, fourth, hinge or constant")
     t.add_argument("--init", default="default",
                    help="default, xavier, normal:STD, zeros or ones (default: torch's)")
+    t.add_argument("--bias-init", default=None,
+                   help="zeros, or same: biases drawn as the weights are, TensorFlow's way "
+                        "(default: the init's own)")
     t.add_argument("--l1", type=float, default=0.0, help="L1 penalty on weights (default 0)")
     t.add_argument("--l2", type=float, default=0.0, help="L2 penalty on weights (default 0)")
+    t.add_argument("--penalty", default="sum",
+                   help="sum (over all weights, default) or layer_mean (each layer's mean "
+                        "|w| or w^2, seed 002's)")
     t.add_argument("--batch-size", type=int, default=None,
                    help="minibatch size (default: every point in one batch)")
     t.add_argument("--domain", metavar="LO:HI", help="x range, e.g. -pi:pi (default: the target's)")
@@ -365,6 +371,7 @@ def _check_run(args, plan: dict, typed: set[str], parser) -> None:
             activation=args.activation, optimizer=args.optimizer, lr=args.lr,
             momentum=args.momentum, nesterov=args.nesterov, loss=args.loss, domain=args.domain,
             points=args.points if dataset is None else None, init=args.init, l1=args.l1, l2=args.l2,
+            bias_init=args.bias_init, penalty=args.penalty,
             batch_size=args.batch_size, record_every=args.record_every, memory=args.memory,
             seed=args.seed,
             device=args.device, progress=not args.quiet)
@@ -448,7 +455,7 @@ def _work(args, plan: dict, outputs) -> None:
 def _train_kwargs(spec) -> dict:
     keys = ("bees", "epochs", "width", "depth", "activation", "optimizer", "lr", "momentum",
             "nesterov", "loss", "domain", "points", "init", "l1", "l2", "batch_size",
-            "seed", "device", "progress", "memory")
+            "seed", "device", "progress", "memory", "bias_init", "penalty")
     out = {k: getattr(spec, k) for k in keys if spec.dataset is None or k not in GRID}
     if not spec.memory_info.get("raised"):  # else train picks it again, and logs why
         out["record_every"] = spec.record_every

@@ -5,6 +5,7 @@ Build one like scikit-learn's ``make_*`` functions, by name or from your own dat
     ds = swarm.datasets.moons(1000, noise=0.2, imbalance=5, seed=1)
     ds = swarm.datasets.get_dataset("gaussians", dims=12, pca=5)
     ds = swarm.datasets.from_csv("iris.csv", label="species")
+    ds = swarm.datasets.mnist("~/data/mnist", samples=5000)   # IDX files or mnist.npz
     ds.x, ds.y, ds.x_test, ds.y_test, ds.classes, ds.to_meta()
 
 Every generator and ``from_arrays``/``from_csv`` take the same knobs (``test``,
@@ -21,6 +22,8 @@ from swarm.datasets._dataset import Dataset
 from swarm.datasets._gaussians import best_accuracy
 from swarm.datasets._generators import (DATASETS, alternating, circles, digits, gauss, gaussians,
                                         get_dataset, moons, spiral, xor)
+from swarm.datasets._mnist import fashion_mnist, mnist
 
 __all__ = ["Dataset", "DATASETS", "get_dataset", "moons", "circles", "xor", "spiral", "gauss",
-           "gaussians", "alternating", "digits", "from_arrays", "from_csv", "best_accuracy"]
+           "gaussians", "alternating", "digits", "from_arrays", "from_csv",
+           "mnist", "fashion_mnist", "best_accuracy"]
