@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fraction of training labels replaced at random (default 0)")
     d.add_argument("--dummy-dims", type=int, metavar="N",
                    help="add N low-variance noise features, then rotate all features at random")
+    d.add_argument("--dummy-scale", type=float, metavar="STD",
+                   help="the dummy features' std, relative to the real features' mean std "
+                        "(default 0.01)")
+    d.add_argument("--dummy-noise", choices=("normal", "uniform"),
+                   help="the dummy features' distribution (default normal)")
     d.add_argument("--pca", type=int, metavar="K",
                    help="project onto the training split's first K principal components")
     d.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
@@ -117,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--separation", type=float, metavar="GAP",
                    help="gaussians: means this far apart in every dimension (default 1/i in "
                         "dimension i)")
+    d.add_argument("--covariance", choices=("identity", "seed"),
+                   help="gaussians: the classes' shared covariance: identity (default) or seed "
+                        "002's random c^T c, c = scale x U[0,1) drawn from --data-seed")
+    d.add_argument("--covariance-scale", type=float, metavar="SCALE",
+                   help="gaussians: the scale of --covariance seed's c (default 1)")
     d.add_argument("--classes", type=int, metavar="K", help="spiral: arms, one class each (default 3)")
     d.add_argument("--factor", type=float, metavar="R", help="circles: the inner circle's radius (default 0.5)")
     d.add_argument("--data-seed", type=int, metavar="SEED",
