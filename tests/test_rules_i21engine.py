@@ -85,3 +85,15 @@ def test_gradient_norm_trend_levels(examples, trends, status):
 
     mod = examples["grad"]
     assert _common.seed_verdict(-np.asarray(trends), -mod.TREND_AT, -mod.TREND_FAILS_AT) == status
+
+
+@pytest.mark.parametrize("statuses, status", [
+    (["holds", "holds"], "holds"), (["holds", "does not hold", "unclear"], "does not hold"),
+    (["holds", "unclear"], "unclear"),
+])
+def test_all_parts(examples, statuses, status):
+    import _common
+
+    assert _common.all_parts(statuses) == status
+    with pytest.raises(ValueError):
+        _common.all_parts(["maybe"])
