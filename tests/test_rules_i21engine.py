@@ -17,8 +17,10 @@ def examples():
     try:
         import depth_at_fixed_params
         import digits_gradient_norm
+        import initializers
 
-        yield {"depth": depth_at_fixed_params, "grad": digits_gradient_norm}
+        yield {"depth": depth_at_fixed_params, "grad": digits_gradient_norm,
+               "init": initializers}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -97,3 +99,19 @@ def test_all_parts(examples, statuses, status):
     assert _common.all_parts(statuses) == status
     with pytest.raises(ValueError):
         _common.all_parts(["maybe"])
+
+
+def test_gain_share(examples):
+    gain_share = examples["init"].gain_share
+    assert gain_share([0.9, 0.9, 0.5], best=0.9) == pytest.approx(1.0)  # the median bee
+    assert gain_share([0.5, 0.5], best=0.8) == 0.0
+    assert gain_share([0.65], best=0.7) == pytest.approx(0.75)  # the edge of "trains"
+
+
+@pytest.mark.parametrize("shares, trains, status", [
+    ([0.9, 0.8, 0.75], True, "holds"), ([0.1, 0.0, 0.3], True, "does not hold"),
+    ([0.9, 0.6, 0.8], True, "unclear"), ([0.0, 0.1, 0.5], False, "holds"),
+    ([0.9, 0.8, 0.95], False, "does not hold"), ([0.0, 0.6, 0.1], False, "unclear"),
+])
+def test_initializer_parts(examples, shares, trains, status):
+    assert examples["init"].part_status(shares, trains) == status
