@@ -18,9 +18,10 @@ def examples():
         import depth_at_fixed_params
         import digits_gradient_norm
         import initializers
+        import regularization
 
         yield {"depth": depth_at_fixed_params, "grad": digits_gradient_norm,
-               "init": initializers}
+               "init": initializers, "reg": regularization}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -115,3 +116,22 @@ def test_gain_share(examples):
 ])
 def test_initializer_parts(examples, shares, trains, status):
     assert examples["init"].part_status(shares, trains) == status
+
+
+def test_size_ratio(examples):
+    size_ratio = examples["reg"].size_ratio
+    sizes = {"none": [1.0, 1.0, 2.0], "L1 0.1": [0.5], "L1 1": [0.1], "L2 0.1": [0.9],
+             "L2 1": [0.2]}
+    assert size_ratio(sizes) == pytest.approx(0.9)  # the largest of the four ratios: the edge
+    assert size_ratio({**sizes, "L2 0.1": [1.5]}) == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("ratios, gaps, costs, expected", [
+    ([0.5, 0.2, 0.9], [0.3, 0.2, 0.5], [0.05, 0.02, 0.1], ("holds", "holds", "holds")),
+    ([1.1, 1.2, 1.01], [0.0, 0.05, 0.01], [-0.01, 0.0, 0.005],
+     ("does not hold", "does not hold", "does not hold")),
+    ([0.95, 0.5, 0.5], [0.15, 0.3, 0.3], [0.015, 0.03, 0.03], ("unclear", "unclear", "unclear")),
+])
+def test_regularization_parts(examples, ratios, gaps, costs, expected):
+    status = examples["reg"].parts(ratios, gaps, costs)
+    assert tuple(status.values()) == expected
