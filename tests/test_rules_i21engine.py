@@ -18,10 +18,11 @@ def examples():
         import depth_at_fixed_params
         import digits_gradient_norm
         import initializers
+        import layer_convergence
         import regularization
 
         yield {"depth": depth_at_fixed_params, "grad": digits_gradient_norm,
-               "init": initializers, "reg": regularization}
+               "init": initializers, "reg": regularization, "layers": layer_convergence}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -135,3 +136,10 @@ def test_size_ratio(examples):
 def test_regularization_parts(examples, ratios, gaps, costs, expected):
     status = examples["reg"].parts(ratios, gaps, costs)
     assert tuple(status.values()) == expected
+
+
+def test_output_first(examples):
+    output_first = examples["layers"].output_first
+    assert output_first(np.array([[50.0, 40, 30], [60, 50, 20]])) == 1.0  # holds
+    assert output_first(np.array([[10.0, 40, 30], [60, 50, 60]])) == 0.0  # later or tied
+    assert output_first(np.array([[np.nan, 5, 5], [5, 5, np.nan]])) == 0.5  # never = last
