@@ -40,8 +40,8 @@ about lr x sqrt(its weights) whatever the gradient's size, so within 749 steps t
 input layer never falls below a tenth of its largest step in 80-100% of bees, the
 output layer in 28-35%. The order is the seed's: median settling epoch (never
 settled left out) 104 / 101 / 100 for layer 1 down to 96 / 85 / 90 for the output
-layer, and the output layer's step falls 16-28 fold from its largest against the
-input layer's 4-8 fold. The swarm leans the seed's way but does not clear the
+layer, and the output layer's step falls 15-28 fold from its first recorded step
+to its last, against the input layer's 4-8 fold. The swarm leans the seed's way but does not clear the
 committed bar; the previous ReLU/SGD setup (second row above) cleared it easily.
 
     python examples/layer_convergence.py [--quick] [--out DIR]
