@@ -48,6 +48,7 @@ from __future__ import annotations
 import numpy as np
 
 import swarm
+from swarm import datasets
 from swarm.networks import shared_mlp
 
 import _common
@@ -93,7 +94,8 @@ def main(argv=None):
     print(f"{'depth':>5} {'params':>6}  final accuracy median (10-90%)  all 16 right  "
           f"moved in the last half")
     for k in DEPTHS:
-        rec = recs[k] = swarm.train((x, y), data={"test": 0, "standardize": False},
+        rec = recs[k] = swarm.train(datasets.from_arrays(x, y, name="alternating (seed code)",
+                                                         test=0, standardize=False),
                                     model=shared_mlp(WIDTH, k), bees=groups * per_group,
                                     epochs=epochs, record_every=max(1, epochs // 100), **TRAIN)
         finals[k] = final = rec["accuracy"][:, -1]
