@@ -21,6 +21,10 @@ VERDICTS = ("holds", "does not hold", "unclear")
 DATA = ("digits", "mnist", "fashion_mnist")  # the digits scripts' --data choices
 # seed 002's two 12-D Gaussians, means 1 apart in every dimension, 400 train + 100 test points
 GAUSSIANS_12D = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
+# seed 002's code for experiments 10-12: c = U[0,1)^(12x12), cov = c^T c, means 1 apart in
+# every dimension (its text), 400 + 100 points, not standardised; add "seed" per data seed
+SEED_GAUSSIANS_12D = {"samples": 500, "dims": 12, "separation": 1.0, "covariance": "seed",
+                      "standardize": False}
 
 
 def parse_args(description: str, argv=None, data: bool = False) -> argparse.Namespace:
@@ -195,6 +199,17 @@ def seed_verdict(numbers, holds_at: float, fails_at: float | None = None) -> str
     if np.all(values < fails_at):
         return "does not hold"
     return "unclear"
+
+
+def all_parts(statuses) -> str:
+    """One verdict from a claim's parts' verdicts: "holds" when every part holds, "does not
+    hold" when any part does not, else "unclear"."""
+    statuses = list(statuses)
+    if not statuses or any(s not in VERDICTS for s in statuses):
+        raise ValueError(f"`statuses` must be verdicts from {VERDICTS}, got {statuses!r}")
+    if all(s == "holds" for s in statuses):
+        return "holds"
+    return "does not hold" if "does not hold" in statuses else "unclear"
 
 
 def per_seed(numbers, fmt: str = ".3f") -> str:

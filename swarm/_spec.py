@@ -62,6 +62,9 @@ class Spec:
     params_per_bee: int = 0
     memory: int = 0  # the recording's memory budget in bytes
     memory_info: dict = field(default_factory=dict)  # budget, estimates, why record_every
+    bias_init: str | None = None  # None: the init's own biases; "zeros"; "same" (as weights)
+    penalty: str = "sum"  # l1/l2 over all weights, or "layer_mean": each layer's mean
+    record_steps: bool = False  # keep the gradient norm of every optimizer step
 
     @property
     def piecewise_linear(self) -> bool:
@@ -184,6 +187,7 @@ def resolve_device(device):
     return dev
 
 
+PENALTIES = ("sum", "layer_mean")  # how l1/l2 reach each layer's weights: see engine._regularise
 _MLP_DEFAULTS = {"width": 20, "depth": 1, "activation": "relu", "init": "default"}
 
 
@@ -224,7 +228,8 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
               optimizer="sgd", lr=0.01, momentum=0.9, nesterov=False, loss=None, domain=None,
               points=None, init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None,
               seed=0, device="auto", progress=True, model=None, bee_ids=None, data=None,
-              keep_predictions=None, memory=None) -> Spec:
+              keep_predictions=None, memory=None, bias_init=None, penalty="sum",
+              record_steps=False) -> Spec:
     """Check every argument of ``swarm.train`` and return a Spec.
 
     ``record_every=None`` records every epoch, or the fewest epochs apart that
@@ -263,14 +268,15 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
         l1=_number("l1", l1, low=0.0), l2=_number("l2", l2, low=0.0),
         batch_size=_positive_int("batch_size", batch_size, allow_none=True),
         record_every=_positive_int("record_every", record_every, allow_none=True) or 1)
-    mlp = {"width": width, "depth": depth, "activation": activation, "init": init}
+    mlp = {"width": width, "depth": depth, "activation": activation, "init": init,
+           "bias_init": bias_init}
     if model is not None:
         given = {k: v for k, v in mlp.items() if v is not None}
         if given:
             raise ValueError(f"`{next(iter(given))}` describes the built-in MLP and does not apply "
                              f"with `model`; got {given}")
     else:
-        mlp = {k: _MLP_DEFAULTS[k] if v is None else v for k, v in mlp.items()}
+        mlp = {k: _MLP_DEFAULTS.get(k) if v is None else v for k, v in mlp.items()}
         mlp.update(width=_positive_int("width", mlp["width"]),
                    depth=_positive_int("depth", mlp["depth"]))
     from swarm._model import activations as _act, losses as _losses, mlp as _mlp, nets as _nets
@@ -279,6 +285,7 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
     if model is None:
         mlp["activation"] = _choice("activation", mlp["activation"], _act.ACTIVATIONS)
         _mlp.check_init(mlp["init"])
+        mlp["bias_init"] = _mlp.check_bias_init(mlp["bias_init"])
     default_loss = "cross_entropy" if shape["task"] == "classification" else "mse"
     spec = Spec(
         target=target, bees=bees, **mlp, **plain,
@@ -287,7 +294,8 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
                      _losses.names_for(shape["task"])),
         seed=int(seed), device=resolve_device(device), progress=bool(progress), model=model,
         bee_ids=bee_ids, dataset=dataset, **shape,
-        keep_predictions=dataset is None if keep_predictions is None else bool(keep_predictions))
+        keep_predictions=dataset is None if keep_predictions is None else bool(keep_predictions),
+        penalty=_choice("penalty", penalty, PENALTIES), record_steps=bool(record_steps))
     if spec.nesterov and spec.optimizer != "sgd":
         raise ValueError("`nesterov` applies to optimizer='sgd' only")
     if spec.nesterov and np.any(np.asarray(spec.momentum) == 0):

@@ -73,8 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default), mse, l1, fourth, hinge or constant")
     t.add_argument("--init", default="default",
                    help="default, xavier, normal:STD, zeros or ones (default: torch's)")
+    t.add_argument("--bias-init", default=None,
+                   help="zeros, or same: biases drawn as the weights are, TensorFlow's way "
+                        "(default: the init's own)")
     t.add_argument("--l1", type=float, default=0.0, help="L1 penalty on weights (default 0)")
     t.add_argument("--l2", type=float, default=0.0, help="L2 penalty on weights (default 0)")
+    t.add_argument("--penalty", default="sum",
+                   help="sum (over all weights, default) or layer_mean (each layer's mean "
+                        "|w| or w^2, seed 002's)")
     t.add_argument("--batch-size", type=int, default=None,
                    help="minibatch size (default: every point in one batch)")
     t.add_argument("--domain", metavar="LO:HI", help="x range, e.g. -pi:pi (default: the target's)")
@@ -103,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fraction of training labels replaced at random (default 0)")
     d.add_argument("--dummy-dims", type=int, metavar="N",
                    help="add N low-variance noise features, then rotate all features at random")
+    d.add_argument("--dummy-scale", type=float, metavar="STD",
+                   help="the dummy features' std, relative to the real features' mean std "
+                        "(default 0.01)")
+    d.add_argument("--dummy-noise", choices=("normal", "uniform"),
+                   help="the dummy features' distribution (default normal)")
     d.add_argument("--pca", type=int, metavar="K",
                    help="project onto the training split's first K principal components")
     d.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
@@ -111,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--separation", type=float, metavar="GAP",
                    help="gaussians: means this far apart in every dimension (default 1/i in "
                         "dimension i)")
+    d.add_argument("--covariance", choices=("identity", "seed"),
+                   help="gaussians: the classes' shared covariance: identity (default) or seed "
+                        "002's random c^T c, c = scale x U[0,1) drawn from --data-seed")
+    d.add_argument("--covariance-scale", type=float, metavar="SCALE",
+                   help="gaussians: the scale of --covariance seed's c (default 1)")
     d.add_argument("--classes", type=int, metavar="K", help="spiral: arms, one class each (default 3)")
     d.add_argument("--factor", type=float, metavar="R", help="circles: the inner circle's radius (default 0.5)")
     d.add_argument("--data-seed", type=int, metavar="SEED",
@@ -359,6 +375,7 @@ def _check_run(args, plan: dict, typed: set[str], parser) -> None:
             activation=args.activation, optimizer=args.optimizer, lr=args.lr,
             momentum=args.momentum, nesterov=args.nesterov, loss=args.loss, domain=args.domain,
             points=args.points if dataset is None else None, init=args.init, l1=args.l1, l2=args.l2,
+            bias_init=args.bias_init, penalty=args.penalty,
             batch_size=args.batch_size, record_every=args.record_every, memory=args.memory,
             seed=args.seed,
             device=args.device, progress=not args.quiet)
@@ -448,7 +465,7 @@ def _work(args, plan: dict, outputs) -> None:
 def _train_kwargs(spec) -> dict:
     keys = ("bees", "epochs", "width", "depth", "activation", "optimizer", "lr", "momentum",
             "nesterov", "loss", "domain", "points", "init", "l1", "l2", "batch_size",
-            "seed", "device", "progress", "memory")
+            "seed", "device", "progress", "memory", "bias_init", "penalty")
     out = {k: getattr(spec, k) for k in keys if spec.dataset is None or k not in GRID}
     if not spec.memory_info.get("raised"):  # else train picks it again, and logs why
         out["record_every"] = spec.record_every

@@ -29,7 +29,7 @@ from swarm.targets import target_grid
 __all__ = ["fly", "train"]
 
 log = logging.getLogger("swarm")
-_NOT_PER_EPOCH = ("epoch", "diverged", "diverged_at")
+_NOT_PER_EPOCH = ("epoch", "diverged", "diverged_at", "step_grad_norm")
 
 
 def _grad_norm(grads) -> torch.Tensor:
@@ -39,13 +39,19 @@ def _grad_norm(grads) -> torch.Tensor:
 
 
 def _regularise(spec: Spec, net, grads) -> None:
-    """Add the L1/L2 penalty gradients on weights (not biases) in place."""
+    """Add the L1/L2 penalty gradients on weights (not biases) in place.
+
+    ``penalty="sum"``: l1 * sum|W| + l2 * sum W^2 over all weights. ``"layer_mean"``
+    (seed 002's code): l1 * mean|W| + l2 * mean W^2 of each layer's weight matrix,
+    so each layer's gradient is divided by its number of weights.
+    """
     for name, p, g in zip(net.names, net.params, grads):
         if name.endswith("weight"):
+            scale = 1.0 if spec.penalty == "sum" else 1.0 / p[0].numel()
             if spec.l1:
-                g.add_(torch.sign(p), alpha=spec.l1)
+                g.add_(torch.sign(p), alpha=spec.l1 * scale)
             if spec.l2:
-                g.add_(p, alpha=2 * spec.l2)
+                g.add_(p, alpha=2 * spec.l2 * scale)
 
 
 def _per_bee(value, device):
@@ -68,7 +74,9 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
     also ``test_loss``, and ``accuracy``/``test_accuracy`` for classification),
     ``layer{k}.weight`` [bee, out, in], ``layer{k}.bias`` [bee, out], ``diverged``
     bool [bee] and ``diverged_at`` int [bee] (-1: not diverged) — the network as
-    that epoch's forward pass saw it.
+    that epoch's forward pass saw it. With ``record_steps`` also ``step_grad_norm``
+    float32 [bee, step]: the (penalised) gradient norm of every optimizer step
+    taken since the previous yield, this epoch's steps included.
     """
     spec = kwargs.pop("_spec", None) or make_spec(target, **kwargs)
     if engine not in ("auto", "fused", "func"):
@@ -93,6 +101,7 @@ def _epochs(spec: Spec, net, opt, bar, feed: Feed) -> Iterator[dict]:
     any_frozen = False
     diverged_at = np.full(spec.bees, -1, dtype=np.int64)
     saved = [p.clone() for p in net.params]
+    step_norms = [] if spec.record_steps else None
     for epoch in bar:
         state = None
         if full_batch or epoch in recorded:
@@ -116,11 +125,15 @@ def _epochs(spec: Spec, net, opt, bar, feed: Feed) -> Iterator[dict]:
                 log.info("epoch %d: %d bee(s) diverged and were frozen", epoch, int(bad.sum()))
                 if state is not None:
                     state["diverged"], state["diverged_at"] = frozen.cpu().numpy(), diverged_at.copy()
+            if step_norms is not None:
+                step_norms.append(norm_b)
             opt.step(grads_b)
             if any_frozen:
                 for s, p in zip(saved, net.params):
                     p[frozen] = s[frozen]
         if state is not None:
+            if step_norms is not None:
+                state["step_grad_norm"] = _steps_taken(step_norms)
             yield state
 
 
@@ -129,6 +142,14 @@ def _regularised_step(spec: Spec, net, x, y):
     _, loss, grads = net.evaluate(x, y)
     _regularise(spec, net, grads)
     return loss, grads, _grad_norm(grads)
+
+
+def _steps_taken(norms: list) -> np.ndarray:
+    """The per-step gradient norms gathered since the last yield as float32 [bee, step];
+    empties ``norms`` for the next."""
+    out = torch.stack(norms, dim=1).cpu().numpy().astype(np.float32, copy=False)
+    norms.clear()
+    return out
 
 
 def _freeze(bad, frozen, saved, params) -> None:
@@ -171,7 +192,7 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
           init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None, seed=0,
           device="auto", progress=True, model=None, nesterov=False, bee_ids=None,
           engine="auto", data=None, keep_predictions=None,
-          memory=None) -> Recording:
+          memory=None, bias_init=None, penalty="sum", record_steps=False) -> Recording:
     """Train ``bees`` networks at once on ``target`` and return their Recording.
 
     ``target`` is a 1-D target — a name (sin, cos, sinc, piecewise, abs, sin12,
@@ -186,7 +207,11 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
     ``loss`` defaults to mse (cross_entropy for classification). ``momentum`` is
     SGD's and RMSprop's momentum and Adam's beta1; ``lr`` and ``momentum`` may be
     arrays of one value per bee. ``l1``/``l2`` penalise weights (not biases); the
-    recorded ``loss`` is the data loss. ``model`` is a factory of any
+    recorded ``loss`` is the data loss; ``penalty="layer_mean"`` penalises
+    each layer's mean |W| or W^2 instead of the sum over all weights (seed 002's
+    code). ``bias_init`` "same" draws the biases as ``init`` draws the weights
+    (TensorFlow's way; xavier's bias bound sqrt(3/out)), "zeros" zeroes them
+    (default: the init's own). ``model`` is a factory of any
     ``nn.Module`` mapping [sample, feature] to [sample, out] (a 1-D target's
     [point, 1] to [point, 1]), trained through torch.func; the MLP's arguments
     do not apply then. ``engine`` picks the built-in MLP's path: the hand-fused
@@ -197,14 +222,17 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
     a 1-D target's ``ypred`` float32 [bee, epoch, point]; a dataset's ``x``,
     ``y``, ``x_test``, ``y_test``, ``test_loss``, ``accuracy`` and
     ``test_accuracy`` [bee, epoch] (classification), and ``ypred`` [bee, epoch,
-    sample, out] only with ``keep_predictions=True``.
+    sample, out] only with ``keep_predictions=True``. ``record_steps=True`` adds
+    ``step_grad_norm`` [bee, step], the gradient norm (penalty included) at
+    every optimizer step, and ``step_epoch`` int [step], each step's epoch.
     """
     spec = make_spec(target, bees=bees, epochs=epochs, width=width, depth=depth,
                      activation=activation, optimizer=optimizer, lr=lr, momentum=momentum,
                      nesterov=nesterov, loss=loss, domain=domain, points=points, init=init,
                      l1=l1, l2=l2, batch_size=batch_size, record_every=record_every, seed=seed,
                      device=device, progress=progress, model=model, bee_ids=bee_ids, data=data,
-                     keep_predictions=keep_predictions, memory=memory)
+                     keep_predictions=keep_predictions, memory=memory, bias_init=bias_init,
+                     penalty=penalty, record_steps=record_steps)
     started = time.perf_counter()
     states = fly(_spec=spec, engine=engine)
     first = next(states)
@@ -213,11 +241,16 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
     buffers = {k: np.empty((n_kept,) + v.shape, dtype=np.float32)
                for k, v in first.items() if k not in _NOT_PER_EPOCH}
     epochs_kept = np.empty(n_kept, dtype=np.int64)
+    steps = []
     for e, state in enumerate(itertools.chain([first], states)):
         epochs_kept[e] = state["epoch"]
         for k, a in buffers.items():
             a[e] = state[k]
+        if spec.record_steps:
+            steps.append(state["step_grad_norm"])
     arrays = {k: a.swapaxes(0, 1) for k, a in buffers.items()}  # views: no second copy
+    if spec.record_steps:
+        arrays.update(_step_arrays(spec, steps))
     seconds = time.perf_counter() - started
     diverged, diverged_at = state["diverged"], state["diverged_at"]
     arrays.update(_data_arrays(spec), epoch=epochs_kept, diverged=diverged,
@@ -231,6 +264,14 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
         log.warning("%d of %d bees diverged (first at epoch %d) and were frozen",
                     int(diverged.sum()), spec.bees, int(diverged_at[diverged].min()))
     return Recording(arrays, meta)
+
+
+def _step_arrays(spec: Spec, steps: list) -> dict:
+    """``step_grad_norm`` [bee, step] and ``step_epoch`` int [step] from the yields' pieces."""
+    norms = np.concatenate(steps, axis=1)
+    per_epoch = norms.shape[1] // spec.epochs  # every epoch takes the same number of steps
+    return {"step_grad_norm": norms,
+            "step_epoch": np.repeat(np.arange(spec.epochs, dtype=np.int64), per_epoch)}
 
 
 def _data_arrays(spec: Spec) -> dict:

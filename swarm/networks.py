@@ -1,4 +1,5 @@
-"""The seed toolkit's networks: ``flat_net``, a 1-D in, 1-D out MLP as an ``nn.Sequential``."""
+"""The seed toolkit's networks: ``flat_net``, a 1-D in, 1-D out MLP as an ``nn.Sequential``,
+and ``shared_mlp``, seed 002's weight-shared MLP as a ``model=`` factory for ``swarm.train``."""
 from __future__ import annotations
 
 import copy
@@ -7,9 +8,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from swarm._model.mlp import glorot_bound
 from swarm._names import activation_class
 
-__all__ = ["FlatNet", "flat_net"]
+__all__ = ["FlatNet", "flat_net", "SharedMLP", "shared_mlp"]
 
 
 class FlatNet(nn.Sequential):
@@ -38,6 +40,58 @@ def flat_net(hidden_depth: int, width: int, activation=nn.ReLU) -> FlatNet:
         layers += [nn.Linear(width, width), make_act()]
     layers.append(nn.Linear(width, 1))
     return FlatNet(*layers)
+
+
+class SharedMLP(nn.Module):
+    """Seed 002 experiment 2's weight-shared ("recurrent") MLP: [sample, inputs] -> [sample, outputs].
+
+    ``input`` Linear(inputs, width) and act, then the one ``hidden`` Linear(width,
+    width) and act applied ``repeats`` times, then ``output`` Linear(width, outputs):
+    the seed code's ``recurrent_multilayer_perceptron`` with ``num_nodes = [width] *
+    repeats``. Its parameters, (inputs + 1) * width + (width + 1) * width + (width +
+    1) * outputs, do not depend on ``repeats``: 152 for 1 -> 10 -> 2, as the seed
+    says. Initialised as the seed's ``tf.get_variable`` default, Glorot uniform on
+    weights and biases alike (a bias [n] gets U(+-sqrt(3/n))). A Recording holds
+    the shared layer once, as ``layer1``.
+    """
+
+    def __init__(self, width: int, repeats: int, inputs: int = 1, outputs: int = 2,
+                 activation="relu"):
+        super().__init__()
+        self.repeats = _positive_int("repeats", repeats)
+        width = _positive_int("width", width)
+        self.input = nn.Linear(_positive_int("inputs", inputs), width)
+        self.hidden = nn.Linear(width, width)
+        self.output = nn.Linear(width, _positive_int("outputs", outputs))
+        self.act = _activation_factory(activation)()
+        with torch.no_grad():
+            for layer in (self.input, self.hidden, self.output):
+                n_out, n_in = layer.weight.shape
+                layer.weight.uniform_(-glorot_bound(n_in, n_out), glorot_bound(n_in, n_out))
+                layer.bias.uniform_(-glorot_bound(n_out, n_out), glorot_bound(n_out, n_out))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.act(self.input(x))
+        for _ in range(self.repeats):
+            h = self.act(self.hidden(h))
+        return self.output(h)
+
+
+def shared_mlp(width: int, repeats: int, inputs: int = 1, outputs: int = 2, activation="relu"):
+    """A ``model=`` factory: each call builds a fresh :class:`SharedMLP` (arguments checked now).
+
+    ``swarm.train("alternating", model=shared_mlp(10, 3), ...)`` trains seed 002's
+    3-layer weight-shared net; its ``__name__`` (``shared_mlp_10x3``) goes in the
+    Recording's meta.
+    """
+    with torch.random.fork_rng(devices=[]):  # a mistake shows here, not per bee
+        SharedMLP(width, repeats, inputs, outputs, activation)
+
+    def factory() -> SharedMLP:
+        return SharedMLP(width, repeats, inputs, outputs, activation)
+
+    factory.__name__ = f"shared_mlp_{width}x{repeats}"
+    return factory
 
 
 def _positive_int(name: str, value) -> int:

@@ -41,7 +41,8 @@ __all__ = ["Recording", "load", "FORMAT", "FORMAT_VERSION"]
 
 FORMAT = "swarm.recording"
 FORMAT_VERSION = 1
-_SHARED = ("x", "y", "epoch", "x_test", "y_test")  # not per bee
+_SHARED = ("x", "y", "epoch", "x_test", "y_test", "step_epoch")  # not per bee
+_PER_STEP = ("step_grad_norm", "step_epoch")  # [bee, step] or [step]: every step, not per epoch
 _REQUIRED = ("x", "y", "loss", "epoch")
 _PER_BEE_SPEC = ("lr", "momentum")  # spec entries that may hold one value per bee
 DEFAULT_COMPRESS = False  # stored: the only choice faster than training (bench/save_speed.py)
@@ -233,7 +234,8 @@ class Recording(Mapping):
         for key, value in self._arrays.items():
             if key == "epoch":
                 arrays[key] = value[index]
-            elif key in _SHARED or value.ndim < 2 or value.shape[1] != self.num_epochs:
+            elif key in _SHARED or key in _PER_STEP or value.ndim < 2 \
+                    or value.shape[1] != self.num_epochs:
                 arrays[key] = value
             else:
                 arrays[key] = value[:, index]

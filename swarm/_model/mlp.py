@@ -24,10 +24,12 @@ import torch
 from swarm import _random
 from swarm._model.activations import Activation
 
-__all__ = ["layer_sizes", "init_params", "forward", "backward", "INITS", "check_init"]
+__all__ = ["layer_sizes", "init_params", "forward", "backward", "INITS", "BIAS_INITS",
+           "check_init", "check_bias_init", "glorot_bound"]
 
 Tensor = torch.Tensor
 INITS = ("default", "xavier", "normal:STD", "zeros", "ones")
+BIAS_INITS = ("zeros", "same")
 
 
 def layer_sizes(width: int, depth: int, n_in: int = 1, n_out: int = 1) -> list[tuple[int, int]]:
@@ -54,32 +56,62 @@ def check_init(init: str) -> tuple[str, float]:
     return text, 0.0
 
 
+def check_bias_init(bias_init) -> str | None:
+    """``bias_init`` as None (the init's own biases), "zeros" or "same"; a ``ValueError``
+    names the valid forms."""
+    if bias_init is None:
+        return None
+    key = str(bias_init).strip().lower()
+    if key not in BIAS_INITS:
+        raise ValueError(f"unknown `bias_init` {bias_init!r}; choose one of {', '.join(BIAS_INITS)}")
+    return key
+
+
+def glorot_bound(fan_in: int, fan_out: int) -> float:
+    """Glorot uniform's bound sqrt(6 / (fan_in + fan_out)), TensorFlow's default initializer.
+
+    TensorFlow takes a bias vector [n]'s fans as fan_in = fan_out = n, so its
+    biases get sqrt(3 / n): ``glorot_bound(n, n)``.
+    """
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def _draw(kind: str, std: float, seed: int, bee_ids, stream: int, n: int, fans) -> np.ndarray:
+    """``n`` values per bee [bee, n] as init ``kind`` draws a tensor with ``fans`` (in, out)."""
+    if kind == "default":  # torch.nn.Linear's: the layer's fan-in for weights and biases
+        return (2 * _random.uniform(seed, bee_ids, stream, n) - 1) * (1.0 / math.sqrt(fans[0]))
+    if kind == "xavier":
+        return (2 * _random.uniform(seed, bee_ids, stream, n) - 1) * glorot_bound(*fans)
+    if kind == "normal":
+        return _random.normal(seed, bee_ids, stream, n) * std
+    return np.full((len(bee_ids), n), 1.0 if kind == "ones" else 0.0)
+
+
 def init_params(sizes, bee_ids, seed: int, init: str = "default", *,
-                dtype=torch.float32, device="cpu") -> list[Tensor]:
-    """Initial stacked parameters; bee i's values depend only on (seed, i, init).
+                dtype=torch.float32, device="cpu", bias_init: str | None = None) -> list[Tensor]:
+    """Initial stacked parameters; bee i's values depend only on (seed, i, init, bias_init).
 
     ``default`` is torch.nn.Linear's: weights and biases U(-1/sqrt(in), 1/sqrt(in)).
     ``xavier``: weights U(+-sqrt(6/(in+out))), biases 0. ``normal:STD``: weights
     N(0, STD), biases 0. ``zeros``: all 0. ``ones``: weights 1, biases 0.
+    ``bias_init`` "zeros" sets every bias to 0; "same" draws biases as the weights
+    are drawn, as TensorFlow's initializers fill a bias vector [out]: xavier
+    U(+-sqrt(3/out)) (fans out and out), normal N(0, STD), ones 1, zeros 0 (default
+    keeps torch's U(+-1/sqrt(in))). None keeps the init's own biases.
     """
     kind, std = check_init(init)
+    bias_init = check_bias_init(bias_init)
     bee_ids = np.asarray(bee_ids)
     params = []
     for k, (n_in, n_out) in enumerate(sizes):
         shape_w, shape_b = (len(bee_ids), n_out, n_in), (len(bee_ids), n_out)
-        if kind == "default":
-            bound = 1.0 / math.sqrt(n_in)
-            w = (2 * _random.uniform(seed, bee_ids, 2 * k, n_out * n_in) - 1) * bound
-            b = (2 * _random.uniform(seed, bee_ids, 2 * k + 1, n_out) - 1) * bound
-        elif kind == "xavier":
-            bound = math.sqrt(6.0 / (n_in + n_out))
-            w = (2 * _random.uniform(seed, bee_ids, 2 * k, n_out * n_in) - 1) * bound
-            b = np.zeros(shape_b)
-        elif kind == "normal":
-            w = _random.normal(seed, bee_ids, 2 * k, n_out * n_in) * std
-            b = np.zeros(shape_b)
+        w = _draw(kind, std, seed, bee_ids, 2 * k, n_out * n_in, (n_in, n_out))
+        if bias_init == "same":
+            b = _draw(kind, std, seed, bee_ids, 2 * k + 1, n_out,
+                      (n_in, n_out) if kind == "default" else (n_out, n_out))
+        elif kind == "default" and bias_init is None:
+            b = _draw(kind, std, seed, bee_ids, 2 * k + 1, n_out, (n_in, n_out))
         else:
-            w = np.full(shape_w, 1.0 if kind == "ones" else 0.0)
             b = np.zeros(shape_b)
         for value, shape in ((w, shape_w), (b, shape_b)):
             params.append(torch.as_tensor(value.reshape(shape), dtype=dtype, device=device))

@@ -30,7 +30,7 @@ class FusedMLP:
         self.loss = _losses.get(spec.loss)
         sizes = _mlp.layer_sizes(spec.width, spec.depth, spec.inputs, spec.outputs)
         self.params = _mlp.init_params(sizes, spec.bee_ids, spec.seed, spec.init,
-                                       device=spec.device)
+                                       device=spec.device, bias_init=spec.bias_init)
         self.names = [f"layer{k}.{kind}" for k in range(len(sizes)) for kind in ("weight", "bias")]
         self.width, self.flat = spec.width, spec.task == "target"
         self.chunk = max(64, _CHUNK_FLOATS // (spec.width * spec.points))
@@ -106,7 +106,8 @@ class FuncNet:
             for i, module in enumerate(modules):
                 init = _mlp.init_params(_mlp.layer_sizes(spec.width, spec.depth, spec.inputs,
                                                          spec.outputs),
-                                        spec.bee_ids[i:i + 1], spec.seed, spec.init)
+                                        spec.bee_ids[i:i + 1], spec.seed, spec.init,
+                                        bias_init=spec.bias_init)
                 with torch.no_grad():
                     for p, value in zip(module.parameters(), init):
                         p.copy_(value[0])

@@ -9,8 +9,9 @@ Build one like scikit-learn's ``make_*`` functions, by name or from your own dat
     ds.x, ds.y, ds.x_test, ds.y_test, ds.classes, ds.to_meta()
 
 Every generator and ``from_arrays``/``from_csv`` take the same knobs (``test``,
-``imbalance``, ``oversample``, ``random_labels``, ``dummy_dims``, ``pca``,
-``standardize``, ``seed``), applied in that order and recorded in ``ds.knobs``.
+``imbalance``, ``oversample``, ``random_labels``, ``dummy_dims`` with ``dummy_scale`` and
+``dummy_noise``, ``pca``, ``standardize``, ``seed``), applied in that order and recorded in
+``ds.knobs``. ``best_accuracy`` gives the best possible accuracy on ``gaussians``' distribution.
 Only numpy and scikit-learn are needed here (no torch).
 """
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 from swarm.datasets._arrays import from_arrays
 from swarm.datasets._csv import from_csv
 from swarm.datasets._dataset import Dataset
+from swarm.datasets._gaussians import best_accuracy
 from swarm.datasets._generators import (DATASETS, alternating, circles, digits, gauss, gaussians,
                                         get_dataset, moons, spiral, xor)
 from swarm.datasets._mnist import fashion_mnist, mnist
 
 __all__ = ["Dataset", "DATASETS", "get_dataset", "moons", "circles", "xor", "spiral", "gauss",
            "gaussians", "alternating", "digits", "from_arrays", "from_csv",
-           "mnist", "fashion_mnist"]
+           "mnist", "fashion_mnist", "best_accuracy"]

@@ -16,11 +16,12 @@ from swarm.datasets._dataset import Dataset
 __all__ = ["KNOBS_DOC", "CLASS_KNOBS", "check_knobs", "stream", "finish"]
 
 DEFAULTS = {"test": 0.2, "imbalance": 1.0, "oversample": False, "random_labels": 0.0,
-            "dummy_dims": 0, "pca": None, "standardize": True}
+            "dummy_dims": 0, "dummy_scale": 0.01, "dummy_noise": "normal", "pca": None,
+            "standardize": True}
+DUMMY_NOISES = ("normal", "uniform")
 CLASS_KNOBS = ("imbalance", "oversample", "random_labels")
 _STREAMS = {"generate": 0, "split": 1, "imbalance": 2, "oversample": 3, "random_labels": 4,
-            "dummy_dims": 5}
-_DUMMY_SCALE = 0.01  # dummy features' std, relative to the real features' mean std
+            "dummy_dims": 5, "covariance": 6}
 
 KNOBS_DOC = """
     Knobs every dataset takes, applied in this order:
@@ -41,8 +42,13 @@ KNOBS_DOC = """
         without replacement get a label drawn uniformly from all classes (so about
         ``1 - f + f / k`` of the labels still agree with the truth).
     dummy_dims : int >= 0, default 0
-        Extra features of low-variance Gaussian noise (std 0.01 times the real
+        Extra features of low-variance noise (std ``dummy_scale`` times the real
         features' mean std) on both splits, then one random rotation of all features.
+    dummy_scale : float > 0, default 0.01
+        The dummy features' std, relative to the real features' mean std (training split).
+    dummy_noise : "normal" or "uniform", default "normal"
+        The dummy features' distribution, centred on 0: Gaussian, or uniform on
+        ``[-sqrt(3) s, sqrt(3) s]`` (the same std s). Both only with ``dummy_dims``.
     pca : int >= 1 or None, default None
         Project both splits onto the first ``pca`` principal components of the
         training split.
@@ -74,6 +80,11 @@ def check_knobs(knobs: dict, owner: str) -> dict:
     out["oversample"] = _checks.flag("oversample", k["oversample"])
     out["random_labels"] = _checks.number("random_labels", k["random_labels"], low=0.0, high=1.0)
     out["dummy_dims"] = _checks.integer("dummy_dims", k["dummy_dims"], low=0)
+    out["dummy_scale"] = _checks.number("dummy_scale", k["dummy_scale"], low=0.0, low_open=True)
+    if k["dummy_noise"] not in DUMMY_NOISES:
+        raise ValueError(f"unknown `dummy_noise` {k['dummy_noise']!r}; choose one of "
+                         f"{', '.join(DUMMY_NOISES)}")
+    out["dummy_noise"] = k["dummy_noise"]
     out["pca"] = _checks.integer("pca", k["pca"], low=1, allow_none=True)
     out["standardize"] = _checks.flag("standardize", k["standardize"])
     return out
@@ -129,11 +140,21 @@ def _random_labels(y, fraction: float, num_classes: int, rng) -> np.ndarray:
     return y
 
 
-def _dummy_dims(x, x_test, dims: int, rng):
-    """Append ``dims`` low-variance noise features to both splits, then rotate all at random."""
-    scale = _DUMMY_SCALE * (float(np.mean(np.std(x, axis=0))) or 1.0)
-    x = np.hstack([x, rng.normal(0.0, scale, (len(x), dims))])
-    x_test = np.hstack([x_test, rng.normal(0.0, scale, (len(x_test), dims))])
+def _noise(rng, shape, std: float, kind: str) -> np.ndarray:
+    """Noise of mean 0 and std ``std``: Gaussian, or uniform on [-sqrt(3) std, sqrt(3) std]."""
+    if kind == "uniform":
+        return rng.uniform(-np.sqrt(3.0) * std, np.sqrt(3.0) * std, shape)
+    return rng.normal(0.0, std, shape)
+
+
+def _dummy_dims(x, x_test, dims: int, rng, relative: float = 0.01, kind: str = "normal"):
+    """Append ``dims`` noise features to both splits, then rotate all features at random.
+
+    The noise's std is ``relative`` times the training split's mean feature std.
+    """
+    scale = relative * (float(np.mean(np.std(x, axis=0))) or 1.0)
+    x = np.hstack([x, _noise(rng, (len(x), dims), scale, kind)])
+    x_test = np.hstack([x_test, _noise(rng, (len(x_test), dims), scale, kind)])
     q, r = np.linalg.qr(rng.standard_normal((x.shape[1], x.shape[1])))
     rotation = q * np.sign(np.diag(r))  # Haar-distributed orthogonal matrix
     return x @ rotation, x_test @ rotation
@@ -191,7 +212,9 @@ def finish(x, y, *, name: str, classes, features, knobs: dict, seed: int, image_
             y = _random_labels(y, knobs["random_labels"], k, stream(seed, "random_labels"))
     features = tuple(features)
     if knobs["dummy_dims"]:
-        x, x_test = _dummy_dims(x, x_test, knobs["dummy_dims"], stream(seed, "dummy_dims"))
+        x, x_test = _dummy_dims(x, x_test, knobs["dummy_dims"], stream(seed, "dummy_dims"),
+                                knobs.get("dummy_scale", DEFAULTS["dummy_scale"]),
+                                knobs.get("dummy_noise", DEFAULTS["dummy_noise"]))
         features, image_shape = tuple(f"rot{i + 1}" for i in range(x.shape[1])), None
     if knobs["pca"] is not None:
         x, x_test = _pca(x, x_test, knobs["pca"])
