@@ -23,6 +23,7 @@ from swarm.render.workers import sigterm_raises, stop_workers, warm_up, worker_c
 from swarm.render.writer import check_codec, check_png, check_size, output_format
 
 __all__ = ["animate", "DEFAULT_PANELS", "DEFAULTS", "default_panels", "choose_panels", "default_layout", "describe",
+           "data_knobs",
            "cannot_show"]
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,43 @@ def default_layout(names):
 
 
 def describe(rec) -> str:
-    """One line about the run, for the video's title: :meth:`Recording.describe`."""
-    return rec.describe()
+    """One line about the run, for the video's title: :meth:`Recording.describe`, its
+    dataset's name followed by the knobs the run set away from their defaults, short
+    ("moons (noise 0.3, test 0)"); the report's run table lists every knob."""
+    line = rec.describe()
+    data = rec.meta.get("dataset") or {}
+    changed = data_knobs(data)
+    name = str(data.get("name") or "")
+    if changed and name and line.startswith(name):
+        line = f"{name} ({changed}){line[len(name):]}"
+    return line
+
+
+def data_knobs(data: dict) -> str:
+    """The knobs of a dataset's meta (``Dataset.to_meta()``) that differ from its builder's
+    defaults, as "noise 0.3, test 0, data seed 1"; "" when none does."""
+    import inspect
+
+    from swarm.datasets import DATASETS
+    from swarm.datasets._generators import _DIGITS as ALL_DIGITS  # digits' samples=None: all
+    from swarm.datasets._knobs import DEFAULTS as SHARED
+
+    defaults = {"seed": 0, **SHARED}
+    builder = DATASETS.get(str(data.get("name") or ""))
+    if builder is not None:
+        defaults.update({p.name: p.default for p in inspect.signature(builder).parameters.values()
+                         if p.default is not inspect.Parameter.empty})
+    parts = []
+    for key, value in (data.get("knobs") or {}).items():
+        if key in defaults and (value == defaults[key] or (key, defaults[key]) == ("samples", None)
+                                and value == ALL_DIGITS):
+            continue
+        if key not in defaults and key not in SHARED and builder is None:
+            continue  # a CSV's own arguments (label, features) are in the report
+        word = {"seed": "data seed", "random_labels": "random labels", "dummy_dims": "dummy dims"}.get(key, key)
+        parts.append(word if value is True else f"no {word}" if value is False else f"{word} {value:g}"
+                     if isinstance(value, float) else f"{word} {value}")
+    return ", ".join(parts)
 
 
 def choose_panels(rec, panels=None) -> list:

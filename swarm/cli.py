@@ -453,7 +453,7 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
     if rec.live.any():
         last = {k: rec[k][rec.live, -1] for k in ("loss", "test_loss", "accuracy",
                                                    "test_accuracy") if k in rec}
-        if "accuracy" in last:
+        if "test_accuracy" in last:
             last["train - test accuracy"] = last["accuracy"] - last["test_accuracy"]
         names = {"loss": "final loss", "test_loss": "final test loss",
                  "accuracy": "train accuracy", "test_accuracy": "test accuracy"}

@@ -145,11 +145,16 @@ def _fresh(t: torch.Tensor) -> np.ndarray:
 
 def _scores(spec: Spec, net, feed: Feed, pred) -> dict:
     """A dataset's test loss (one forward pass of all bees on x_test) and the train and
-    test accuracy of classification, [bee] each."""
-    test = net.predict(feed.x_test)
-    out = {"test_loss": _fresh(_losses.get(spec.loss).value(test, feed.y_test))}
+    test accuracy of classification, [bee] each; nothing of a test split that has no
+    samples (``test=0``): the recording then holds the training split's scores only."""
+    out = {}
     if feed.labels is not None:
         out["accuracy"] = _fresh(accuracy(pred, feed.labels))
+    if len(feed.x_test) == 0:
+        return out
+    test = net.predict(feed.x_test)
+    out["test_loss"] = _fresh(_losses.get(spec.loss).value(test, feed.y_test))
+    if feed.labels is not None:
         out["test_accuracy"] = _fresh(accuracy(test, feed.labels_test))
     return out
 

@@ -133,9 +133,11 @@ def _bilinear(centers: np.ndarray, at: np.ndarray) -> np.ndarray:
     return weights
 
 
-def point_legend(classes, colors) -> list:
-    """Legend entries: one filled marker per class, and the hollow test marker."""
+def point_legend(classes, colors, test: bool = True) -> list:
+    """Legend entries: one filled marker per class, and the hollow test marker when the
+    plane shows test points (``test``; none with ``test=0``)."""
     out = [(Line2D([], [], ls="", marker="o", ms=6, mfc=c, mec="white"), str(name))
            for name, c in zip(classes, colors)]
-    out.append((Line2D([], [], ls="", marker="o", ms=6, mfc="white", mec="0.3"), "test (hollow)"))
+    if test:
+        out.append((Line2D([], [], ls="", marker="o", ms=6, mfc="white", mec="0.3"), "test (hollow)"))
     return out

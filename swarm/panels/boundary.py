@@ -84,10 +84,10 @@ class BoundaryPanel(PlanePanel):
         self.features = tuple((rec.meta.get("dataset") or {}).get("features") or ("x1", "x2"))[:2]
         x, y = np.asarray(rec.x), np.asarray(rec.y)
         x_test, y_test = (np.asarray(rec["x_test"]), np.asarray(rec["y_test"])) \
-            if "x_test" in rec else (x[:0], y[:0])
+            if rec.has_test else (x[:0], y[:0])
         self.points = [(x[y == c], colors[c], False) for c in range(len(classes))] \
             + [(x_test[y_test == c], colors[c], True) for c in range(len(classes))]
-        self.legend = point_legend(classes, colors) + [(Patch(color="0.35"), "boundaries (density)")]
+        self.legend = point_legend(classes, colors, test=rec.has_test) + [(Patch(color="0.35"), "boundaries (density)")]
         self.titles = [f"vote of {n} bees" for n in rec.live_by_epoch.sum(0)]
         self._setup_state(rec)
 

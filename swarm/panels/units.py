@@ -56,7 +56,7 @@ class UnitsPanel(PlanePanel):
             classes = rec.classes or tuple(str(c) for c in np.unique(y))
             colors = class_colors(len(classes))
             self.points = [(x[y == c], colors[c], False) for c in range(len(classes))]
-            self.legend = point_legend(classes, colors)[:-1]
+            self.legend = point_legend(classes, colors, test=False)
         else:
             self.points, self.legend = [(x, "0.3", False)], []
         units = w.shape[2]
