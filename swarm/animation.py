@@ -206,7 +206,8 @@ def _prepare(rec, names, epoch_of_frame, bees, size, title):
     shown = np.unique(epoch_of_frame)
     if shown.size < rec.num_epochs:  # panels prepare only the epochs the video shows
         rec = rec.epochs(shown)
-    built = [get_panel(n)(rec, tracked=bees) if isinstance(n, str) else n for n in names]
+    built = [get_panel(n)(rec, tracked=bees, **get_panel(n).frame_options(size))
+             if isinstance(n, str) else n for n in names]
     layout = default_layout(names) if all(isinstance(n, str) for n in names) else None
     scene = Scene(built, size, layout, dpi=scaled_dpi(size),
                   title=describe(rec) if title is None else title)

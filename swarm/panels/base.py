@@ -46,6 +46,12 @@ class Panel:
         """
         return None
 
+    @classmethod
+    def frame_options(cls, size: tuple[int, int]) -> dict:
+        """Keyword arguments that fit the panel to a video of ``size`` (width, height) px,
+        given by ``animate`` when it builds the panel (e.g. a plane's grid resolution)."""
+        return {}
+
     def plot_init(self, ax):
         """Draw the static parts on ``ax`` (limits, labels, legend) once.
 

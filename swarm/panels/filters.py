@@ -71,6 +71,7 @@ class FiltersPanel(Panel):
         rows, cols = self.mosaic
         ax.set_xlim(0, cols)
         ax.set_ylim(rows, 0)
+        ax.set_aspect("equal", adjustable="box")  # square pixels
         ax.set_xticks([(j + 0.5) * (self.shape[1] + 1) - 0.5 for j in range(self.units)],
                       [str(j) for j in range(self.units)], fontsize=7)
         ax.set_yticks([(i + 0.5) * (self.shape[0] + 1) - 0.5 for i in range(len(self.tracked))],
