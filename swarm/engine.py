@@ -19,7 +19,7 @@ from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 
 from swarm._feed import Feed, accuracy, make_feed, minibatches
 from swarm._model import losses as _losses
-from swarm._model.nets import FuncNet, FusedMLP
+from swarm._model.nets import FuncNet, FusedMLP, parameter_names
 from swarm._optim import make_optimizer
 from swarm._spec import Spec, make_spec, memory_note
 from swarm._threads import idle_core_threads
@@ -232,6 +232,8 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
             "diverged": int(diverged.sum()), "memory": dict(spec.memory_info)}
     if spec.dataset is not None:
         meta["dataset"] = spec.dataset.to_meta()
+    if spec.model is not None:  # the module's own parameter names, for panels and reports
+        meta["modules"] = parameter_names(spec.model)
     if diverged.any():
         log.warning("%d of %d bees diverged (first at epoch %d) and were frozen",
                     int(diverged.sum()), spec.bees, int(diverged_at[diverged].min()))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Panel", "SpecOnly", "split_axes", "TRACK_COLORS", "track_color", "pick_tracked",
-           "diverged_notes", "draw_note", "fade_after", "NOTE_COLOR", "layer_shapes"]
+           "diverged_notes", "draw_note", "fade_after", "NOTE_COLOR", "layer_shapes", "layer_label"]
 
 #: Colours of tracked bees, the same in every panel (the density is blue, the median red).
 TRACK_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -99,6 +99,12 @@ def layer_shapes(rec) -> list[tuple[int, int]] | None:
     dims = [int(spec.get("inputs", 1))] + [int(spec["width"])] * int(spec["depth"]) \
         + [int(spec.get("outputs", 1))]
     return [(o, i) for i, o in zip(dims[:-1], dims[1:])]
+
+
+def layer_label(rec, k: int) -> str:
+    """What to call layer ``k``'s weights: a custom model's own module name ("fc.weight",
+    from ``meta["modules"]``), else "layer k" (the built-in MLP's)."""
+    return (rec.meta.get("modules") or {}).get(f"layer{k}.weight") or f"layer {k}"
 
 
 def split_axes(ax, nrows: int = 1, ncols: int = 1, **gridspec_kw) -> list:
