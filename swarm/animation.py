@@ -34,10 +34,10 @@ DEFAULTS = {
     "target": DEFAULT_PANELS,
     "plane": ("boundary", "units", "accuracy", "weights", "loss"),  # 2-D classification
     "classification": ("accuracy", "filters", "weights", "rank", "loss"),
-    "regression": ("loss", "weights", "rank"),
+    "regression": ("predictions", "loss", "weights", "rank"),
 }
 #: Columns shown large on the left, the first listed panel of a group leading it.
-_LEFT = (("line", "breakpoints"), ("boundary", "units"), ("accuracy", "filters"))
+_LEFT = (("line", "breakpoints"), ("boundary", "units"), ("accuracy", "filters"), ("predictions",))
 
 
 def _candidates(rec) -> tuple[str, ...]:
@@ -60,14 +60,16 @@ def cannot_show(name: str, rec) -> str | None:
 
 
 def default_layout(names):
-    """The lead panel large on the left (line, boundary or accuracy; breakpoints, units or
-    filters under it), the rest stacked on the right.
+    """The panels in the order given; when the first is a lead panel (line, boundary or
+    accuracy) it goes large on the left with its partner (breakpoints, units or filters)
+    under it, and the rest stack on the right in their order.
 
     Returns a ``layout(fig)`` for :class:`Scene` (nested grids, so each column
-    spaces its own panels), or None for a plain grid when there is no lead panel.
+    spaces its own panels), or None for a plain grid, filled row by row in order,
+    when the first panel is no lead.
     """
     names = list(names)
-    group = next((g for g in _LEFT if g[0] in names), None)
+    group = next((g for g in _LEFT if names and g[0] == names[0]), None)
     if group is None:
         return None
     left = [n for n in group if n in names]

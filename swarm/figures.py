@@ -207,10 +207,12 @@ def rank_curves(rec: Recording) -> Figure:
     rec = check_recording(rec)
     fig, ax = _figure()
     colors = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f08c00", "#495057"]
+    from swarm.panels.base import layer_label
+
     kept = _kept(rec)
-    for i, k in enumerate(rec.matrix_layers):
+    for i, k in enumerate(rec.matrix_layers if len(kept) else ()):  # none left: no curves
         ranks = np.asarray(metrics.effective_rank(rec.weights(k)[kept]), dtype=np.float64)
-        _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], f"layer {k}")
+        _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], layer_label(rec, k))
     ax.set(xscale="log", xlabel="epoch + 1", ylabel="effective rank",
            title="Effective rank per layer")
     return _finish_bands(fig, ax, rec, "best")
@@ -267,8 +269,9 @@ def vote_map(rec: Recording, *, epoch: int = -1, size: int = 120) -> Figure:
             ax.scatter(pts[:, 0], pts[:, 1], s=9, lw=0.7, edgecolors=color if hollow else "white",
                        facecolors="white" if hollow else color,
                        label=(classes[c] if not hollow else None))
-    features = (rec.meta.get("dataset") or {}).get("features") or ("x1", "x2")
-    ax.set(xlabel=features[0], ylabel=features[1],
+    from swarm.panels.base import feature_label
+
+    ax.set(xlabel=feature_label(rec, 0, "x1"), ylabel=feature_label(rec, 1, "x2"),
            title=f"Vote of {bees} bees, epoch {int(rec.epoch[epoch_index(rec, epoch)])}")
     ax.legend(loc="upper right", fontsize=7, frameon=True, markerscale=1.5, title="class (test hollow)" if test else "class",
               title_fontsize=7)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 
-from swarm.panels.base import Panel, diverged_notes, draw_note
+from swarm.panels.base import Panel, diverged_notes, draw_note, feature_label, text_line
 from swarm.render.canvas import Canvas
 
 __all__ = ["PlanePanel", "CLASS_COLORS", "KELLY_COLORS", "MAX_CLASSES", "class_colors", "legend_columns",
@@ -70,8 +70,6 @@ class PlanePanel(Panel):
     ``points`` [(x [n, 2], colour, hollow)], ``legend`` [(handle, label)] and ``titles``
     [epoch], then call ``_setup_state(rec)``."""
 
-    features = ("x1", "x2")
-
     @classmethod
     def applies(cls, rec) -> str | None:
         return two_inputs(rec)
@@ -83,6 +81,7 @@ class PlanePanel(Panel):
         return {"size": grid_size(size)}
 
     def _setup_state(self, rec):
+        self.axis_labels = (feature_label(rec, 0, "x1"), feature_label(rec, 1, "x2"))
         self.num_frames = len(self.epoch)
         self.notes = diverged_notes(rec, short=True)
         self._cache: dict = {}  # per process: pane -> (row weights, col weights, points layer)
@@ -96,8 +95,8 @@ class PlanePanel(Panel):
         dx, dy = self.xs[1] - self.xs[0], self.ys[1] - self.ys[0]
         ax.set_xlim(self.xs[0] - dx / 2, self.xs[-1] + dx / 2)
         ax.set_ylim(self.ys[0] - dy / 2, self.ys[-1] + dy / 2)
-        ax.set_xlabel(self.features[0])
-        ax.set_ylabel(self.features[1])
+        ax.set_xlabel(self.axis_labels[0])
+        ax.set_ylabel(self.axis_labels[1])
         handles, labels = zip(*self.legend) if self.legend else ((), ())
         ncol = legend_columns(len(labels), _box_height(ax), dpi=ax.figure.dpi)
         ax.set_aspect("equal", adjustable="box")  # a unit is as long across as up
@@ -118,8 +117,8 @@ class PlanePanel(Panel):
         image += layer_rgb
         canvas.image(np.clip(image + 0.5, 0, 255).astype(np.uint8))
         canvas.text(f"epoch {self.epoch[frame]}", 0.015, 0.975, size=12, bold=True)
-        canvas.text(self.titles[frame], 0.015, 0.905, size=9, bold=True, color="0.2")  # under the
-        # epoch, not beside it: a narrow plane has no room for both on one line
+        canvas.text(self.titles[frame], 0.015, 0.975 - text_line(canvas, 12), size=9, bold=True,
+                    color="0.2")  # under the epoch: a narrow plane has no room for both on one line
         draw_note(canvas, self.notes[frame])
 
     def _pane_cache(self, pane):

@@ -56,6 +56,7 @@ class BoundaryPanel(PlanePanel):
     """
 
     name = "boundary"
+    summary = "a 2-D classification's vote map over the plane, with where bees draw boundaries"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -81,7 +82,6 @@ class BoundaryPanel(PlanePanel):
         colors = class_colors(len(classes))
         self.images = np.stack([boundary_image(v, b, colors, n)
                                 for v, b, n in zip(maps["votes"], maps["boundary"], bees)])
-        self.features = tuple((rec.meta.get("dataset") or {}).get("features") or ("x1", "x2"))[:2]
         x, y = np.asarray(rec.x), np.asarray(rec.y)
         x_test, y_test = (np.asarray(rec["x_test"]), np.asarray(rec["y_test"])) \
             if rec.has_test else (x[:0], y[:0])

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, diverged_notes, draw_note, track_color
+from swarm.panels.base import Panel, diverged_notes, draw_note, feature_label, track_color
 from swarm.recording import Recording
 
 __all__ = ["BreakpointsPanel", "sampled_turning_points", "class_changes"]
@@ -26,6 +26,7 @@ class BreakpointsPanel(Panel):
     """
 
     name = "breakpoints"
+    summary = "where over x the networks bend (ReLU kinks), at the target's turning points"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -45,7 +46,7 @@ class BreakpointsPanel(Panel):
         self.turning = turning_points(rec)
         classify = rec.task == "classification"
         self.marks = "class changes" if classify else "target's turning points"
-        self.xlabel = ((rec.meta.get("dataset") or {}).get("features") or ["x"])[0]
+        self.xlabel = feature_label(rec, 0)
         self.tracked = np.asarray(tracked, dtype=np.int64)
         live = rec.live_by_epoch[self.tracked]  # a tracked bee's kinks until it diverged
         self.tracked_kinks = [[k if ok else k[:0] for k, ok in zip(kinks, alive)] for kinks, alive

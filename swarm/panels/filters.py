@@ -40,6 +40,7 @@ class FiltersPanel(Panel):
     (their first input channel), named after the model's own module ("conv.weight")."""
 
     name = "filters"
+    summary = "first-layer weights (or a model's conv kernels) as images, for image datasets"
 
     @classmethod
     def applies(cls, rec) -> str | None:

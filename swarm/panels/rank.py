@@ -30,6 +30,7 @@ class RankPanel(Panel):
     """Effective rank per layer over epochs and the current singular-value spectrum."""
 
     name = "rank"
+    summary = "each layer's effective rank over epochs and its singular-value spectrum now"
 
     @classmethod
     def applies(cls, rec) -> str | None:

@@ -24,6 +24,7 @@ class UnitsPanel(PlanePanel):
     ``size`` x ``size`` grid (frames between key epochs blend)."""
 
     name = "units"
+    summary = "a 2-D dataset's plane crossed by every bee's first-layer ReLU lines"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -49,7 +50,6 @@ class UnitsPanel(PlanePanel):
         top = max(float(np.percentile(counts, 99.5)), 1.0)  # one scale for every frame: no flicker
         level = np.clip(counts / top, 0, 1)[..., None]
         self.images = np.rint(255 - (255 - _INK) * level).astype(np.uint8)
-        self.features = tuple((rec.meta.get("dataset") or {}).get("features") or ("x1", "x2"))[:2]
         x = np.asarray(rec.x)
         if rec.task == "classification":
             y = np.asarray(rec.y)

@@ -29,6 +29,7 @@ class WeightsPanel(Panel):
     """
 
     name = "weights"
+    summary = "each layer's weight-value density over epochs, and its histogram now"
 
     @classmethod
     def applies(cls, rec) -> str | None:
