@@ -150,7 +150,7 @@ def _scores(spec: Spec, net, feed: Feed, pred) -> dict:
     out = {}
     if feed.labels is not None:
         out["accuracy"] = _fresh(accuracy(pred, feed.labels))
-    if len(feed.x_test) == 0:
+    if feed.x_test.shape[-1] == 0:  # [1, feature, sample]
         return out
     test = net.predict(feed.x_test)
     out["test_loss"] = _fresh(_losses.get(spec.loss).value(test, feed.y_test))

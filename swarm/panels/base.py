@@ -113,19 +113,30 @@ def legend_columns_beside_title(ax, labels, title: str, fontsize: float = 8,
                                 title_size: float = 10) -> int:
     """Columns for a legend drawn above ``ax``'s top right, beside its left-aligned
     ``title``: all entries on one row when they fit beside the title, else fewer columns
-    (more rows), so the legend never runs into the title. An estimate made before layout."""
+    (more rows), so the legend never runs into the title. Texts are measured; the axes'
+    width is its grid cell's before layout (labels and ticks take some of it later, so
+    the estimate errs towards more rows). Matplotlib splits entries into columns with
+    ``np.array_split``, each column as wide as its widest entry."""
     if not labels:
         return 1
     fig = ax.figure
     px = fig.dpi / 72
-    width = ax.get_position(original=True).width * fig.bbox.width / 0.78  # default margins undone
-    room = width - (0.62 * len(title) + 1.5) * title_size * px
-    entries = [(0.58 * len(str(text)) + 1.4 + 0.8 + 2.0) * fontsize * px for text in labels]
-    for ncol in range(len(entries), 1, -1):
-        rows = -(-len(entries) // ncol)
-        if sum(max(entries[i:i + rows]) for i in range(0, len(entries), rows)) <= room:
+    width = ax.get_position(original=True).width * fig.bbox.width
+    room = width - (_text_points(title, title_size) + 2 * title_size) * px
+    entries = [(_text_points(text, fontsize) + (1.4 + 0.8 + 2.0) * fontsize) * px for text in labels]
+    for ncol in range(len(entries), 1, -1):  # columns as matplotlib splits them
+        if sum(max(column) for column in np.array_split(entries, ncol)) <= room:
             return ncol
     return 1
+
+
+def _text_points(text: str, size: float) -> float:
+    """Width of ``text`` in points at ``size`` in matplotlib's default font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    return TextToPath().get_text_width_height_descent(str(text), FontProperties(size=size),
+                                                      ismath=False)[0]
 
 
 def feature_label(rec, index: int, default: str = "x") -> str:

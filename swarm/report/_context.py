@@ -113,7 +113,8 @@ def spec_rows(rec: Recording) -> list[tuple[str, str]]:
         where = f" on [{fmt(spec['domain'][0])}, {fmt(spec['domain'][1])}]" \
             if spec.get("domain") else ""
         rows.append(("target", f"{spec['target']}{where}, {rec.x.size} points"))
-    rows += dataset_rows(rec)
+    data_rows = dataset_rows(rec)
+    rows += data_rows
     arch = _architecture(rec, spec)
     if arch:
         rows.append(("network", arch + (f", init {spec['init']}" if spec.get("init") else "")))
@@ -133,7 +134,8 @@ def spec_rows(rec: Recording) -> list[tuple[str, str]]:
             rows.append((key, fmt(spec[key])))
     if rec.meta.get("engine"):
         rows.append(("engine", str(rec.meta["engine"])))
-    rows += [(_label(k), fmt(v)) for k, v in spec.items() if k not in _SHOWN]
+    rows += [(_label(k), fmt(v)) for k, v in spec.items()
+             if k not in _SHOWN and not (data_rows and k == "dataset")]  # said in full above
     return rows
 
 
@@ -148,7 +150,7 @@ def dataset_rows(rec: Recording) -> list[tuple[str, str]]:
     split = f"train {fmt(train)}, test {fmt(test)}" if rec.has_test else \
         f"train {fmt(train)}, no test split (test 0): this report shows the training split only"
     return [("dataset", f"{data.get('name')}: {knobs}" if knobs else str(data.get("name"))),
-            ("samples", split)]
+            ("split", split)]
 
 
 def versions(rec: Recording) -> str:
