@@ -33,11 +33,12 @@ DEFAULT_PANELS = ("line", "breakpoints", "weights", "rank", "loss")
 DEFAULTS = {
     "target": DEFAULT_PANELS,
     "plane": ("boundary", "units", "accuracy", "weights", "loss"),  # 2-D classification
-    "classification": ("accuracy", "filters", "weights", "rank", "loss"),
+    "classification": ("accuracy", "filters", "breakpoints", "weights", "rank", "loss"),
     "regression": ("predictions", "loss", "weights", "rank"),
 }
 #: Columns shown large on the left, the first listed panel of a group leading it.
-_LEFT = (("line", "breakpoints"), ("boundary", "units"), ("accuracy", "filters"), ("predictions",))
+_LEFT = (("line", "breakpoints"), ("boundary", "units"), ("accuracy", "filters", "breakpoints"),
+         ("predictions",))  # a lead, then the partners it may have under it (the first shown)
 
 
 def _candidates(rec) -> tuple[str, ...]:
@@ -60,9 +61,9 @@ def cannot_show(name: str, rec) -> str | None:
 
 
 def default_layout(names):
-    """The panels in the order given; when the first is a lead panel (line, boundary or
-    accuracy) it goes large on the left with its partner (breakpoints, units or filters)
-    under it, and the rest stack on the right in their order.
+    """The panels in the order given; when the first is a lead panel (line, boundary,
+    accuracy or predictions) it goes large on the left with its partner (breakpoints,
+    units, filters or breakpoints) under it, and the rest stack on the right in order.
 
     Returns a ``layout(fig)`` for :class:`Scene` (nested grids, so each column
     spaces its own panels), or None for a plain grid, filled row by row in order,
@@ -72,7 +73,7 @@ def default_layout(names):
     group = next((g for g in _LEFT if names and g[0] == names[0]), None)
     if group is None:
         return None
-    left = [n for n in group if n in names]
+    left = [names[0]] + [n for n in group[1:] if n in names][:1]
     right = [n for n in names if n not in left]
 
     def layout(fig):

@@ -97,6 +97,7 @@ def test_breakpoints_panel_on_alternating_marks_its_class_changes():
     np.testing.assert_allclose(panel.turning, _changes_by_hand(x, y))
     assert panel.turning.ndim == 1 and panel.marks == "class changes"
     assert "class changes" in _legend_texts(panel)
+    assert default_panels(rec)[:2] == ["accuracy", "breakpoints"]  # under the accuracy
 
 
 # custom models -----------------------------------------------------------------------------

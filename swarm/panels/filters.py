@@ -78,6 +78,7 @@ class FiltersPanel(Panel):
             w = w.reshape(w.shape[:3] + (-1,))
             name = (rec.meta.get("modules") or {}).get(key) or key.removeprefix("param.")
             self.what = f"{name}, {'x'.join(map(str, self.shape))} kernels"
+        self.unit_word = "first-layer unit" if key is None else "output channel"
         self.units = min(units, w.shape[2])
         self.tiles = w[:, :, :self.units].reshape(w.shape[:2] + (self.units,) + self.shape)
         finite = np.abs(self.tiles[np.isfinite(self.tiles)])
@@ -105,7 +106,7 @@ class FiltersPanel(Panel):
                       [f"bee {b}" for b in self.tracked], fontsize=8)
         for label, i in zip(ax.get_yticklabels(), range(len(self.tracked))):
             label.set_color(track_color(i))
-        ax.set_xlabel("first-layer unit")
+        ax.set_xlabel(self.unit_word)
         ax.set_title(f"filters ({self.what})", fontsize=10, loc="left")
         ax.figure.colorbar(ScalarMappable(Normalize(-self.scale, self.scale), CMAP), ax=ax,
                            fraction=0.04, pad=0.02).ax.tick_params(labelsize=7)
