@@ -51,7 +51,7 @@ def two_inputs(rec) -> str | None:
     return None
 
 
-def grid_size(size, pixels_per_cell: float = 3.0) -> int:
+def grid_size(size, pixels_per_cell: float = 4.0) -> int:
     """Grid cells per axis for a plane in a video of ``size`` (width, height) px: int in 48..192."""
     side = 0.55 * min(size[1], size[0] * 0.6)
     return int(np.clip(round(side / pixels_per_cell), 48, 192))
@@ -76,7 +76,7 @@ class PlanePanel(Panel):
 
     @classmethod
     def frame_options(cls, size) -> dict:
-        """A grid of about one cell per 3 px of the plane (the lead plane is about 0.55 of the
+        """A grid of about one cell per 4 px of the plane (the lead plane is about 0.55 of the
         frame's height across): bilinear scaling then shows no blocks."""
         return {"size": grid_size(size)}
 
