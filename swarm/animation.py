@@ -23,6 +23,7 @@ from swarm.render.workers import sigterm_raises, stop_workers, warm_up, worker_c
 from swarm.render.writer import check_codec, check_png, check_size, output_format
 
 __all__ = ["animate", "DEFAULT_PANELS", "DEFAULTS", "default_panels", "choose_panels", "default_layout", "describe",
+           "data_knobs",
            "cannot_show"]
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,12 @@ DEFAULT_PANELS = ("line", "breakpoints", "weights", "rank", "loss")
 DEFAULTS = {
     "target": DEFAULT_PANELS,
     "plane": ("boundary", "units", "accuracy", "weights", "loss"),  # 2-D classification
-    "classification": ("accuracy", "filters", "weights", "rank", "loss"),
-    "regression": ("loss", "weights", "rank"),
+    "classification": ("accuracy", "filters", "breakpoints", "weights", "rank", "loss"),
+    "regression": ("predictions", "loss", "weights", "rank"),
 }
 #: Columns shown large on the left, the first listed panel of a group leading it.
-_LEFT = (("line", "breakpoints"), ("boundary", "units"), ("accuracy", "filters"))
+_LEFT = (("line", "breakpoints"), ("boundary", "units"), ("accuracy", "filters", "breakpoints"),
+         ("predictions",))  # a lead, then the partners it may have under it (the first shown)
 
 
 def _candidates(rec) -> tuple[str, ...]:
@@ -59,17 +61,19 @@ def cannot_show(name: str, rec) -> str | None:
 
 
 def default_layout(names):
-    """The lead panel large on the left (line, boundary or accuracy; breakpoints, units or
-    filters under it), the rest stacked on the right.
+    """The panels in the order given; when the first is a lead panel (line, boundary,
+    accuracy or predictions) it goes large on the left with its partner (breakpoints,
+    units, filters or breakpoints) under it, and the rest stack on the right in order.
 
     Returns a ``layout(fig)`` for :class:`Scene` (nested grids, so each column
-    spaces its own panels), or None for a plain grid when there is no lead panel.
+    spaces its own panels), or None for a plain grid, filled row by row in order,
+    when the first panel is no lead.
     """
     names = list(names)
-    group = next((g for g in _LEFT if g[0] in names), None)
+    group = next((g for g in _LEFT if names and g[0] == names[0]), None)
     if group is None:
         return None
-    left = [n for n in group if n in names]
+    left = [names[0]] + [n for n in group[1:] if n in names][:1]
     right = [n for n in names if n not in left]
 
     def layout(fig):
@@ -83,8 +87,43 @@ def default_layout(names):
 
 
 def describe(rec) -> str:
-    """One line about the run, for the video's title: :meth:`Recording.describe`."""
-    return rec.describe()
+    """One line about the run, for the video's title: :meth:`Recording.describe`, its
+    dataset's name followed by the knobs the run set away from their defaults, short
+    ("moons (noise 0.3, test 0)"); the report's run table lists every knob."""
+    line = rec.describe()
+    data = rec.meta.get("dataset") or {}
+    changed = data_knobs(data)
+    name = str(data.get("name") or "")
+    if changed and name and line.startswith(name):
+        line = f"{name} ({changed}){line[len(name):]}"
+    return line
+
+
+def data_knobs(data: dict) -> str:
+    """The knobs of a dataset's meta (``Dataset.to_meta()``) that differ from its builder's
+    defaults, as "noise 0.3, test 0, data seed 1"; "" when none does."""
+    import inspect
+
+    from swarm.datasets import DATASETS
+    from swarm.datasets._generators import _DIGITS as ALL_DIGITS  # digits' samples=None: all
+    from swarm.datasets._knobs import DEFAULTS as SHARED
+
+    defaults = {"seed": 0, **SHARED}
+    builder = DATASETS.get(str(data.get("name") or ""))
+    if builder is not None:
+        defaults.update({p.name: p.default for p in inspect.signature(builder).parameters.values()
+                         if p.default is not inspect.Parameter.empty})
+    parts = []
+    for key, value in (data.get("knobs") or {}).items():
+        if key in defaults and (value == defaults[key] or (key, defaults[key]) == ("samples", None)
+                                and value == ALL_DIGITS):
+            continue
+        if key not in defaults and key not in SHARED and builder is None:
+            continue  # a CSV's own arguments (label, features) are in the report
+        word = {"seed": "data seed", "random_labels": "random labels", "dummy_dims": "dummy dims"}.get(key, key)
+        parts.append(word if value is True else f"no {word}" if value is False else f"{word} {value:g}"
+                     if isinstance(value, float) else f"{word} {value}")
+    return ", ".join(parts)
 
 
 def choose_panels(rec, panels=None) -> list:
@@ -170,7 +209,8 @@ def _prepare(rec, names, epoch_of_frame, bees, size, title):
     shown = np.unique(epoch_of_frame)
     if shown.size < rec.num_epochs:  # panels prepare only the epochs the video shows
         rec = rec.epochs(shown)
-    built = [get_panel(n)(rec, tracked=bees) if isinstance(n, str) else n for n in names]
+    built = [get_panel(n)(rec, tracked=bees, **get_panel(n).frame_options(size))
+             if isinstance(n, str) else n for n in names]
     layout = default_layout(names) if all(isinstance(n, str) for n in names) else None
     scene = Scene(built, size, layout, dpi=scaled_dpi(size),
                   title=describe(rec) if title is None else title)

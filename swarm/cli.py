@@ -134,11 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--label", metavar="COLUMN", help="a CSV's label column (needed with a CSV)")
     d.add_argument("--features", metavar="A,B,...",
                    help="a CSV's feature columns (default: every column but the label)")
-    v = p.add_argument_group("video")
-    v.add_argument("--panels", default=None,
-                   help="comma-separated panels from line, breakpoints, weights, rank, loss "
-                        "(default: all that apply; breakpoints need a piecewise-linear "
-                        "activation, rank a layer of at least 2x2 weights)")
+    v = p.add_argument_group("video", _panels_help())
+    v.add_argument("--panels", default=None, metavar="A,B,...",
+                   help="comma-separated panels, shown in the order given (default: those of "
+                        "the run's kind that apply)")
     v.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
     v.add_argument("--duration", type=float, default=None, help="video length in seconds "
                    "(default 10-15, one frame per recorded epoch when that fits)")
@@ -160,6 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.data = list(d._group_actions)  # what applies to a dataset
     p.training = [*t._group_actions, *p.data]  # what cannot apply to --from
     return p
+
+
+def _panels_help() -> str:
+    """The panels, one line each, for --help: read from ``swarm.panels.PANELS``."""
+    from swarm.panels import PANELS
+
+    width = max(map(len, PANELS))
+    lines = [f"  {name:<{width}}  {cls.summary}" for name, cls in PANELS.items()]
+    return ("panels (--panels keeps the order given; a first line, boundary, accuracy or predictions\n"
+            "leads large on the left, with breakpoints, units or filters under it):\n"
+            + "\n".join(lines))
 
 
 def _split_argv(argv: list[str], parser) -> list[str]:
@@ -480,7 +490,7 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
     if rec.live.any():
         last = {k: rec[k][rec.live, -1] for k in ("loss", "test_loss", "accuracy",
                                                    "test_accuracy") if k in rec}
-        if "accuracy" in last:
+        if "test_accuracy" in last:
             last["train - test accuracy"] = last["accuracy"] - last["test_accuracy"]
         names = {"loss": "final loss", "test_loss": "final test loss",
                  "accuracy": "train accuracy", "test_accuracy": "test accuracy"}

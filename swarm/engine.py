@@ -19,7 +19,7 @@ from tqdm import tqdm  # plain bars: no widget warnings in notebooks
 
 from swarm._feed import Feed, accuracy, make_feed, minibatches
 from swarm._model import losses as _losses
-from swarm._model.nets import FuncNet, FusedMLP
+from swarm._model.nets import FuncNet, FusedMLP, parameter_names
 from swarm._optim import make_optimizer
 from swarm._spec import Spec, make_spec, memory_note
 from swarm._threads import idle_core_threads
@@ -166,11 +166,16 @@ def _fresh(t: torch.Tensor) -> np.ndarray:
 
 def _scores(spec: Spec, net, feed: Feed, pred) -> dict:
     """A dataset's test loss (one forward pass of all bees on x_test) and the train and
-    test accuracy of classification, [bee] each."""
-    test = net.predict(feed.x_test)
-    out = {"test_loss": _fresh(_losses.get(spec.loss).value(test, feed.y_test))}
+    test accuracy of classification, [bee] each; nothing of a test split that has no
+    samples (``test=0``): the recording then holds the training split's scores only."""
+    out = {}
     if feed.labels is not None:
         out["accuracy"] = _fresh(accuracy(pred, feed.labels))
+    if feed.x_test.shape[-1] == 0:  # [1, feature, sample]
+        return out
+    test = net.predict(feed.x_test)
+    out["test_loss"] = _fresh(_losses.get(spec.loss).value(test, feed.y_test))
+    if feed.labels is not None:
         out["test_accuracy"] = _fresh(accuracy(test, feed.labels_test))
     return out
 
@@ -260,6 +265,8 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
             "diverged": int(diverged.sum()), "memory": dict(spec.memory_info)}
     if spec.dataset is not None:
         meta["dataset"] = spec.dataset.to_meta()
+    if spec.model is not None:  # the module's own parameter names, for panels and reports
+        meta["modules"] = parameter_names(spec.model)
     if diverged.any():
         log.warning("%d of %d bees diverged (first at epoch %d) and were frozen",
                     int(diverged.sum()), spec.bees, int(diverged_at[diverged].min()))

@@ -207,10 +207,12 @@ def rank_curves(rec: Recording) -> Figure:
     rec = check_recording(rec)
     fig, ax = _figure()
     colors = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f08c00", "#495057"]
+    from swarm.panels.base import layer_label
+
     kept = _kept(rec)
-    for i, k in enumerate(rec.matrix_layers):
+    for i, k in enumerate(rec.matrix_layers if len(kept) else ()):  # none left: no curves
         ranks = np.asarray(metrics.effective_rank(rec.weights(k)[kept]), dtype=np.float64)
-        _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], f"layer {k}")
+        _bands(ax, rec.epoch + 1.0, ranks, colors[i % len(colors)], layer_label(rec, k))
     ax.set(xscale="log", xlabel="epoch + 1", ylabel="effective rank",
            title="Effective rank per layer")
     return _finish_bands(fig, ax, rec, "best")
@@ -259,16 +261,19 @@ def vote_map(rec: Recording, *, epoch: int = -1, size: int = 120) -> Figure:
     ax.imshow(image, origin="lower", interpolation="bilinear", aspect="auto",
               extent=(maps["xs"][0] - dx / 2, maps["xs"][-1] + dx / 2,
                       maps["ys"][0] - dy / 2, maps["ys"][-1] + dy / 2))
+    test = rec.has_test
     for c, color in enumerate(colors):
-        for x, y, hollow in ((rec.x, rec.y, False), (rec["x_test"], rec["y_test"], True)):
+        for x, y, hollow in ((rec.x, rec.y, False),) + (((rec["x_test"], rec["y_test"], True),)
+                                                         if test else ()):
             pts = np.asarray(x)[np.asarray(y) == c]
             ax.scatter(pts[:, 0], pts[:, 1], s=9, lw=0.7, edgecolors=color if hollow else "white",
                        facecolors="white" if hollow else color,
                        label=(classes[c] if not hollow else None))
-    features = (rec.meta.get("dataset") or {}).get("features") or ("x1", "x2")
-    ax.set(xlabel=features[0], ylabel=features[1],
+    from swarm.panels.base import feature_label
+
+    ax.set(xlabel=feature_label(rec, 0, "x1"), ylabel=feature_label(rec, 1, "x2"),
            title=f"Vote of {bees} bees, epoch {int(rec.epoch[epoch_index(rec, epoch)])}")
-    ax.legend(loc="upper right", fontsize=7, frameon=True, markerscale=1.5, title="class (test hollow)",
+    ax.legend(loc="upper right", fontsize=7, frameon=True, markerscale=1.5, title="class (test hollow)" if test else "class",
               title_fontsize=7)
     _left_out_note(ax, rec)
     return fig
@@ -292,7 +297,7 @@ def confusion(rec: Recording, *, epoch: int = -1) -> Figure:
     from swarm.metrics.decision import majority_confusion
 
     rec = check_recording(rec)
-    split = "test" if "x_test" in rec and len(rec["x_test"]) else "train"
+    split = "test" if rec.has_test else "train"
     matrix = majority_confusion(rec, epoch, split)
     classes = rec.classes or tuple(str(c) for c in range(len(matrix)))
     fig, ax = _figure(colorbar=True)
@@ -319,6 +324,11 @@ class FigureSpec:
     draw: Callable[[Recording], Figure]
     caption: str
     applies: Callable[[Recording], bool]
+    train_only: str | None = None  # the caption of a run without a test split (test=0)
+
+    def caption_of(self, rec: Recording) -> str:
+        """The caption for ``rec``: ``train_only`` when it has no test split and one is given."""
+        return self.train_only if self.train_only and not rec.has_test else self.caption
 
 
 FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
@@ -338,13 +348,20 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
     FigureSpec("vote", vote_map,
                "The final vote map: at each point of the plane the share of bees predicting "
                "each class (white: a tie), darker where many bees draw their decision boundary; "
-               "training points filled, test points hollow.", _plane_classifier),
+               "training points filled, test points hollow.", _plane_classifier,
+               "The final vote map: at each point of the plane the share of bees predicting "
+               "each class (white: a tie), darker where many bees draw their decision boundary; "
+               "the training points (this run held out no test split)."),
     FigureSpec("accuracy", accuracy_curves,
                "Train and test accuracy: median over the bees, with the 25-75% and 5-95% bands.",
-               lambda rec: "accuracy" in rec),
+               lambda rec: "accuracy" in rec,
+               "Training accuracy (this run held out no test split): median over the bees, "
+               "with the 25-75% and 5-95% bands."),
     FigureSpec("confusion", confusion,
                "The swarm's majority vote on the test split against the true classes.",
-               _classifier),
+               _classifier,
+               "The swarm's majority vote on the training split (this run held out no test "
+               "split) against the true classes."),
 ]}
 
 

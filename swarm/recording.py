@@ -147,6 +147,11 @@ class Recording(Mapping):
         return self.meta.get("spec", {}).get("activation")
 
     @property
+    def has_test(self) -> bool:
+        """Whether the run held out a test split with samples (a dataset run without ``test=0``)."""
+        return "x_test" in self._arrays and len(self._arrays["x_test"]) > 0
+
+    @property
     def piecewise_linear(self) -> bool:
         """Whether the trained network is a piecewise-linear MLP (so it has exact breakpoints).
 

@@ -12,7 +12,7 @@ from render_helpers import hand_recording
 
 def test_registry_lists_valid_names_on_a_miss():
     assert list(PANELS) == ["line", "breakpoints", "weights", "rank", "loss", "boundary", "units",
-                           "accuracy", "filters"]
+                           "accuracy", "filters", "predictions"]
     assert get_panel(" Line ") is PANELS["line"]
     with pytest.raises(ValueError, match="unknown panel 'lines'; choose from line, breakpoints"):
         get_panel("lines")

@@ -102,12 +102,12 @@ def test_tiny_dataset_videos_count_their_frames(tmp_path):
         assert not (tmp_path / "out.mp4").exists()  # the fake writer writes nothing
 
 
-def test_regression_on_n_d_data_shows_loss_weights_rank():
+def test_regression_on_n_d_data_shows_predictions_loss_weights_rank():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 3)).astype(np.float32)
     rec = swarm.train((x, x.sum(1)), bees=3, epochs=3, width=4, depth=2, progress=False)
     assert rec.task == "regression"
-    assert default_panels(rec) == ["loss", "weights", "rank"]
+    assert default_panels(rec) == ["predictions", "loss", "weights", "rank"]
     assert "regression" in BoundaryPanel.applies(rec)
 
 

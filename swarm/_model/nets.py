@@ -164,6 +164,16 @@ def _recording_names(module: nn.Module, keys: list[str]) -> list[str]:
     return [rename.get(key, f"param.{key}") for key in keys]
 
 
+def parameter_names(model) -> dict[str, str]:
+    """The module's own name of each parameter a custom ``model`` run records, keyed by its
+    recording name (``{"layer0.weight": "fc.weight", "param.conv.weight": "conv.weight"}``),
+    so panels and reports can say "conv.weight", not "layer 0"."""
+    with torch.random.fork_rng(devices=[]):
+        module = model()
+    keys = [name for name, _ in module.named_parameters()]
+    return dict(zip(_recording_names(module, keys), keys))
+
+
 def check_factory(model, inputs: int, outputs: int) -> int:
     """A ``ValueError`` unless ``model()`` builds a module with parameters that maps
     [sample, inputs] to [sample, outputs]; returns its number of parameters."""
@@ -191,4 +201,25 @@ def check_factory(model, inputs: int, outputs: int) -> int:
     if shape != (2, outputs) and not (outputs == 1 and shape == (2,)):
         raise ValueError(f"`model` must map [sample, {inputs}] to [sample, {outputs}], but it "
                          f"gave {list(shape)} for 2 samples")
+    if _random_layers(module, inputs):
+        raise ValueError(f"`model` builds {type(module).__name__}, whose output changes from call to "
+                         "call on the same input (dropout or another random layer): the swarm "
+                         "trains all bees in one vmap, which gives no bee its own random stream; "
+                         "drop the random layer, or train bees one at a time with "
+                         "swarm.core.swarm_train")
     return count
+
+
+def _random_layers(module: nn.Module, inputs: int) -> bool:
+    """Whether ``module`` in training mode answers one input differently under two seeds."""
+    module.train()
+    x = torch.linspace(-1, 1, 8 * inputs).reshape(8, inputs)
+    outs = []
+    with torch.no_grad(), torch.random.fork_rng(devices=[]):
+        for seed in (1, 2):
+            torch.manual_seed(seed)
+            try:
+                outs.append(module(x))
+            except Exception:  # failed above on a smaller batch already, or batch-size bound
+                return False
+    return not torch.equal(outs[0], outs[1])

@@ -23,7 +23,8 @@ from swarm._threads import idle_core_threads
 from swarm.metrics._common import activation, check_recording, epoch_index, epoch_indices
 
 __all__ = ["plane_grid", "grid_predictions", "vote_map", "boundary_density", "decision_maps",
-           "unit_lines", "line_heights", "majority_confusion", "predict_classes"]
+           "unit_lines", "line_heights", "majority_confusion", "predict_classes",
+           "predict_values"]
 
 _CHUNK_FLOATS = 1 << 22  # hidden activations per chunk of bees (16 MB of float32)
 
@@ -77,6 +78,24 @@ def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
             scores = _scores(_params(rec, epoch, part), points, act)  # [bee, out, point]
             out[start:start + len(part)] = _argmax_outputs(scores).numpy()
     return out
+
+
+def predict_values(rec, epoch: int, points, bees=None) -> np.ndarray:
+    """Each bee's outputs at ``points`` [point, feature] at recorded epoch position ``epoch``
+    (a regression's predictions, in the units it was trained in): float32 [bee, point, out]."""
+    check_recording(rec)
+    act = activation(rec)
+    epoch = epoch_index(rec, epoch)
+    bees = np.arange(rec.num_bees) if bees is None else np.asarray(bees)
+    points = torch.as_tensor(np.asarray(points, np.float32).T[None].copy())  # [1, feature, point]
+    width = max([rec.weights(k).shape[-2] for k in rec.layer_indices] + [1])
+    chunk = max(1, _CHUNK_FLOATS // max(width * points.shape[-1], 1))
+    parts = []
+    with torch.no_grad(), idle_core_threads():
+        for start in range(0, len(bees), chunk):
+            scores = _scores(_params(rec, epoch, bees[start:start + chunk]), points, act)
+            parts.append(scores.transpose(1, 2).numpy())  # [bee, point, out]
+    return np.concatenate(parts).astype(np.float32, copy=False)
 
 
 def _scores(params, points: torch.Tensor, act) -> torch.Tensor:

@@ -33,7 +33,8 @@ def summary(rec) -> dict:
     ``gzip_complexity`` ([first, last], the same mean). A dataset's recording
     adds ``final_test_loss``, and for classification ``accuracy`` and
     ``test_accuracy`` (quantiles at the last recorded epoch) and ``accuracy_gap``
-    (quantiles of each bee's train minus test accuracy).
+    (quantiles of each bee's train minus test accuracy); the test ones only when it has
+    a test split.
     """
     rec = _common.check_recording(rec)
     kept = _common.kept_bees(rec)
@@ -56,9 +57,10 @@ def summary(rec) -> dict:
     if "test_loss" in rec:
         out["final_test_loss"] = _quantiles(rec["test_loss"][kept, -1])
     if "accuracy" in rec:
+        out["accuracy"] = _quantiles(rec["accuracy"][kept, -1])
+    if "test_accuracy" in rec:  # not with test=0: no test split
         train, test = rec["accuracy"][kept, -1], rec["test_accuracy"][kept, -1]
-        out.update(accuracy=_quantiles(train), test_accuracy=_quantiles(test),
-                   accuracy_gap=_quantiles(train - test))
+        out.update(test_accuracy=_quantiles(test), accuracy_gap=_quantiles(train - test))
     return out
 
 

@@ -10,6 +10,7 @@ from swarm.panels.breakpoints import BreakpointsPanel
 from swarm.panels.filters import FiltersPanel
 from swarm.panels.line import LinePanel
 from swarm.panels.loss import LossPanel
+from swarm.panels.predictions import PredictionsPanel
 from swarm.panels.rank import RankPanel
 from swarm.panels.units import UnitsPanel
 from swarm.panels.weights import WeightsPanel
@@ -24,6 +25,7 @@ PANELS: dict[str, type] = {
     "units": UnitsPanel,
     "accuracy": AccuracyPanel,
     "filters": FiltersPanel,
+    "predictions": PredictionsPanel,
 }
 
 
@@ -38,4 +40,4 @@ def get_panel(name: str) -> type:
 __all__ = ["PANELS", "get_panel", "Panel", "SpecOnly", "split_axes", "pick_tracked", "track_color",
            "TRACK_COLORS", "LinePanel", "BreakpointsPanel", "WeightsPanel", "RankPanel", "LossPanel",
            "BoundaryPanel", "UnitsPanel", "AccuracyPanel",
-           "FiltersPanel"]
+           "FiltersPanel", "PredictionsPanel"]

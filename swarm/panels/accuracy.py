@@ -5,7 +5,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, SpecOnly, diverged_notes, draw_note, fade_after, track_color
+from swarm.panels.base import (Panel, SpecOnly, diverged_notes, draw_note, fade_after,
+                               legend_columns_beside_title, text_line, track_color)
 from swarm.panels.line import MEDIAN_COLOR as TRAIN_COLOR
 from swarm.panels.loss import TEST_COLOR, quantile_band
 
@@ -20,6 +21,7 @@ class AccuracyPanel(Panel):
     """
 
     name = "accuracy"
+    summary = "train and test accuracy over epochs: median, 10-90% band, tracked bees"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -59,7 +61,8 @@ class AccuracyPanel(Panel):
         ax.set_ylabel("accuracy")
         ax.set_title("accuracy", fontsize=10, loc="left")
         ax.grid(True, color="0.92", linewidth=0.8)
-        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
+        ncol = legend_columns_beside_title(ax, [h.get_label() for h in handles], "accuracy")
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=ncol,
                   frameon=False, fontsize=8, borderaxespad=0.1, handlelength=1.4)  # outside: no fade
 
     def draw(self, canvas, frame: int) -> None:
@@ -73,10 +76,12 @@ class AccuracyPanel(Panel):
             color = TRAIN_COLOR if split == "train" else TEST_COLOR
             canvas.points([t], [q50[frame]], color="white", radius=5.0)
             canvas.points([t], [q50[frame]], color=color, radius=3.8)
-            lines.append((f"{split} {q50[frame]:.3f}", color))
-        for j, (text, color) in enumerate(lines):
-            canvas.text(text, 0.98, 0.30 - 0.09 * j, size=10, ha="right", color=color, bold=True)
-        draw_note(canvas, self.notes[frame])
+            lines.append((f"{split} {q50[frame]:.3f}", color, 10, True))
         if self.gap is not None:
-            canvas.text(f"final gap {self.gap:+.3f}", 0.98, 0.30 - 0.09 * len(lines), size=9,
-                        ha="right", color="0.25")
+            lines.append((f"final gap {self.gap:+.3f}", "0.25", 9, False))
+        note = self.notes[frame]
+        draw_note(canvas, note)
+        y = 0.02 + (text_line(canvas, 9) if note else 0.0)  # stacked up from the note: no overlap
+        for text, color, size, bold in reversed(lines):
+            canvas.text(text, 0.98, y, size=size, ha="right", va="bottom", color=color, bold=bold)
+            y += text_line(canvas, size)

@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Panel", "SpecOnly", "split_axes", "TRACK_COLORS", "track_color", "pick_tracked",
-           "diverged_notes", "draw_note", "fade_after", "NOTE_COLOR", "layer_shapes"]
+           "diverged_notes", "draw_note", "fade_after", "NOTE_COLOR", "layer_shapes", "layer_label", "feature_label", "text_line",
+           "legend_columns_beside_title"]
 
 #: Colours of tracked bees, the same in every panel (the density is blue, the median red).
 TRACK_COLORS = ("#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -35,6 +36,7 @@ class Panel:
     """Base class of animated views; subclasses set ``num_frames`` and implement ``draw``."""
 
     num_frames: int = 1
+    summary: str = ""  #: what the panel shows, in one line (``swarm-animate --help``)
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -45,6 +47,12 @@ class Panel:
         The default picker, ``animate`` and the command all ask this, and only this.
         """
         return None
+
+    @classmethod
+    def frame_options(cls, size: tuple[int, int]) -> dict:
+        """Keyword arguments that fit the panel to a video of ``size`` (width, height) px,
+        given by ``animate`` when it builds the panel (e.g. a plane's grid resolution)."""
+        return {}
 
     def plot_init(self, ax):
         """Draw the static parts on ``ax`` (limits, labels, legend) once.
@@ -93,6 +101,57 @@ def layer_shapes(rec) -> list[tuple[int, int]] | None:
     dims = [int(spec.get("inputs", 1))] + [int(spec["width"])] * int(spec["depth"]) \
         + [int(spec.get("outputs", 1))]
     return [(o, i) for i, o in zip(dims[:-1], dims[1:])]
+
+
+def layer_label(rec, k: int) -> str:
+    """What to call layer ``k``'s weights: a custom model's own module name ("fc.weight",
+    from ``meta["modules"]``), else "layer k" (the built-in MLP's)."""
+    return (rec.meta.get("modules") or {}).get(f"layer{k}.weight") or f"layer {k}"
+
+
+def legend_columns_beside_title(ax, labels, title: str, fontsize: float = 8,
+                                title_size: float = 10) -> int:
+    """Columns for a legend drawn above ``ax``'s top right, beside its left-aligned
+    ``title``: all entries on one row when they fit beside the title, else fewer columns
+    (more rows), so the legend never runs into the title. Texts are measured; the axes'
+    width is its grid cell's before layout (labels and ticks take some of it later, so
+    the estimate errs towards more rows). Matplotlib splits entries into columns with
+    ``np.array_split``, each column as wide as its widest entry."""
+    if not labels:
+        return 1
+    fig = ax.figure
+    px = fig.dpi / 72
+    width = ax.get_position(original=True).width * fig.bbox.width
+    room = width - (_text_points(title, title_size) + 2 * title_size) * px
+    entries = [(_text_points(text, fontsize) + (1.4 + 0.8 + 2.0) * fontsize) * px for text in labels]
+    for ncol in range(len(entries), 1, -1):  # columns as matplotlib splits them
+        if sum(max(column) for column in np.array_split(entries, ncol)) <= room:
+            return ncol
+    return 1
+
+
+def _text_points(text: str, size: float) -> float:
+    """Width of ``text`` in points at ``size`` in matplotlib's default font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    return TextToPath().get_text_width_height_descent(str(text), FontProperties(size=size),
+                                                      ismath=False)[0]
+
+
+def feature_label(rec, index: int, default: str = "x") -> str:
+    """The axis label of input feature ``index``: the dataset's feature name (else
+    ``default``), with "(standardized)" when the run trained on standardized features."""
+    data = rec.meta.get("dataset") or {}
+    names = data.get("features") or []
+    name = str(names[index]) if index < len(names) else default
+    return f"{name} (standardized)" if (data.get("knobs") or {}).get("standardize") else name
+
+
+def text_line(canvas, size: float) -> float:
+    """One line of ``size``-point text with its spacing, as a fraction of the pane's height:
+    texts stacked this far apart never overlap, whatever the pane's size."""
+    return 1.45 * size * canvas.pane.dpi / 72 / canvas.pane.size[1]
 
 
 def split_axes(ax, nrows: int = 1, ncols: int = 1, **gridspec_kw) -> list:

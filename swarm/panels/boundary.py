@@ -56,6 +56,7 @@ class BoundaryPanel(PlanePanel):
     """
 
     name = "boundary"
+    summary = "a 2-D classification's vote map over the plane, with where bees draw boundaries"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -81,13 +82,12 @@ class BoundaryPanel(PlanePanel):
         colors = class_colors(len(classes))
         self.images = np.stack([boundary_image(v, b, colors, n)
                                 for v, b, n in zip(maps["votes"], maps["boundary"], bees)])
-        self.features = tuple((rec.meta.get("dataset") or {}).get("features") or ("x1", "x2"))[:2]
         x, y = np.asarray(rec.x), np.asarray(rec.y)
         x_test, y_test = (np.asarray(rec["x_test"]), np.asarray(rec["y_test"])) \
-            if "x_test" in rec else (x[:0], y[:0])
+            if rec.has_test else (x[:0], y[:0])
         self.points = [(x[y == c], colors[c], False) for c in range(len(classes))] \
             + [(x_test[y_test == c], colors[c], True) for c in range(len(classes))]
-        self.legend = point_legend(classes, colors) + [(Patch(color="0.35"), "boundaries (density)")]
+        self.legend = point_legend(classes, colors, test=rec.has_test) + [(Patch(color="0.35"), "boundaries (density)")]
         self.titles = [f"vote of {n} bees" for n in rec.live_by_epoch.sum(0)]
         self._setup_state(rec)
 

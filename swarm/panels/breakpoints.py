@@ -10,10 +10,10 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm.panels.base import Panel, diverged_notes, draw_note, track_color
+from swarm.panels.base import Panel, diverged_notes, draw_note, feature_label, track_color
 from swarm.recording import Recording
 
-__all__ = ["BreakpointsPanel", "sampled_turning_points"]
+__all__ = ["BreakpointsPanel", "sampled_turning_points", "class_changes"]
 
 BAR_COLOR = "#4a7fb5"
 
@@ -26,6 +26,7 @@ class BreakpointsPanel(Panel):
     """
 
     name = "breakpoints"
+    summary = "where over x the networks bend (ReLU kinks), at the target's turning points"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -43,6 +44,9 @@ class BreakpointsPanel(Panel):
 
         self.counts, self.edges = metrics.breakpoint_histogram(rec, bins)  # [epoch, bin], [bin + 1]
         self.turning = turning_points(rec)
+        classify = rec.task == "classification"
+        self.marks = "class changes" if classify else "target's turning points"
+        self.xlabel = feature_label(rec, 0)
         self.tracked = np.asarray(tracked, dtype=np.int64)
         live = rec.live_by_epoch[self.tracked]  # a tracked bee's kinks until it diverged
         self.tracked_kinks = [[k if ok else k[:0] for k, ok in zip(kinks, alive)] for kinks, alive
@@ -55,11 +59,11 @@ class BreakpointsPanel(Panel):
         ax.set_xlim(self.edges[0], self.edges[-1])
         ax.set_ylim(-0.09 * self.top, self.top)
         ax.axhline(0, color="0.6", lw=0.8)
-        ax.set_xlabel("x")
+        ax.set_xlabel(self.xlabel)
         ax.set_ylabel("kinks per bin")
         ax.grid(True, axis="y", color="0.92", linewidth=0.8)
         handles = [Patch(color=BAR_COLOR, label="kinks of all bees"),
-                   Line2D([], [], color="black", lw=1, alpha=0.55, label="target's turning points")]
+                   Line2D([], [], color="black", lw=1, alpha=0.55, label=self.marks)]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False,
                   fontsize=9, borderaxespad=0.2, handlelength=1.6)
 
@@ -74,7 +78,8 @@ class BreakpointsPanel(Panel):
 
 
 def turning_points(rec) -> np.ndarray:
-    """x of the target's local extrema in the recording's domain [point]."""
+    """x of the target's local extrema in the recording's domain [point]; for a one-input
+    classification, where the class changes (:func:`class_changes`)."""
     from swarm import metrics
 
     finder = getattr(metrics, "turning_points", None)
@@ -85,7 +90,24 @@ def turning_points(rec) -> np.ndarray:
             return np.asarray(finder(spec["target"], (lo, hi)), dtype=np.float64)
         except (ValueError, TypeError):
             pass  # a target the metric cannot parse: fall back to the samples
-    return sampled_turning_points(rec.x, rec.y)
+    if rec.task == "classification":
+        return class_changes(rec.x, rec.y)
+    return sampled_turning_points(np.ravel(rec.x), np.ravel(rec.y)) if np.ndim(rec.x) == 1 \
+        or np.shape(rec.x)[-1] == 1 else np.zeros(0)
+
+
+def class_changes(x, labels) -> np.ndarray:
+    """Where a one-input classification's class changes: the midpoints between neighbouring
+    training points (in sorted order of ``x`` [sample] or [sample, 1]) whose ``labels``
+    [sample] differ, float64 [change]. Points at one x with different labels count once."""
+    x = np.asarray(x, np.float64).reshape(len(labels))
+    order = np.argsort(x, kind="stable")
+    xs, ys = x[order], np.asarray(labels)[order]
+    # at tied x, the class set decides: group equal x, compare neighbouring groups
+    values, start = np.unique(xs, return_index=True)
+    groups = [frozenset(ys[a:b].tolist()) for a, b in zip(start, list(start[1:]) + [len(xs)])]
+    change = [i for i in range(len(groups) - 1) if groups[i] != groups[i + 1]]
+    return (values[change] + values[[i + 1 for i in change]]) / 2
 
 
 def sampled_turning_points(x, y) -> np.ndarray:

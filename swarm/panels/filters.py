@@ -13,7 +13,7 @@ from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
-from swarm.panels.base import Panel, SpecOnly, layer_shapes, pick_tracked, track_color
+from swarm.panels.base import Panel, SpecOnly, layer_label, layer_shapes, pick_tracked, track_color
 
 __all__ = ["FiltersPanel"]
 
@@ -25,10 +25,22 @@ def _image_shape(rec):
     return None if shape is None else tuple(int(n) for n in shape)
 
 
+def conv_kernels(rec) -> str | None:
+    """The recording key of a custom model's first convolution kernels (the first recorded
+    parameter shaped [bee, epoch, out, in, height, width]), or None."""
+    if isinstance(rec, SpecOnly):
+        return None
+    return next((k for k in rec.keys() if k.startswith("param.") and k.endswith("weight")
+                 and np.ndim(rec[k]) == 6), None)
+
+
 class FiltersPanel(Panel):
-    """First-layer weights of the tracked bees (at most ``bees``), ``units`` tiles each."""
+    """First-layer weights of the tracked bees (at most ``bees``), ``units`` tiles each: the
+    first layer's rows as the dataset's images, or a custom model's convolution kernels
+    (their first input channel), named after the model's own module ("conv.weight")."""
 
     name = "filters"
+    summary = "first-layer weights (or a model's conv kernels) as images, for image datasets"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -39,18 +51,34 @@ class FiltersPanel(Panel):
         shape = _image_shape(rec)
         if shape is None:
             return "it shows first-layer weights as images; this dataset's samples are not images"
+        if conv_kernels(rec) is not None:
+            return None
         shapes = layer_shapes(rec)
         if shapes is not None and (not shapes or shapes[0][1] != math.prod(shape)):
-            return f"its first layer does not take the {'x'.join(map(str, shape))} image's pixels"
+            return f"its first layer does not take the {'x'.join(map(str, shape))} image's pixels" \
+                + (" and the model has no convolution kernels (a 4-D weight)"
+                   if (rec.meta.get("spec") or {}).get("model") else "")
         return None
 
     def __init__(self, rec, tracked=(), *, bees: int = 4, units: int = 8):
-        self.shape = _image_shape(rec)
         tracked = np.asarray(tracked, np.int64)
         if not len(tracked):
             tracked = pick_tracked(rec, bees)
         self.tracked = tracked[:bees]
-        w = np.asarray(rec.weights(rec.layer_indices[0])[self.tracked], np.float32)  # [bee, epoch, out, in]
+        key = conv_kernels(rec)
+        if key is None:
+            self.shape = _image_shape(rec)
+            w = np.asarray(rec.weights(rec.layer_indices[0])[self.tracked], np.float32)  # [bee, epoch, out, in]
+            size = 'x'.join(map(str, self.shape))
+            self.what = f"{layer_label(rec, 0)}, {size} weights" \
+                if (rec.meta.get("spec") or {}).get("model") else f"{size} weights"
+        else:  # [bee, epoch, out, in, height, width]: each kernel's first input channel
+            w = np.asarray(rec[key][self.tracked][:, :, :, 0], np.float32)
+            self.shape = tuple(w.shape[-2:])
+            w = w.reshape(w.shape[:3] + (-1,))
+            name = (rec.meta.get("modules") or {}).get(key) or key.removeprefix("param.")
+            self.what = f"{name}, {'x'.join(map(str, self.shape))} kernels"
+        self.unit_word = "first-layer unit" if key is None else "output channel"
         self.units = min(units, w.shape[2])
         self.tiles = w[:, :, :self.units].reshape(w.shape[:2] + (self.units,) + self.shape)
         finite = np.abs(self.tiles[np.isfinite(self.tiles)])
@@ -71,14 +99,15 @@ class FiltersPanel(Panel):
         rows, cols = self.mosaic
         ax.set_xlim(0, cols)
         ax.set_ylim(rows, 0)
+        ax.set_aspect("equal", adjustable="box")  # square pixels
         ax.set_xticks([(j + 0.5) * (self.shape[1] + 1) - 0.5 for j in range(self.units)],
                       [str(j) for j in range(self.units)], fontsize=7)
         ax.set_yticks([(i + 0.5) * (self.shape[0] + 1) - 0.5 for i in range(len(self.tracked))],
                       [f"bee {b}" for b in self.tracked], fontsize=8)
         for label, i in zip(ax.get_yticklabels(), range(len(self.tracked))):
             label.set_color(track_color(i))
-        ax.set_xlabel("first-layer unit")
-        ax.set_title(f"filters ({'x'.join(map(str, self.shape))} weights)", fontsize=10, loc="left")
+        ax.set_xlabel(self.unit_word)
+        ax.set_title(f"filters ({self.what})", fontsize=10, loc="left")
         ax.figure.colorbar(ScalarMappable(Normalize(-self.scale, self.scale), CMAP), ax=ax,
                            fraction=0.04, pad=0.02).ax.tick_params(labelsize=7)
 

@@ -26,6 +26,7 @@ class LinePanel(Panel):
     """
 
     name = "line"
+    summary = "every bee's fit y(x) as a density over the 1-D target"
 
     @classmethod
     def applies(cls, rec) -> str | None:

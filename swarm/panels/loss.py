@@ -4,13 +4,15 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import NullFormatter
 
-from swarm.panels.base import NOTE_COLOR, Panel, diverged_notes, draw_note, fade_after, track_color
+from swarm.panels.base import (NOTE_COLOR, Panel, diverged_notes, draw_note, fade_after,
+                               legend_columns_beside_title, track_color)
 from swarm.panels.line import MEDIAN_COLOR
 
 TEST_COLOR = "#0072B2"  # the test split's curves (the train median stays red)
 
-__all__ = ["LossPanel", "quantile_band", "TEST_COLOR"]
+__all__ = ["LossPanel", "quantile_band", "TEST_COLOR", "log_ticks"]
 
 
 def quantile_band(values: np.ndarray, live=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -39,6 +41,17 @@ def quantile_band(values: np.ndarray, live=None) -> tuple[np.ndarray, np.ndarray
     return tuple(out)
 
 
+def log_ticks(axis, lo: float, hi: float, count: int = 3) -> None:
+    """At least two labelled ticks on a log ``axis`` over [lo, hi]: under two decades, where
+    matplotlib may label one power of ten or none, ``count`` rounded values spread evenly
+    on the log scale, plainly written (0.35, 0.5, 0.7)."""
+    if not (0 < lo < hi) or hi / lo >= 100:
+        return
+    ticks = np.unique([float(f"{v:.2g}") for v in np.geomspace(lo * 1.1, hi / 1.1, count)])
+    axis.set_ticks(ticks, [f"{v:g}" for v in ticks])
+    axis.set_minor_formatter(NullFormatter())
+
+
 class LossPanel(Panel):
     """Median loss and its 10-90% band, per epoch, across the bees that had not diverged by then.
 
@@ -48,6 +61,7 @@ class LossPanel(Panel):
     """
 
     name = "loss"
+    summary = "train (and test) loss over epochs on log-log axes: median and 10-90% band"
 
     def __init__(self, rec, tracked=()):
         loss = np.asarray(rec["loss"], dtype=np.float64)  # [bee, epoch]
@@ -78,6 +92,7 @@ class LossPanel(Panel):
                                  + (() if self.test is None else (self.test[0], self.test[2]))])
         if finite.size:
             ax.set_ylim(finite.min() / 1.5, finite.max() * 1.5)
+            log_ticks(ax.yaxis, finite.min() / 1.5, finite.max() * 1.5)
         ax.set_xlabel("epoch + 1")
         ax.set_ylabel("loss")
         ax.set_title("loss", fontsize=10, loc="left")
@@ -89,7 +104,8 @@ class LossPanel(Panel):
             handles.append(Line2D([], [], color=TEST_COLOR, lw=1.5, ls="--", label="test"))
         if self.diverged_t.size:
             handles.append(Line2D([], [], color=NOTE_COLOR, lw=2, label="a bee diverged"))
-        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(handles),
+        ncol = legend_columns_beside_title(ax, [h.get_label() for h in handles], "loss")
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=ncol,
                   frameon=False, fontsize=8, borderaxespad=0.1, handlelength=1.4)
 
     def draw(self, canvas, frame: int) -> None:

@@ -14,7 +14,8 @@ from matplotlib import colormaps
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from swarm.panels.base import Panel, diverged_notes, draw_note, fade_after, layer_shapes, split_axes
+from swarm.panels.base import (Panel, diverged_notes, draw_note, fade_after, layer_label, layer_shapes,
+                               split_axes)
 from swarm.panels.loss import quantile_band
 
 __all__ = ["RankPanel", "layer_colors"]
@@ -29,6 +30,7 @@ class RankPanel(Panel):
     """Effective rank per layer over epochs and the current singular-value spectrum."""
 
     name = "rank"
+    summary = "each layer's effective rank over epochs and its singular-value spectrum now"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -45,6 +47,7 @@ class RankPanel(Panel):
         values = spectra(rec)  # per layer, [bee, epoch, k]
         keep = [j for j, s in enumerate(values) if s.shape[-1] > 1] or list(range(len(values)))
         self.layers = [rec.layer_indices[j] for j in keep]
+        self.labels = [layer_label(rec, k) for k in self.layers]  # a custom model's own names
         self.t = np.asarray(rec.epoch, dtype=np.float64)
         self.rank, self.spectrum = [], []
         for j in keep:
@@ -72,8 +75,8 @@ class RankPanel(Panel):
         left.set_title("rank (median, 10-90%)", fontsize=10, loc="left")
         left.grid(True, color="0.92", linewidth=0.8)
         # the key sits in the spectrum's top right, which its falling curves leave empty
-        right.legend(handles=[Line2D([], [], color=c, lw=1.6, label=f"layer {k}")
-                              for k, c in zip(self.layers, self.colors)],
+        right.legend(handles=[Line2D([], [], color=c, lw=1.6, label=label)
+                              for label, c in zip(self.labels, self.colors)],
                      loc="upper right", fontsize=7, frameon=False, handlelength=1.0,
                      ncol=2 if len(self.layers) > 3 else 1, columnspacing=0.8, labelspacing=0.2)
         size = max(s[1].shape[-1] for s in self.spectrum)
@@ -81,9 +84,8 @@ class RankPanel(Panel):
         rows = -(-len(self.layers) // (2 if len(self.layers) > 3 else 1))
         right.set_ylim(0, 1.1 + 0.17 * rows)  # room above the curves (which start at 1) for the key
         right.set_yticks([0, 0.5, 1])
-        right.set_xlabel("index i")
-        right.set_ylabel("sigma_i / sigma_1")
-        right.set_title("spectrum now", fontsize=10, loc="left")
+        right.set_xlabel("index i")  # the y label is in the title: beside the rank pane it
+        right.set_title("spectrum now, σᵢ / σ₁", fontsize=10, loc="left")  # would run into it
         right.grid(True, color="0.92", linewidth=0.8)
         return [left, right]
 

@@ -24,6 +24,7 @@ class UnitsPanel(PlanePanel):
     ``size`` x ``size`` grid (frames between key epochs blend)."""
 
     name = "units"
+    summary = "a 2-D dataset's plane crossed by every bee's first-layer ReLU lines"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -49,14 +50,13 @@ class UnitsPanel(PlanePanel):
         top = max(float(np.percentile(counts, 99.5)), 1.0)  # one scale for every frame: no flicker
         level = np.clip(counts / top, 0, 1)[..., None]
         self.images = np.rint(255 - (255 - _INK) * level).astype(np.uint8)
-        self.features = tuple((rec.meta.get("dataset") or {}).get("features") or ("x1", "x2"))[:2]
         x = np.asarray(rec.x)
         if rec.task == "classification":
             y = np.asarray(rec.y)
             classes = rec.classes or tuple(str(c) for c in np.unique(y))
             colors = class_colors(len(classes))
             self.points = [(x[y == c], colors[c], False) for c in range(len(classes))]
-            self.legend = point_legend(classes, colors)[:-1]
+            self.legend = point_legend(classes, colors, test=False)
         else:
             self.points, self.legend = [(x, "0.3", False)], []
         units = w.shape[2]

@@ -11,7 +11,8 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import MaxNLocator
 
-from swarm.panels.base import Panel, diverged_notes, draw_note, layer_shapes, split_axes, track_color
+from swarm.panels.base import (Panel, diverged_notes, draw_note, layer_label, layer_shapes, split_axes,
+                               track_color)
 
 __all__ = ["WeightsPanel", "HEAT_CMAP"]
 
@@ -28,6 +29,7 @@ class WeightsPanel(Panel):
     """
 
     name = "weights"
+    summary = "each layer's weight-value density over epochs, and its histogram now"
 
     @classmethod
     def applies(cls, rec) -> str | None:
@@ -37,6 +39,7 @@ class WeightsPanel(Panel):
 
     def __init__(self, rec, tracked=(), *, bins: int = 60, layers=None):
         self.layers = list(rec.layer_indices if layers is None else layers)
+        self.names = [layer_label(rec, k) for k in self.layers]  # a custom model's own names
         live = rec.live_by_epoch  # [bee, epoch]
         self.epoch = np.asarray(rec.epoch)
         self.tracked = np.asarray(tracked, dtype=np.int64)
@@ -65,7 +68,9 @@ class WeightsPanel(Panel):
             edges = self.edges[j]
             heat.set_xlim(edges[0], edges[-1])
             heat.set_ylim(self.epoch[-1] + 0.5, self.epoch[0] - 0.5)  # time runs down
-            heat.set_title(f"layer {k} weights" if n <= 2 else f"layer {k}", fontsize=10)
+            name = self.names[j]
+            heat.set_title(f"{name} weights" if n <= 2 and name.startswith("layer") else name,
+                           fontsize=10)
             heat.tick_params(labelbottom=False)
             hist.set_xlim(edges[0], edges[-1])
             top = max(1.0, float(self.counts[j].max()) * 1.05)

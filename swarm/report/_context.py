@@ -13,7 +13,7 @@ import numpy as np
 from swarm.metrics._common import check_recording
 from swarm.recording import Recording
 
-__all__ = ["check_recording", "title", "subtitle", "spec_rows", "headline_rows", "versions",
+__all__ = ["check_recording", "title", "subtitle", "spec_rows", "dataset_rows", "headline_rows", "versions",
            "wall_time", "fmt", "page", "drawn_figures"]
 
 _SHOWN = ("target", "domain", "points", "bees", "width", "depth", "activation", "model", "init",
@@ -113,6 +113,8 @@ def spec_rows(rec: Recording) -> list[tuple[str, str]]:
         where = f" on [{fmt(spec['domain'][0])}, {fmt(spec['domain'][1])}]" \
             if spec.get("domain") else ""
         rows.append(("target", f"{spec['target']}{where}, {rec.x.size} points"))
+    data_rows = dataset_rows(rec)
+    rows += data_rows
     arch = _architecture(rec, spec)
     if arch:
         rows.append(("network", arch + (f", init {spec['init']}" if spec.get("init") else "")))
@@ -132,8 +134,23 @@ def spec_rows(rec: Recording) -> list[tuple[str, str]]:
             rows.append((key, fmt(spec[key])))
     if rec.meta.get("engine"):
         rows.append(("engine", str(rec.meta["engine"])))
-    rows += [(_label(k), fmt(v)) for k, v in spec.items() if k not in _SHOWN]
+    rows += [(_label(k), fmt(v)) for k, v in spec.items()
+             if k not in _SHOWN and not (data_rows and k == "dataset")]  # said in full above
     return rows
+
+
+def dataset_rows(rec: Recording) -> list[tuple[str, str]]:
+    """A dataset run's data in full: its name and every knob it was built with, and both split
+    sizes (``train 480, test 200``; a run with ``test=0`` says it shows the training split only)."""
+    data = rec.meta.get("dataset") or {}
+    if not data:
+        return []
+    knobs = ", ".join(f"{_label(k)} {fmt(v)}" for k, v in (data.get("knobs") or {}).items())
+    train, test = data.get("train_samples", len(rec.x)), data.get("test_samples", 0)
+    split = f"train {fmt(train)}, test {fmt(test)}" if rec.has_test else \
+        f"train {fmt(train)}, no test split (test 0): this report shows the training split only"
+    return [("dataset", f"{data.get('name')}: {knobs}" if knobs else str(data.get("name"))),
+            ("split", split)]
 
 
 def versions(rec: Recording) -> str:
@@ -204,6 +221,6 @@ def drawn_figures(rec: Recording) -> list[dict]:
     out = []
     for spec, fig in figures.standard(rec):
         width, height = (fig.get_size_inches() * fig.dpi).round().astype(int)
-        out.append({"name": spec.name, "caption": spec.caption, "png": figures.to_png(fig),
+        out.append({"name": spec.name, "caption": spec.caption_of(rec), "png": figures.to_png(fig),
                     "width": int(width), "height": int(height)})
     return out
