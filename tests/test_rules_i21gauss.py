@@ -16,8 +16,9 @@ def ex():
     sys.path.insert(0, str(EXAMPLES))
     try:
         import imbalance
+        import memorization
 
-        yield {"imbalance": imbalance}
+        yield {"imbalance": imbalance, "memorization": memorization}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -40,3 +41,25 @@ def test_imbalance_sizes_are_the_seeds(ex, ratio, minority):
     ds = datasets.gaussians(2, covariance="seed", seed=1, **ex["imbalance"].sizes(ratio))
     assert np.bincount(ds.y, minlength=2)[1] == minority
     assert abs(len(ds.y) - 1200) <= 1 and np.array_equal(np.bincount(ds.y_test), [150, 150])
+
+
+INF = float("inf")
+
+
+@pytest.mark.parametrize("random_steps, true_steps, status", [
+    ([300, 330, INF], [90, 120, 150], 1.0),     # 2.75x, slower in every pair: holds
+    ([90, 99, 120], [90, 120, 150], 0.0),       # faster: fails
+    ([180, 180, 180], [120, 120, 120], 1.0),    # on the edge: 1.5x, every pair slower
+    ([180, 60, 200], [120, 120, 120], 0.5),     # 1.5x but slower in 67% of pairs: neither
+    ([INF, INF], [INF, INF], float("nan")),     # neither reached 90%: decides nothing
+])
+def test_memorization_seed_status(ex, random_steps, true_steps, status):
+    got = ex["memorization"].seed_status(np.array(random_steps), np.array(true_steps))
+    assert got == pytest.approx(status, nan_ok=True)
+
+
+def test_memorization_shuffle_keeps_class_counts(ex):
+    true, shuffled = ex["memorization"].data(1, False), ex["memorization"].data(1, True)
+    np.testing.assert_array_equal(true.x, shuffled.x)
+    assert np.array_equal(np.bincount(true.y), np.bincount(shuffled.y))
+    assert np.mean(true.y != shuffled.y) > 0.3
