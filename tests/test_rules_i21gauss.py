@@ -17,8 +17,9 @@ def ex():
     try:
         import imbalance
         import memorization
+        import pca_preprocessing
 
-        yield {"imbalance": imbalance, "memorization": memorization}
+        yield {"imbalance": imbalance, "memorization": memorization, "pca": pca_preprocessing}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -63,3 +64,27 @@ def test_memorization_shuffle_keeps_class_counts(ex):
     np.testing.assert_array_equal(true.x, shuffled.x)
     assert np.array_equal(np.bincount(true.y), np.bincount(shuffled.y))
     assert np.mean(true.y != shuffled.y) > 0.3
+
+
+@pytest.mark.parametrize("gain, status", [
+    ({10: 0.0, 100: 0.01, 1000: 0.08, 2000: 0.12}, 1.0),   # helps at both large counts
+    ({10: 0.0, 1000: 0.05, 2000: -0.01}, 0.0),              # hurts at 2,000: fails
+    ({1000: 0.03, 2000: 0.03}, 1.0),                        # on the edge: 0.03 counts
+    ({1000: 0.01, 2000: 0.05}, 0.5),                        # not at 1,000: neither
+])
+def test_pca_seed_status(ex, gain, status):
+    assert ex["pca"].seed_status(gain) == status
+
+
+def test_pca_dummies_get_the_seeds_absolute_spread(ex):
+    """The dummies' std in the data's units is U[0,1)'s, 0.289 (recovered through the
+    rotation: it keeps each row's length)."""
+    from swarm import datasets
+
+    pca = ex["pca"]
+    knobs = {**pca.MIXTURE, "standardize": False, "seed": 2}
+    raw = datasets.gaussians(10, **knobs)
+    ds = datasets.gaussians(10, dummy_dims=400, dummy_noise="uniform",
+                            dummy_scale=pca.dummy_scale(2), **knobs)
+    extra = np.sum(ds.x.astype(np.float64) ** 2, 1) - np.sum(raw.x.astype(np.float64) ** 2, 1)
+    assert abs(np.sqrt(np.mean(extra) / 400) / (1 / np.sqrt(12)) - 1) < 0.03
