@@ -17,9 +17,11 @@ def ex():
     try:
         import imbalance
         import memorization
+        import data_size
         import pca_preprocessing
 
-        yield {"imbalance": imbalance, "memorization": memorization, "pca": pca_preprocessing}
+        yield {"imbalance": imbalance, "memorization": memorization, "pca": pca_preprocessing,
+               "data_size": data_size}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -88,3 +90,27 @@ def test_pca_dummies_get_the_seeds_absolute_spread(ex):
                             dummy_scale=pca.dummy_scale(2), **knobs)
     extra = np.sum(ds.x.astype(np.float64) ** 2, 1) - np.sum(raw.x.astype(np.float64) ** 2, 1)
     assert abs(np.sqrt(np.mean(extra) / 400) / (1 / np.sqrt(12)) - 1) < 0.03
+
+
+SIZES = [20, 100, 500, 2000, 10000]
+
+
+@pytest.mark.parametrize("gaps, status", [
+    ([0.01, 0.02, 0.03, 0.05, 0.06], 1.0),     # ahead everywhere, growing: holds
+    ([-0.1, -0.05, 0.01, -0.01, -0.02], 0.0),  # ahead at 1 of 5: fails
+    ([-0.01, 0.01, 0.01, 0.02, 0.02], 1.0),    # on the edge: ahead at exactly 4, growing
+    ([0.05, 0.04, 0.03, 0.02, 0.01], 0.5),     # ahead everywhere, shrinking: neither
+    ([-0.01, -0.01, 0.02, 0.03, 0.04], 0.5),   # ahead at 3: neither
+])
+def test_data_size_seed_status(ex, gaps, status):
+    assert ex["data_size"].seed_status(SIZES, gaps) == status
+
+
+def test_data_size_subsets_are_nested_with_one_test_set(ex):
+    ds = ex["data_size"]
+    base = ds.draw(1, 1000)
+    small, large = ds.subset(base, 100), ds.subset(base, 500)
+    assert len(small.y) == 80 and len(large.y) == 400 and len(small.y_test) == 200
+    np.testing.assert_array_equal(small.y, large.y[:80])
+    np.testing.assert_array_equal(small.y_test, large.y_test)
+    assert ds.epochs_for(8000, 200) == 50 and ds.epochs_for(400, 200) == 200
