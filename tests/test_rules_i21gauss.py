@@ -17,11 +17,12 @@ def ex():
     try:
         import imbalance
         import memorization
+        import activations
         import data_size
         import pca_preprocessing
 
         yield {"imbalance": imbalance, "memorization": memorization, "pca": pca_preprocessing,
-               "data_size": data_size}
+               "data_size": data_size, "activations": activations}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -114,3 +115,19 @@ def test_data_size_subsets_are_nested_with_one_test_set(ex):
     np.testing.assert_array_equal(small.y, large.y[:80])
     np.testing.assert_array_equal(small.y_test, large.y_test)
     assert ds.epochs_for(8000, 200) == 50 and ds.epochs_for(400, 200) == 200
+
+
+def _act(relu, tanh, square, sin, identity):
+    return {"relu": relu, "tanh": tanh, "square": square, "sin": sin, "sign": 0.5,
+            "identity": identity}
+
+
+@pytest.mark.parametrize("medians, status", [
+    (_act(0.97, 0.96, 0.97, 0.96, 0.87), 1.0),    # the four together, identity far below
+    (_act(0.97, 0.96, 0.97, 0.96, 0.96), 0.0),    # identity as good: fails
+    (_act(0.97, 0.85, 0.97, 0.96, 0.80), 0.0),    # the four spread 0.12: fails
+    (_act(0.97, 0.94, 0.95, 0.96, 0.89), 1.0),    # on the edge: spread 0.03, 0.05 below
+    (_act(0.97, 0.92, 0.95, 0.96, 0.88), 0.5),    # spread 0.05: neither
+])
+def test_activations_seed_status(ex, medians, status):
+    assert ex["activations"].seed_status(medians) == status
