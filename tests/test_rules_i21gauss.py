@@ -18,11 +18,14 @@ def ex():
         import imbalance
         import memorization
         import activations
+        import batch_size
         import data_size
+        import losses
         import pca_preprocessing
 
         yield {"imbalance": imbalance, "memorization": memorization, "pca": pca_preprocessing,
-               "data_size": data_size, "activations": activations}
+               "data_size": data_size, "activations": activations, "batch": batch_size,
+               "losses": losses}
     finally:
         sys.path.remove(str(EXAMPLES))
 
@@ -131,3 +134,42 @@ def _act(relu, tanh, square, sin, identity):
 ])
 def test_activations_seed_status(ex, medians, status):
     assert ex["activations"].seed_status(medians) == status
+
+
+@pytest.mark.parametrize("seconds, accuracy, status", [
+    ([3.0, 1.0, 0.4, 0.3], [0.95, 0.94, 0.92, 0.90], 1.0),   # faster and falling: holds
+    ([3.0, 1.0, 0.4, 0.3], [0.90, 0.92, 0.93, 0.95], 0.0),   # more accurate at 400: fails
+    ([0.3, 0.3, 0.3, 0.4], [0.95, 0.94, 0.92, 0.90], 0.0),   # not faster: fails
+    ([2.0, 1.0, 0.5, 1.0], [0.95, 0.96, 0.93, 0.93], 1.0),   # on the edge: half, 0.02, +0.01
+    ([3.0, 1.0, 0.4, 0.3], [0.95, 0.90, 0.94, 0.92], 0.5),   # a rise of 0.04: neither
+])
+def test_batch_size_seed_status(ex, seconds, accuracy, status):
+    assert ex["batch"].seed_status(seconds, accuracy) == status
+
+
+def test_batch_size_steps_are_the_seeds(ex):
+    # the seed: 150 x 500 / b steps; here whole epochs of ceil(400 / b) steps
+    for b, steps in ((16, 4688), (64, 1172), (256, 293), (400, 188)):
+        got = ex["batch"].epochs_for(b) * -(-400 // b)
+        assert abs(got - steps) <= -(-400 // b) / 2 + 1
+
+
+def _losses(ce, l1, mse, fourth, hinge, control):
+    names = list(LOSS_NAMES)
+    return dict(zip(names, (ce, l1, mse, fourth, hinge, control)))
+
+
+LOSS_NAMES = ("cross-entropy", "mean absolute", "mean squared", "mean fourth power", "hinge",
+              "constant (control)")
+
+
+@pytest.mark.parametrize("medians, means, status", [
+    (_losses(0.98, 0.98, 0.97, 0.97, 0.97, 0.5), _losses(0.98, 0.975, 0.97, 0.96, 0.97, 0), 1.0),
+    (_losses(0.98, 0.98, 0.90, 0.97, 0.97, 0.5), _losses(0.98, 0.98, 0.9, 0.96, 0.97, 0), 0.0),
+    (_losses(0.98, 0.98, 0.97, 0.97, 0.97, 0.6), _losses(0.98, 0.98, 0.97, 0.96, 0.97, 0), 0.0),
+    (_losses(0.98, 0.98, 0.97, 0.96, 0.97, 0.5), _losses(0.98, 0.98, 0.97, 0.96, 0.97, 0), 1.0),
+    (_losses(0.98, 0.98, 0.97, 0.97, 0.97, 0.5), _losses(0.98, 0.98, 0.96, 0.97, 0.97, 0), 0.5),
+])
+def test_losses_seed_status(ex, medians, means, status):
+    means = {k: v for k, v in means.items() if k != "constant (control)"}
+    assert ex["losses"].seed_status(medians, means) == status
