@@ -117,7 +117,7 @@ def test_data_size_subsets_are_nested_with_one_test_set(ex):
     assert len(small.y) == 80 and len(large.y) == 400 and len(small.y_test) == 200
     np.testing.assert_array_equal(small.y, large.y[:80])
     np.testing.assert_array_equal(small.y_test, large.y_test)
-    assert ds.epochs_for(8000, 200) == 50 and ds.epochs_for(400, 200) == 200
+    assert ds.epochs_for(8000, 200) == 25 and ds.epochs_for(400, 200) == 200
 
 
 def _act(relu, tanh, square, sin, identity):
