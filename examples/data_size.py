@@ -65,9 +65,14 @@ def baselines(ds) -> tuple[float, np.ndarray]:
 
 
 def draw(seed: int, most: int):
-    """The seed's one draw of ``most`` samples: 80% training points (random order), 20% test."""
-    return datasets.gaussians(DIMS, covariance="seed", samples=most, standardize=False,
+    """The seed's one draw of ``most`` samples: 80% training points in a random order (so
+    that every prefix is a random subset), 20% test."""
+    base = datasets.gaussians(DIMS, covariance="seed", samples=most, standardize=False,
                               seed=seed)
+    order = np.random.default_rng([seed, 42]).permutation(len(base.y))
+    return datasets.from_arrays(base.x[order], base.y[order], x_test=base.x_test,
+                                y_test=base.y_test, classes=base.classes, name="gaussians",
+                                standardize=False, seed=seed)
 
 
 def subset(base, n: int):

@@ -118,6 +118,7 @@ def test_data_size_subsets_are_nested_with_one_test_set(ex):
     np.testing.assert_array_equal(small.y, large.y[:80])
     np.testing.assert_array_equal(small.y_test, large.y_test)
     assert ds.epochs_for(8000, 200) == 25 and ds.epochs_for(400, 200) == 200
+    assert 0.3 < np.mean(small.y[:16]) < 0.7  # a prefix is a random subset, both classes
 
 
 def _act(relu, tanh, square, sin, identity):
