@@ -36,6 +36,20 @@ and a random-label bee is slower in at least 75% of pairs; fails when the ratio 
 most 1; otherwise neither. Verdict (``seed_verdict``): holds when every seed holds,
 does not hold when every seed fails, else unclear.
 
+Full run (8 bees per swarm, 2 swarms per data seed, 3 seeds; 2,889 s wall and 261 s
+of CPU on the shared machine at a load of 17 to 34, the first seed's report taking
+most of it): steps to 90% training accuracy, true / shuffled labels -- seed 1 (best
+possible 1.000): 878 / never (shuffled ends at 0.80); seed 2 (0.949): 189 / 2,427
+(75% of bees never; ends at 0.85); seed 3 (0.728): never / never (true labels end at
+0.78, shuffled at 0.66). Ratios inf / inf / NaN (seeds), a shuffled-label bee slower
+in 100% / 100% / 50% of pairs: UNCLEAR by the rule, because seed 3 decides nothing:
+its draw of the seed's covariance makes the true labels overlap (best possible 0.73),
+so neither labeling reaches 90% in 2,500 steps. On both seeds where the true labels
+are learnable the seed's claim holds with room (shuffled labels take 3x to >13x the
+steps), and at every seed the true labels stay ahead of the shuffled ones at every
+step (the curves never cross). A 64-wide net memorises 150 shuffled points only
+partly in 2,500 steps; the seed's 200-wide net may do better.
+
     python examples/memorization.py [--quick] [--out DIR]
 """
 from __future__ import annotations
