@@ -25,6 +25,10 @@ GAUSSIANS_12D = {"samples": 500, "dims": 12, "separation": 1.0, "seed": 0}
 # every dimension (its text), 400 + 100 points, not standardised; add "seed" per data seed
 SEED_GAUSSIANS_12D = {"samples": 500, "dims": 12, "separation": 1.0, "covariance": "seed",
                       "standardize": False}
+# seed 002 code's network (utils.multilayer_perceptron, experiments 4-12): sigmoid hidden
+# units, weights and biases Glorot uniform (tf.get_variable's default), Adam at 0.003
+SEED_NET = {"activation": "sigmoid", "init": "xavier", "bias_init": "same", "optimizer": "adam",
+            "lr": 0.003}
 
 
 def parse_args(description: str, argv=None, data: bool = False) -> argparse.Namespace:

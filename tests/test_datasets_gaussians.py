@@ -72,7 +72,8 @@ def test_an_array_covariance_is_drawn():
     ({"separation": [1.0, 2.0, 3.0]}, "`separation` as a sequence must hold 2 finite numbers"),
     ({"separation": [0.0, 0.0]}, "not all 0"),
     ({"separation": [1.0, -1.0]}, "numbers >= 0"),
-    ({"separation": -1.0}, "`separation` must be None, a number > 0 or one number >= 0 per dimension, got -1.0"),
+    ({"separation": -1.0}, "`separation` must be None, a number > 0 or one number >= 0 per "
+                           "dimension, got -1.0"),
 ])
 def test_bad_mixture_arguments_are_one_line_errors(knobs, needle):
     with pytest.raises(ValueError) as info:
