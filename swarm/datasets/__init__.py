@@ -10,15 +10,18 @@ Build one like scikit-learn's ``make_*`` functions, by name or from your own dat
 Every generator and ``from_arrays``/``from_csv`` take the same knobs (``test``,
 ``imbalance``, ``oversample``, ``random_labels``, ``dummy_dims``, ``pca``,
 ``standardize``, ``seed``), applied in that order and recorded in ``ds.knobs``.
-Only numpy and scikit-learn are needed here (no torch).
+Each named dataset has its own default training settings
+(``training_defaults(name)``). Only numpy and scikit-learn are needed here (no torch).
 """
 from __future__ import annotations
 
 from swarm.datasets._arrays import from_arrays
 from swarm.datasets._csv import from_csv
 from swarm.datasets._dataset import Dataset
+from swarm.datasets._defaults import TRAINING_DEFAULTS, training_defaults
 from swarm.datasets._generators import (DATASETS, alternating, circles, digits, gauss, gaussians,
                                         get_dataset, moons, spiral, xor)
 
 __all__ = ["Dataset", "DATASETS", "get_dataset", "moons", "circles", "xor", "spiral", "gauss",
-           "gaussians", "alternating", "digits", "from_arrays", "from_csv"]
+           "gaussians", "alternating", "digits", "from_arrays", "from_csv", "TRAINING_DEFAULTS",
+           "training_defaults"]
