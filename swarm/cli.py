@@ -371,7 +371,8 @@ def _check_run(args, plan: dict, typed: set[str], parser) -> None:
         dataset = _dataset(args, typed, parser)
         plan["spec"] = make_spec(
             args.target if dataset is None else dataset, epochs=args.epochs, width=args.width,
-            depth=args.depth, bees=args.bees or default_settings(dataset)["bees"],
+            depth=args.depth,
+            bees=default_settings(dataset)["bees"] if args.bees is None else args.bees,
             activation=args.activation, optimizer=args.optimizer, lr=args.lr,
             momentum=args.momentum, nesterov=args.nesterov, loss=args.loss, domain=args.domain,
             points=args.points if dataset is None else None, init=args.init, l1=args.l1, l2=args.l2,
