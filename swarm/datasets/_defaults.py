@@ -26,10 +26,10 @@ TRAINING_DEFAULTS = {
     "xor": {"lr": 0.1, "epochs": 200, "time_axis": "log"},
     "gauss": {"lr": 0.1, "epochs": 100, "time_axis": "log"},
     "spiral": {"bees": 200, "width": 24, "depth": 2, "optimizer": "adam", "lr": 0.02,
-               "epochs": 300},
+               "epochs": 200},
     "gaussians": {"epochs": 200},
-    "alternating": {"bees": 200, "width": 64, "depth": 2, "optimizer": "adam", "lr": 0.03,
-                    "epochs": 500},
+    "alternating": {"bees": 200, "width": 32, "depth": 3, "optimizer": "adam", "lr": 0.01,
+                    "epochs": 400},
     "digits": {"bees": 200, "width": 32, "optimizer": "adam", "lr": 0.01, "batch_size": 128,
                "epochs": 15},
 }
