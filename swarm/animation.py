@@ -128,7 +128,8 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     ``duration`` seconds (default 10-15 s, one frame per recorded epoch when
     that fits; a few epochs make a short video) at ``fps``; ``time_axis="log"``
     spends more frames on the early epochs (None: the dataset's own,
-    ``swarm.datasets.training_defaults``; linear for a 1-D target). ``tracked``: how many bees to follow in colour (or their indices).
+    ``swarm.datasets.training_defaults``; linear for a 1-D target). ``tracked``:
+    how many bees to follow in colour (or their indices).
     ``jobs`` worker processes (None: all cores). ``poster``: also save the last
     frame as this PNG. ``timings``, a dict, receives seconds spent preparing
     (metrics, layout) and rendering (frames and encoding). ``writer``: see
