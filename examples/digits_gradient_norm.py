@@ -94,6 +94,7 @@ def main(argv=None):
     small_ds = datasets.digits(300 if samples is None else 100, pca=10)
     small_rec = swarm.train(small_ds, bees=small_bees, epochs=small_epochs, width=4, depth=1,
                             optimizer="adam", lr=0.01, record_every=max(1, small_epochs // 100),
+                            batch_size=len(small_ds.x),  # full batch (digits' default is 128)
                             seed=SEED, progress=False)
     start = np.round(np.geomspace(1, small_rec.num_epochs - 1, small_bees)).astype(int)
     reached = metrics.zero_gradient(small_rec, start, steps, lr=1e-2)

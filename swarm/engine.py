@@ -185,7 +185,8 @@ def train(target="sin", *, bees=100, epochs=None, width=None, depth=None, activa
     default) map the inputs to the outputs (one per class). ``epochs``, ``width``,
     ``depth``, ``optimizer``, ``lr`` and ``batch_size`` not given are the dataset's
     own (``swarm.datasets.training_defaults``; a 1-D target's: 400 epochs, 20 x 1,
-    sgd, lr 0.01, every point in one batch).
+    sgd, lr 0.01, every point in one batch; a ``batch_size`` of at least the training
+    samples is one full batch).
     ``loss`` defaults to mse (cross_entropy for classification). ``momentum`` is
     SGD's and RMSprop's momentum and Adam's beta1; ``lr`` and ``momentum`` may be
     arrays of one value per bee. ``l1``/``l2`` penalise weights (not biases); the
