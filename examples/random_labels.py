@@ -61,6 +61,7 @@ def main(argv=None):
                             {"data": {**data, "random_labels": 1.0}}],
                            target="digits", bees=bees, epochs=epochs, width=WIDTH, depth=DEPTH,
                            optimizer="adam", lr=LR, record_every=max(1, epochs // 200),
+                           batch_size=samples,  # full batch (digits' default is 128)
                            seed=SEED, progress=False)
     runs = {"true labels": hive[0][1], "random labels": hive[1][1]}
     agree = np.mean(runs["random labels"].y == runs["true labels"].y)
