@@ -148,7 +148,8 @@ def norm_runs(args, seed: int, quick: bool) -> dict:
     """{label: Recording with step_grad_norm} of the full-batch and the minibatch run."""
     bees, epochs, samples = (4, 4, 300) if quick else (30, 150, None)
     ds = _common.load_data(args, samples, seed=seed)
-    full = swarm.train(ds, bees=bees, epochs=epochs, record_steps=True, seed=seed, **NET)
+    full = swarm.train(ds, bees=bees, epochs=epochs, batch_size=len(ds.x),  # full batch
+                       record_steps=True, seed=seed, **NET)
     mini = swarm.train(ds, bees=bees, epochs=max(2, epochs // 15), batch_size=128,
                        record_steps=True, seed=seed, **NET)
     return {"full batch": full, "minibatches of 128": mini}
@@ -159,7 +160,7 @@ def zero_gradient_points(args, seed: int, quick: bool):
     bees, epochs, steps, samples = (10, 20, 5, 100) if quick else (30, 400, 300, 300)
     ds = _common.load_data(args, samples, seed=seed, pca=10)
     rec = swarm.train(ds, bees=bees, epochs=epochs, record_every=max(1, epochs // 100),
-                      seed=seed, **SMALL)
+                      batch_size=len(ds.x), seed=seed, **SMALL)  # full batch (digits' is 128)
     start = np.round(np.geomspace(1, rec.num_epochs - 1, bees)).astype(int)
     reached = metrics.zero_gradient(rec, start, steps, lr=1e-2)
     return rec, metrics.minimal_ratio(reached), rec.epoch[start], reached["grad_norm"][:, 0]

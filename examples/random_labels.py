@@ -93,6 +93,7 @@ def run_seed(args, seed: int, bees: int, epochs: int, samples: int) -> dict:
         ds = _common.load_data(args, samples=samples, seed=seed, random_labels=fraction)
         runs[name] = swarm.train(ds, bees=bees, epochs=epochs, width=WIDTH, depth=DEPTH,
                                  optimizer="adam", lr=LR, record_every=max(1, epochs // 200),
+                                 batch_size=len(ds.x),  # full batch (digits' default is 128)
                                  seed=SEED + seed, progress=False)
     return runs
 

@@ -188,7 +188,15 @@ def resolve_device(device):
 
 
 PENALTIES = ("sum", "layer_mean")  # how l1/l2 reach each layer's weights: see engine._regularise
-_MLP_DEFAULTS = {"width": 20, "depth": 1, "activation": "relu", "init": "default"}
+_MLP_DEFAULTS = {"activation": "relu", "init": "default"}  # width, depth: default_settings
+
+
+def default_settings(dataset=None) -> dict:
+    """The default training settings of ``dataset`` (a Dataset, or None for a 1-D target):
+    ``swarm.datasets.training_defaults`` of its name."""
+    from swarm.datasets import training_defaults
+
+    return training_defaults(None if dataset is None else dataset.name)
 
 
 def resolve_data(target, data=None):
@@ -224,8 +232,8 @@ def _shape(dataset) -> dict:
             "points": int(dataset.x.shape[0])}
 
 
-def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, activation=None,
-              optimizer="sgd", lr=0.01, momentum=0.9, nesterov=False, loss=None, domain=None,
+def make_spec(target="sin", *, bees=100, epochs=None, width=None, depth=None, activation=None,
+              optimizer=None, lr=None, momentum=0.9, nesterov=False, loss=None, domain=None,
               points=None, init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None,
               seed=0, device="auto", progress=True, model=None, bee_ids=None, data=None,
               keep_predictions=None, memory=None, bias_init=None, penalty="sum",
@@ -234,9 +242,17 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
 
     ``record_every=None`` records every epoch, or the fewest epochs apart that
     keep the recording within ``memory`` (bytes or a size such as ``"4GiB"``;
-    default: half the memory available now).
+    default: half the memory available now). ``epochs``, ``width``, ``depth``,
+    ``optimizer``, ``lr`` and ``batch_size`` left None take the dataset's own
+    defaults (``swarm.datasets.training_defaults``; a 1-D target's: 400, 20, 1, sgd,
+    0.01, full batch).
     """
     target, dataset = resolve_data(target, data)
+    own = default_settings(dataset)
+    epochs, optimizer, lr = (own[k] if v is None else v for k, v in
+                             (("epochs", epochs), ("optimizer", optimizer), ("lr", lr)))
+    if batch_size is None:
+        batch_size = own["batch_size"]
     bees = _positive_int("bees", bees)
     if bee_ids is None:
         bee_ids = np.arange(bees)
@@ -276,7 +292,7 @@ def make_spec(target="sin", *, bees=100, epochs=400, width=None, depth=None, act
             raise ValueError(f"`{next(iter(given))}` describes the built-in MLP and does not apply "
                              f"with `model`; got {given}")
     else:
-        mlp = {k: _MLP_DEFAULTS.get(k) if v is None else v for k, v in mlp.items()}
+        mlp = {k: {**_MLP_DEFAULTS, **own}[k] if v is None else v for k, v in mlp.items()}
         mlp.update(width=_positive_int("width", mlp["width"]),
                    depth=_positive_int("depth", mlp["depth"]))
     from swarm._model import activations as _act, losses as _losses, mlp as _mlp, nets as _nets

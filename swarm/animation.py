@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from swarm._files import check_writable
+from swarm.datasets import training_defaults
 from swarm.panels import PANELS, get_panel, pick_tracked
 from swarm.render.clock import follow, frame_epochs, num_frames
 from swarm.render.compose import Scene, render, scaled_dpi
@@ -156,7 +157,7 @@ def choose_panels(rec, panels=None) -> list:
 
 def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None = None,
             size=(1280, 720), jobs: int | None = None, poster=None, progress: bool = True,
-            time_axis: str = "linear", tracked=4, title: str | None = None,
+            time_axis: str | None = None, tracked=4, title: str | None = None,
             preset: str = "veryfast", crf: int | None = None, timings: dict | None = None,
             writer=None) -> Path:
     """Render ``rec`` (a Recording) into the video ``path`` (.mp4, .webm or .gif); returns ``path``.
@@ -164,8 +165,10 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     ``panels``: names from ``swarm.panels.PANELS`` (a list or "line,loss"), or
     panel objects; None picks :func:`default_panels`. The video lasts
     ``duration`` seconds (default 10-15 s, one frame per recorded epoch when
-    that fits) at ``fps``; ``time_axis="log"`` spends more frames on the early
-    epochs. ``tracked``: how many bees to follow in colour (or their indices).
+    that fits; a few epochs make a short video) at ``fps``; ``time_axis="log"``
+    spends more frames on the early epochs (None: the dataset's own,
+    ``swarm.datasets.training_defaults``; linear for a 1-D target). ``tracked``:
+    how many bees to follow in colour (or their indices).
     ``jobs`` worker processes (None: all cores). ``poster``: also save the last
     frame as this PNG. ``timings``, a dict, receives seconds spent preparing
     (metrics, layout) and rendering (frames and encoding). ``writer``: see
@@ -184,6 +187,8 @@ def animate(rec, path, panels=None, *, fps: float = 30, duration: float | None =
     if title is not None and not isinstance(title, str):
         raise ValueError(f"`title` must be a string or None, got {title!r}")
     names = choose_panels(rec, panels)
+    if time_axis is None:
+        time_axis = training_defaults((rec.meta.get("dataset") or {}).get("name"))["time_axis"]
     epoch_of_frame = frame_epochs(rec.epoch, num_frames(rec.num_epochs, fps, duration), time_axis)
     bees = pick_tracked(rec, tracked) if np.isscalar(tracked) else _check_bees(tracked, rec.num_bees)
     with sigterm_raises():

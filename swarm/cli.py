@@ -31,11 +31,27 @@ examples:
   swarm-animate sin --save run.npz -o sin.webm  # keep the recording, VP9 video
   swarm-animate --from run.npz -o again.gif      # re-render without training
   swarm-animate sin --report report.html         # video plus a self-contained report
-  swarm-animate moons --bees 500                # a dataset: moons.mp4, train/test accuracy
+  swarm-animate moons                           # a dataset with its own defaults (table below)
   swarm-animate moons --samples 1000 --noise 0.3 --imbalance 5 --random-labels 0.2
-  swarm-animate digits --bees 200 --width 32 --optimizer adam --lr 0.001 --batch-size 64
+  swarm-animate digits --bees 100 --width 64 --lr 0.003  # any flag overrides a default
   swarm-animate iris.csv --label species --pca 2  # your own data: a CSV with a header row
 """
+
+
+def defaults_table() -> str:
+    """The epilog's table of each dataset's default training settings (any flag overrides)."""
+    from swarm.datasets import TRAINING_DEFAULTS, training_defaults
+
+    rows = [(name, training_defaults(name)) for name in TRAINING_DEFAULTS]
+    rows.append(("1-D target, CSV", training_defaults(None)))
+    head = f"  {'':16}{'bees':>5} {'width x depth':>14}  {'optimizer':9} {'lr':>5} " \
+           f"{'epochs':>6}  {'batch':5}  time axis"
+    lines = ["defaults per dataset (used when the flag is not given):", head]
+    for name, d in rows:
+        lines.append(f"  {name:16}{d['bees']:>5} {d['width']:>9} x {d['depth']:<2}  "
+                     f"{d['optimizer']:9} {d['lr']:>5g} {d['epochs']:>6}  "
+                     f"{d['batch_size'] or 'all':<5}  {d['time_axis']}")
+    return "\n".join(lines) + "\n"
 
 
 class UserError(Exception):
@@ -50,22 +66,24 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
                 description="Train a swarm of small networks on a 1-D target or a dataset and "
-                            "render a video of it learning.", epilog=EXAMPLES)
+                            "render a video of it learning.",
+                epilog=EXAMPLES + "\n" + defaults_table())
     p.add_argument("target", nargs="?",
                    help="a 1-D target: a name (sin, cos, sinc, piecewise, abs, sin12, poly, step, "
                         "relu) or an expression in x such as 'sin(3*x) + 0.5*x'; a dataset: "
                         "moons, circles, xor, spiral, gauss, gaussians, alternating, digits; or "
                         "the path of a CSV file (name its label column with --label)")
     t = p.add_argument_group("training")
-    t.add_argument("--bees", type=int, default=500, help="networks in the swarm (default 500)")
-    t.add_argument("--epochs", type=int, default=400, help="training epochs (default 400)")
-    t.add_argument("--width", type=int, default=20, help="units per hidden layer (default 20)")
-    t.add_argument("--depth", type=int, default=1, help="hidden layers (default 1)")
+    own = " (default %s; a dataset's own: see the table below)"
+    t.add_argument("--bees", type=int, default=None, help="networks in the swarm" + own % 500)
+    t.add_argument("--epochs", type=int, default=None, help="training epochs" + own % 400)
+    t.add_argument("--width", type=int, default=None, help="units per hidden layer" + own % 20)
+    t.add_argument("--depth", type=int, default=None, help="hidden layers" + own % 1)
     t.add_argument("--activation", default="relu",
                    help="relu, leaky_relu, tanh, sigmoid, gelu, softplus, sin, square, sign, "
                         "identity, abs or xtanh (default relu)")
-    t.add_argument("--optimizer", default="sgd", help="sgd, adam or rmsprop (default sgd)")
-    t.add_argument("--lr", type=float, default=0.01, help="learning rate (default 0.01)")
+    t.add_argument("--optimizer", default=None, help="sgd, adam or rmsprop" + own % "sgd")
+    t.add_argument("--lr", type=float, default=None, help="learning rate" + own % 0.01)
     t.add_argument("--momentum", type=float, default=0.9, help="momentum / Adam beta1 (0.9)")
     t.add_argument("--nesterov", action="store_true", help="Nesterov momentum (sgd only)")
     t.add_argument("--loss", default=None,
@@ -81,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--penalty", default="sum",
                    help="sum (over all weights, default) or layer_mean (each layer's mean "
                         "|w| or w^2, seed 002's)")
-    t.add_argument("--batch-size", type=int, default=None,
-                   help="minibatch size (default: every point in one batch)")
+    t.add_argument("--batch-size", type=int, default=None, help="minibatch size" + own %
+                   "every point in one batch")
     t.add_argument("--domain", metavar="LO:HI", help="x range, e.g. -pi:pi (default: the target's)")
     t.add_argument("--points", type=int, default=None,
                    help="training points of a 1-D target (default 101; alternating's 16)")
@@ -142,8 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--duration", type=float, default=None, help="video length in seconds "
                    "(default 10-15, one frame per recorded epoch when that fits)")
     v.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (1280x720)")
-    v.add_argument("--log-time", action="store_true",
-                   help="space frames logarithmically in epochs (early epochs change most)")
+    v.add_argument("--log-time", action=argparse.BooleanOptionalAction, default=None,
+                   help="space frames logarithmically in epochs (early epochs change most; "
+                        "default: the dataset's own time axis, linear for a 1-D target)")
     v.add_argument("-o", "--output", metavar="PATH",
                    help="video file: .mp4, .webm or .gif (default TARGET.mp4)")
     v.add_argument("--poster", metavar="PNG", help="also write a poster frame")
@@ -370,7 +389,7 @@ def _dataset(args, typed: set[str], parser):
 
 def _check_run(args, plan: dict, typed: set[str], parser) -> None:
     """The spec (or the recording) and the panels, into ``plan``; ValueErrors are the user's."""
-    from swarm._spec import make_spec
+    from swarm._spec import default_settings, make_spec
 
     if args.panels is not None:  # unknown names first: that needs no torch
         from swarm.panels import get_panel
@@ -381,7 +400,9 @@ def _check_run(args, plan: dict, typed: set[str], parser) -> None:
     if args.source is None:
         dataset = _dataset(args, typed, parser)
         plan["spec"] = make_spec(
-            args.target if dataset is None else dataset, bees=args.bees, epochs=args.epochs, width=args.width, depth=args.depth,
+            args.target if dataset is None else dataset, epochs=args.epochs, width=args.width,
+            depth=args.depth,
+            bees=default_settings(dataset)["bees"] if args.bees is None else args.bees,
             activation=args.activation, optimizer=args.optimizer, lr=args.lr,
             momentum=args.momentum, nesterov=args.nesterov, loss=args.loss, domain=args.domain,
             points=args.points if dataset is None else None, init=args.init, l1=args.l1, l2=args.l2,
@@ -451,7 +472,8 @@ def _work(args, plan: dict, outputs) -> None:
     staged = {k: plan[k] and outputs[plan[k]] for k in OUTPUTS}
     animate(rec, staged["output"], panels=plan["panels"], fps=args.fps, duration=args.duration,
             size=plan["size"], jobs=args.jobs, poster=staged["poster"], progress=not args.quiet,
-            time_axis="log" if args.log_time else "linear", timings=stages)
+            time_axis=None if args.log_time is None else "log" if args.log_time else "linear",
+            timings=stages)
     timings.update(prepare=stages.get("prepare", 0.0), render=stages.get("render", 0.0))
     rec.meta.setdefault("wall_time", {}).update({k: round(v, 3) for k, v in timings.items()})
     if staged["save"]:

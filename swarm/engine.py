@@ -192,8 +192,8 @@ def _state(spec: Spec, net, epoch: int, ypred, loss, grad_norm, frozen, diverged
     return out
 
 
-def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activation=None,
-          optimizer="sgd", lr=0.01, momentum=0.9, loss=None, domain=None, points=None,
+def train(target="sin", *, bees=100, epochs=None, width=None, depth=None, activation=None,
+          optimizer=None, lr=None, momentum=0.9, loss=None, domain=None, points=None,
           init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None, seed=0,
           device="auto", progress=True, model=None, nesterov=False, bee_ids=None,
           engine="auto", data=None, keep_predictions=None,
@@ -207,8 +207,12 @@ def train(target="sin", *, bees=100, epochs=400, width=None, depth=None, activat
     "noise": 0.2, "seed": 1}``), a ``swarm.datasets.Dataset``, or arrays ``(x, y)``
     (int labels: classification; floats: regression).
 
-    ``depth`` hidden layers of ``width`` units (default 20 x 1, ``activation``
-    relu, ``init`` default) map the inputs to the outputs (one per class).
+    ``depth`` hidden layers of ``width`` units (``activation`` relu, ``init``
+    default) map the inputs to the outputs (one per class). ``epochs``, ``width``,
+    ``depth``, ``optimizer``, ``lr`` and ``batch_size`` not given are the dataset's
+    own (``swarm.datasets.training_defaults``; a 1-D target's: 400 epochs, 20 x 1,
+    sgd, lr 0.01, every point in one batch; a ``batch_size`` of at least the training
+    samples is one full batch).
     ``loss`` defaults to mse (cross_entropy for classification). ``momentum`` is
     SGD's and RMSprop's momentum and Adam's beta1; ``lr`` and ``momentum`` may be
     arrays of one value per bee. ``l1``/``l2`` penalise weights (not biases); the

@@ -74,7 +74,14 @@ def _groups(sets: list[dict]) -> list[tuple[dict, list[int]]]:
 
 
 def _default(name: str, spec: dict):
-    return spec.get(name, _TRAIN_ARGS[name].default)
+    """The value of ``name`` in ``spec``, else its default (``lr``: the dataset's own)."""
+    if name in spec:
+        return spec[name]
+    if _TRAIN_ARGS[name].default is None:
+        from swarm._spec import default_settings, resolve_data
+
+        return default_settings(resolve_data(spec.get("target", "sin"), spec.get("data"))[1])[name]
+    return _TRAIN_ARGS[name].default
 
 
 def hive(sweep, **spec) -> list[tuple[dict, Recording]]:

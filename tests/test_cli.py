@@ -141,7 +141,7 @@ def test_help_shows_examples(capsys):
                  "--random-labels", "--dummy-dims", "--pca", "--standardize", "--dims",
                  "--separation", "--classes", "--factor", "--data-seed", "--label", "--features"]:
         assert flag in out
-    assert "swarm-animate moons --bees 500" in out and "swarm-animate digits" in out
+    assert "swarm-animate moons   " in out and "swarm-animate digits" in out
     assert ".csv --label species" in out and "datasets:" in out
 
 

@@ -64,6 +64,7 @@ def test_each_moons_bee_matches_a_plain_torch_loop(optimizer, lr, depth, batch_s
 @pytest.mark.parametrize("loss", ["hinge", "mse", "l1", "fourth", "constant"])
 def test_each_classification_loss_trains_as_a_plain_loop(loss):
     rec = swarm.train("spiral", bees=2, epochs=15, width=5, depth=2, loss=loss, lr=0.05,
+                      optimizer="sgd",
                       data={"samples": 45}, progress=False)
     assert rec["layer2.weight"].shape[2] == 3  # one output per class
     assert_bee_matches(rec, 1, "sgd", 15)
@@ -304,7 +305,7 @@ def test_a_dataset_without_a_test_split_trains_and_records_no_test_scores():
     no test loss or accuracy (there is nothing to score: no NaN to show); the bees match a
     split run's."""
     rec = swarm.train("alternating", data={"test": 0}, bees=3, epochs=4, width=5, depth=2,
-                      lr=0.1, progress=False)
+                      lr=0.1, optimizer="sgd", progress=False)
     assert rec["x_test"].shape == (0, 1) and not rec.has_test
     assert "test_loss" not in rec and "test_accuracy" not in rec
     assert np.isfinite(rec["accuracy"]).all()

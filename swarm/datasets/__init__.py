@@ -13,6 +13,8 @@ Every generator and ``from_arrays``/``from_csv`` take the same knobs (``test``,
 ``dummy_noise``, ``pca``, ``standardize``, ``seed``), applied in that order and recorded in
 ``ds.knobs``. ``best_accuracy`` gives the best possible accuracy on ``gaussians``' distribution.
 Only numpy and scikit-learn are needed here (no torch).
+Each named dataset has its own default training settings
+(``training_defaults(name)``).
 """
 from __future__ import annotations
 
@@ -20,10 +22,11 @@ from swarm.datasets._arrays import from_arrays
 from swarm.datasets._csv import from_csv
 from swarm.datasets._dataset import Dataset
 from swarm.datasets._gaussians import best_accuracy
+from swarm.datasets._defaults import TRAINING_DEFAULTS, training_defaults
 from swarm.datasets._generators import (DATASETS, alternating, circles, digits, gauss, gaussians,
                                         get_dataset, moons, spiral, xor)
 from swarm.datasets._mnist import fashion_mnist, mnist
 
 __all__ = ["Dataset", "DATASETS", "get_dataset", "moons", "circles", "xor", "spiral", "gauss",
            "gaussians", "alternating", "digits", "from_arrays", "from_csv",
-           "mnist", "fashion_mnist", "best_accuracy"]
+           "mnist", "fashion_mnist", "best_accuracy", "TRAINING_DEFAULTS", "training_defaults"]

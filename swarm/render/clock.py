@@ -1,24 +1,31 @@
 """The frame clock: which recorded epoch each video frame shows.
 
-By default a video lasts 10 to 15 seconds whatever the epoch count: a short
-run holds each epoch for several frames, a long one skips epochs. Early epochs
-change most, so ``time_axis="log"`` spaces frames evenly in log(epoch + 1).
+By default a video lasts 10 to 15 seconds: a long run skips epochs, a shorter
+one holds each epoch for several frames, and a run of a few epochs makes a short
+video (each epoch held at most 0.4 s). Early epochs change most, so
+``time_axis="log"`` spaces frames evenly in log(epoch + 1). :func:`learning_share`
+says where in a video a curve does its learning.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["num_frames", "frame_epochs", "follow", "TIME_AXES", "DEFAULT_SECONDS"]
+__all__ = ["num_frames", "frame_epochs", "follow", "learning_share", "learns_on_screen",
+           "TIME_AXES", "DEFAULT_SECONDS", "EPOCH_SECONDS", "LEARNING_WINDOW"]
 
 TIME_AXES = ("linear", "log")
 DEFAULT_SECONDS = (10.0, 15.0)
+EPOCH_SECONDS = 0.4  # the longest a recorded epoch is held by default
+#: A curve should gain half its final rise after this share of the frames and before that.
+LEARNING_WINDOW = (0.02, 0.6)
 
 
 def num_frames(num_epochs: int, fps: float = 30, duration: float | None = None) -> int:
     """How many frames a video of ``num_epochs`` recorded epochs gets.
 
     With ``duration`` (seconds): ``round(duration * fps)``. Without: one frame
-    per epoch, clipped to 10..15 seconds of video.
+    per epoch, clipped to 10..15 seconds of video, and at most ``EPOCH_SECONDS``
+    of video per recorded epoch (5 epochs: 60 frames at 30 fps, not 300).
     """
     if not (np.isscalar(fps) and np.isfinite(fps) and fps > 0):
         raise ValueError(f"`fps` must be a positive number, got {fps!r}")
@@ -27,7 +34,8 @@ def num_frames(num_epochs: int, fps: float = 30, duration: float | None = None) 
             raise ValueError(f"`duration` must be a positive number of seconds, got {duration!r}")
         return max(1, int(round(duration * fps)))
     low, high = (int(round(s * fps)) for s in DEFAULT_SECONDS)
-    return int(np.clip(num_epochs, low, high))
+    return max(1, min(int(np.clip(num_epochs, low, high)),
+                      int(round(num_epochs * EPOCH_SECONDS * fps))))
 
 
 def frame_epochs(epochs, frames: int, time_axis: str = "linear") -> np.ndarray:
@@ -74,3 +82,26 @@ def follow(lead, lead_frames: int, counts) -> np.ndarray:
     share = np.asarray(lead, dtype=np.float64) / max(int(lead_frames) - 1, 1)
     counts = np.asarray(counts, dtype=np.int64)
     return np.rint(share[:, None] * (counts[None, :] - 1)).astype(np.int64)
+
+
+def learning_share(curve, epoch_of_frame) -> float:
+    """The share of a video's frames shown before ``curve`` first gains half its rise.
+
+    ``curve`` [epoch]: e.g. the bees' median accuracy at each recorded epoch;
+    ``epoch_of_frame`` int [frame]: :func:`frame_epochs`. The rise is the curve's
+    value on the last frame less its value on the first; the answer is the index of
+    the first frame at or above half of it, over the number of frames (0 to <1).
+    NaN when the curve does not rise.
+    """
+    shown = np.asarray(curve, dtype=np.float64)[np.asarray(epoch_of_frame)]
+    rise = shown[-1] - shown[0]
+    if not rise > 0:
+        return float("nan")
+    return int(np.argmax(shown >= shown[0] + rise / 2)) / shown.size
+
+
+def learns_on_screen(share: float) -> bool:
+    """Whether a video spends its time where learning happens: ``share``
+    (:func:`learning_share`) inside :data:`LEARNING_WINDOW`."""
+    low, high = LEARNING_WINDOW
+    return bool(low <= share < high)
