@@ -48,7 +48,9 @@ KNOBS_DOC = """
         training split.
     standardize : bool, default True
         Shift and scale each feature to mean 0 and std 1 on the training split
-        (a constant feature is only shifted), the same transform on the test split.
+        (a constant feature is only shifted), the same transform on the test split;
+        a regression's targets likewise, their training mean and std kept as the
+        Dataset's ``y_mean``, ``y_std`` (so its losses are in standardized units).
     seed : int >= 0, default 0
         The data's own seed (independent of any swarm's seed): same seed, same data.
 """
@@ -160,6 +162,15 @@ def _standardize(x, x_test):
     return (x - mean) / std, (x_test - mean) / std
 
 
+def _standardize_targets(y, y_test):
+    """Regression targets [sample] or [sample, out] scaled by the training split's mean and std;
+    returns both splits and the mean and std (a float, or one per output)."""
+    y, y_test = np.asarray(y, dtype=np.float64), np.asarray(y_test, dtype=np.float64)
+    mean, std = y.mean(axis=0), y.std(axis=0)
+    std = np.where(std == 0, 1.0, std)
+    return (y - mean) / std, (y_test - mean) / std, mean.tolist(), std.tolist()
+
+
 def finish(x, y, *, name: str, classes, features, knobs: dict, seed: int, image_shape=None,
            x_test=None, y_test=None) -> Dataset:
     """Apply the (validated) knobs in order to ``x`` [sample, feature], ``y`` and build the Dataset.
@@ -196,7 +207,11 @@ def finish(x, y, *, name: str, classes, features, knobs: dict, seed: int, image_
     if knobs["pca"] is not None:
         x, x_test = _pca(x, x_test, knobs["pca"])
         features, image_shape = tuple(f"pc{i + 1}" for i in range(knobs["pca"])), None
+    y_mean = y_std = None
     if knobs["standardize"]:
         x, x_test = _standardize(x, x_test)
+        if classes is None:
+            y, y_test, y_mean, y_std = _standardize_targets(y, y_test)
     return Dataset(x=x, y=y, x_test=x_test, y_test=y_test, classes=classes, features=features,
-                   name=name, knobs={**knobs, "seed": seed}, image_shape=image_shape)
+                   name=name, knobs={**knobs, "seed": seed}, image_shape=image_shape,
+                   y_mean=y_mean, y_std=y_std)
