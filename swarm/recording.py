@@ -291,7 +291,9 @@ class Recording(Mapping):
         return to_xarray(self)
 
     def to_frame(self, key: str = "loss"):
-        """A long pandas table of one per-epoch array: columns bee, epoch, [dims...], value."""
+        """A long pandas table of one per-epoch array: columns bee, epoch, one per further
+        axis named as in :meth:`to_xarray` (``out``, ``in`` for a weight; ``point`` or
+        ``sample``), and the value under ``key``."""
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
@@ -300,7 +302,11 @@ class Recording(Mapping):
         if value.ndim < 2 or key in _SHARED:
             raise ValueError(f"`key` must name a per-epoch array such as 'loss', got {key!r}")
         grids = np.meshgrid(*[np.arange(n) for n in value.shape], indexing="ij")
-        names = ["bee", "epoch"] + [f"dim{i}" for i in range(value.ndim - 2)]
+        from swarm._xarray import dims_of
+
+        grid = "sample" if self.x.ndim == 2 else "point"
+        classes = len(self.classes) if self.classes else None
+        names = [d.rpartition(".")[2] for d in dims_of(key, value, self.num_epochs, grid, classes)]
         columns = {n: g.ravel() for n, g in zip(names, grids)}
         columns["epoch"] = self.epoch[columns["epoch"]]
         columns[key] = value.ravel()

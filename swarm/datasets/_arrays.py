@@ -7,7 +7,7 @@ import numpy as np
 
 from swarm.datasets import _checks
 from swarm.datasets._dataset import Dataset
-from swarm.datasets._knobs import KNOBS_DOC, check_knobs, finish
+from swarm.datasets._knobs import KNOBS_DOC, check_knobs, finish, own_arguments
 
 __all__ = ["from_arrays", "build"]
 
@@ -95,9 +95,10 @@ def _classes(y: np.ndarray, classes) -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 def build(x, y, *, name: str, features=None, classes=None, task=None, x_test=None, y_test=None,
-          seed=0, knobs: dict, owner: str, recorded: dict | None = None) -> Dataset:
+          seed=0, knobs: dict, owner, recorded: dict | None = None) -> Dataset:
     """Check a user's arrays and knobs, then apply the knobs (shared by from_arrays and from_csv).
 
+    ``owner``: the builder called (``from_arrays``, ``from_csv``), for messages;
     ``recorded``: extra arguments to keep in the Dataset's knobs (``path``, ``label``).
     """
     seed = _checks.seed(seed)
@@ -106,7 +107,7 @@ def build(x, y, *, name: str, features=None, classes=None, task=None, x_test=Non
         raise ValueError("`test` cannot be combined with a ready `x_test`/`y_test` split")
     if given_test and (x_test is None or y_test is None):
         raise ValueError("`x_test` and `y_test` go together; pass both or neither")
-    knobs = check_knobs(knobs, owner)
+    knobs = check_knobs(knobs, owner.__name__, own_arguments(owner))
     x = _features("x", x)
     y = _column(np.asarray(y))
     if len(y) != len(x):
@@ -162,7 +163,7 @@ def from_arrays(x, y, *, x_test=None, y_test=None, classes=None, features=None,
     (default ``x1, x2, ...``). NaN or infinite values are refused.
     """
     return build(x, y, name=name, features=features, classes=classes, task=task,
-                 x_test=x_test, y_test=y_test, seed=seed, knobs=knobs, owner="from_arrays")
+                 x_test=x_test, y_test=y_test, seed=seed, knobs=knobs, owner=from_arrays)
 
 
 from_arrays.__doc__ = from_arrays.__doc__.rstrip() + "\n" + KNOBS_DOC

@@ -167,7 +167,7 @@ def from_csv(path, *, label: str, features=None, name: str | None = None,
     x = np.stack([_numbers(path, f, columns[f], lines) for f in names], axis=1)
     y = _labels(path, label, columns[label], lines, task)
     return build(x, y, name=path.stem if name is None else name, features=names, task=task,
-                 seed=seed, knobs=knobs, owner="from_csv",
+                 seed=seed, knobs=knobs, owner=from_csv,
                  recorded={"path": str(path), "label": label})
 
 

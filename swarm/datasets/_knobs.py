@@ -13,7 +13,7 @@ import numpy as np
 from swarm.datasets import _checks
 from swarm.datasets._dataset import Dataset
 
-__all__ = ["KNOBS_DOC", "CLASS_KNOBS", "check_knobs", "stream", "finish"]
+__all__ = ["KNOBS_DOC", "CLASS_KNOBS", "check_knobs", "own_arguments", "stream", "finish"]
 
 DEFAULTS = {"test": 0.2, "imbalance": 1.0, "oversample": False, "random_labels": 0.0,
             "dummy_dims": 0, "pca": None, "standardize": True}
@@ -61,15 +61,30 @@ def stream(seed: int, step: str) -> np.random.Generator:
     return np.random.default_rng([seed, _STREAMS[step]])
 
 
-def check_knobs(knobs: dict, owner: str) -> dict:
-    """Every knob with its default filled in, validated; an unknown name is a ``ValueError``.
+def own_arguments(fn) -> list[str]:
+    """The named arguments of a dataset builder ``fn`` (its own knobs, not ``**knobs``)."""
+    import inspect
+
+    return [p.name for p in inspect.signature(fn).parameters.values()
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def check_knobs(knobs: dict, owner: str, own=()) -> dict:
+    """Every knob with its default filled in, validated; an unknown name is a ``ValueError``
+    listing ``owner``'s ``own`` arguments and the knobs every dataset takes (and the
+    closest name, for a misspelling).
 
     ``owner`` names the function that received ``knobs``, for the message.
     """
+    import difflib
+
     unknown = sorted(set(knobs) - set(DEFAULTS))
     if unknown:
-        raise ValueError(f"`{unknown[0]}` is not an argument of {owner}(); the knobs every "
-                         f"dataset takes: {', '.join(DEFAULTS)}")
+        close = difflib.get_close_matches(unknown[0], [*own, *DEFAULTS], n=1)
+        guess = f" (did you mean `{close[0]}`?)" if close else ""
+        mine = f"{owner} takes {', '.join(own)}; " if own else ""
+        raise ValueError(f"`{unknown[0]}` is not an argument of {owner}(){guess}; {mine}the "
+                         f"knobs every dataset takes: {', '.join(DEFAULTS)}")
     k = {**DEFAULTS, **knobs}
     out = {"test": _checks.number("test", k["test"], low=0.0, high=1.0, high_open=True)}
     out["imbalance"] = _checks.number("imbalance", k["imbalance"], low=1.0)
