@@ -128,7 +128,7 @@ def _feature_names(path: Path, header: list[str], label: str, features, blank: s
         names = [h for h in header if h != label and h not in blank]
         for name in (h for h in header if h in blank and h != label):
             log.warning("%s: column %d has no header (a row index?) and is left out; name it "
-                        "in features=[%r, ...] to keep it", path, header.index(name) + 1, name)
+                        "in `features` (%r) to keep it", path, header.index(name) + 1, name)
     missing = [f for f in names if f not in header or f == label]
     if missing or not names:
         raise ValueError(f"`features` {missing or names} are not feature columns of {path}; "
