@@ -149,6 +149,7 @@ def human_bytes(nbytes: float, digits: int | None = None) -> str:
 
 
 def plural(count: int, noun: str) -> str:
-    """``1 feature``, ``2 features``, ``1 class``, ``3 classes`` (counts with thousands commas)."""
-    ending = "es" if noun.endswith(("s", "x", "sh", "ch")) else "s"
+    """``1 feature``, ``2 features``, ``1 class``, ``3 classes``, ``2 epochs`` (counts with
+    thousands commas; enough English for the nouns swarm counts)."""
+    ending = "es" if noun.endswith(("s", "x", "sh")) else "s"
     return f"{count:,} {noun}{'' if count == 1 else ending}"

@@ -556,12 +556,12 @@ NOT_APPLYING = [
     (["moons", "--imbalance", "0.5"], "--imbalance must be a number >= 1"),
     (["moons", "--random-labels", "2"], "--random-labels must be a number >= 0 and <= 1"),
     (["moons", "--dummy-dims", "-1"], "--dummy-dims must be an integer >= 0"),
-    (["moons", "--pca", "3"], "--pca=3 must be at most the number of features (2)"),
+    (["moons", "--pca", "3"], "--pca 3 must be at most the number of features (2)"),
     (["spiral", "--classes", "1"], "--classes must be an integer >= 2"),
     (["circles", "--factor", "1"], "--factor must be a number > 0 and < 1"),
     (["gaussians", "--dims", "0"], "--dims must be an integer >= 1"),
     (["moons", "--samples", "many"], "argument --samples: invalid int value: 'many'"),
-    (["moons", "--samples", "10", "--test", "0.99"], "--test=0.99 leaves none of the 5 samples "
+    (["moons", "--samples", "10", "--test", "0.99"], "--test 0.99 leaves none of the 5 samples "
                                                      "of class '0' for training"),
     (["moons", "--loss", "huber"], "unknown --loss 'huber'; choose one of mse, l1, cross_entropy"),
     (["moons", "--panels", "line"], "--panels: 'line' does not apply to this run"),
