@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a 1-D target: a name (sin, cos, sinc, piecewise, abs, sin12, poly, step, "
                         "relu) or an expression in x such as 'sin(3*x) + 0.5*x'; a dataset: "
                         "moons, circles, xor, spiral, gauss, gaussians, alternating, digits; or "
-                        "the path of a CSV file (name its label column with --label)")
+                        "the path of a data file, .csv, .tsv or .txt (name its label column "
+                        "with --label)")
     t = p.add_argument_group("training")
     t.add_argument("--bees", type=int, default=500, help="networks in the swarm (default 500)")
     t.add_argument("--epochs", type=int, default=400, help="training epochs (default 400)")
