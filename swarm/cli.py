@@ -285,7 +285,7 @@ def _check_applies(args, typed: set[str], parser) -> None:
     elif kind == "target":
         wrong = [a for a in parser.data if a.dest in typed]
         where = (f"the 1-D target {args.target!r} (dataset flags need TARGET a dataset such as "
-                 "moons or digits, or a .csv file)")
+                 "moons or digits, or a data file: .csv, .tsv or .txt)")
     else:
         applies, others = _data_flags(parser, kind, args.target)
         wrong = [a for a in others if a.dest in typed]

@@ -306,7 +306,8 @@ class Recording(Mapping):
 
         grid = "sample" if self.x.ndim == 2 else "point"
         classes = len(self.classes) if self.classes else None
-        names = [d.rpartition(".")[2] for d in dims_of(key, value, self.num_epochs, grid, classes)]
+        names = [re.sub(r"^layer\d+\.", "", d)  # a layer's own out, in
+                 for d in dims_of(key, value, self.num_epochs, grid, classes)]
         columns = {n: g.ravel() for n, g in zip(names, grids)}
         columns["epoch"] = self.epoch[columns["epoch"]]
         columns[key] = value.ravel()

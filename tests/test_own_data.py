@@ -194,7 +194,8 @@ def test_delimiters_are_detected_or_given(tmp_path, name, sep, given):
 def test_a_wrong_or_bad_sep_is_one_line(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("a;b;kind\n1;2;x\n3;4;y\n")
-    with pytest.raises(ValueError, match="`label` 'kind' is not a column of .*; columns: a;b;kind"):
+    with pytest.raises(ValueError, match="`label` 'kind' is not a column of .*; columns: a;b;kind; "
+                                         "one column only: is `sep` another delimiter"):
         datasets.from_csv(path, label="kind", sep=",")
     with pytest.raises(ValueError, match="`sep` must be one character"):
         datasets.from_csv(path, label="kind", sep=";;")

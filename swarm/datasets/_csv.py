@@ -158,8 +158,9 @@ def from_csv(path, *, label: str, features=None, name: str | None = None,
         raise ValueError(f"`label` must be a column name, got {label!r}")
     header, rows, lines, blank = _read(path, sep)
     if label not in header:
+        hint = "; one column only: is `sep` another delimiter?" if len(header) == 1 else ""
         raise ValueError(f"`label` {label!r} is not a column of {path}; columns: "
-                         f"{', '.join(header)}")
+                         f"{', '.join(header)}{hint}")
     names = _feature_names(path, header, label, features, blank)
     if not rows:
         raise ValueError(f"`path` {str(path)!r} has a header but no data rows")
