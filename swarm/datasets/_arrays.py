@@ -155,7 +155,8 @@ def from_arrays(x, y, *, x_test=None, y_test=None, classes=None, features=None,
                 **knobs) -> Dataset:
     """A Dataset from arrays: ``x`` [sample, feature] (or [sample]) numbers, ``y`` [sample].
 
-    Integer, boolean or string ``y`` means classification: the distinct labels, sorted,
+    Integer, boolean or string ``y`` (also as a column [sample, 1]) means classification
+    (a doubtful guess is logged in one line): the distinct labels, sorted,
     become ``classes`` (or pass ``classes`` names, ``y`` then holding indices into them or
     the names themselves). Float ``y`` [sample] or [sample, out] means regression; force
     either with ``task="classification"`` or ``"regression"``. ``x_test``/``y_test`` give a
