@@ -9,7 +9,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-__all__ = ["atomic_path", "temporary_beside", "publish", "check_writable", "Outputs",
+__all__ = ["atomic_path", "temporary_beside", "publish", "check_writable", "Outputs", "plural",
            "human_bytes"]
 
 
@@ -138,9 +138,18 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
-def human_bytes(nbytes: float) -> str:
-    """A size for messages: ``"512 B"``, ``"3.2 MiB"``, ``"1.50 GiB"``."""
+def human_bytes(nbytes: float, digits: int | None = None) -> str:
+    """A size for messages: ``"512 B"``, ``"3.2 MiB"``, ``"1.50 GiB"`` (``digits`` decimals
+    if given, else 2 for GiB and 1 for the smaller units)."""
     for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if nbytes >= scale:
-            return f"{nbytes / scale:.{2 if unit == 'GiB' else 1}f} {unit}"
+            places = digits if digits is not None else 2 if unit == "GiB" else 1
+            return f"{nbytes / scale:.{places}f} {unit}"
     return f"{int(nbytes)} B"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 feature``, ``2 features``, ``1 class``, ``3 classes``, ``2 epochs`` (counts with
+    thousands commas; enough English for the nouns swarm counts)."""
+    ending = "es" if noun.endswith(("s", "x", "sh")) else "s"
+    return f"{count:,} {noun}{'' if count == 1 else ending}"

@@ -232,6 +232,34 @@ def _shape(dataset) -> dict:
             "points": int(dataset.x.shape[0])}
 
 
+def knobs_in_data(fn):
+    """``fn`` (``swarm.train``, ``make_spec``) refusing a dataset knob passed as its own
+    argument with a ``ValueError`` that says where it goes: ``data={'samples': 1000}``.
+
+    Any other unknown argument stays Python's ``TypeError``.
+    """
+    import functools
+    import inspect
+
+    takes = set(inspect.signature(fn).parameters)
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        from swarm import datasets
+        from swarm.datasets._knobs import DEFAULTS, own_arguments
+
+        knobs = set(DEFAULTS).union(*(own_arguments(b) for b in datasets.DATASETS.values()))
+        stray = [k for k in kwargs if k not in takes and k in knobs]
+        if stray:
+            given = ", ".join(f"{k!r}: {kwargs[k]!r}" for k in stray)
+            raise ValueError(f"`{stray[0]}` is a dataset knob: dataset knobs go in "
+                             f"data={{...}}, here data={{{given}}}")
+        return fn(*args, **kwargs)
+
+    return checked
+
+
+@knobs_in_data
 def make_spec(target="sin", *, bees=100, epochs=None, width=None, depth=None, activation=None,
               optimizer=None, lr=None, momentum=0.9, nesterov=False, loss=None, domain=None,
               points=None, init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None,
@@ -388,16 +416,16 @@ def _fit_memory(spec: Spec, memory, explicit_every: bool) -> None:
     budget = parse_memory(memory)
     available = _available_bytes()
     source = "given as `memory`" if budget is not None else \
-        f"half the {human_bytes(available)} available; `memory` (--memory) sets it"
+        f"half the {human_bytes(available)} available; `memory` sets it"
     budget = budget if budget is not None else available // 2
     per_epoch = 4 * spec.bees * recorded_floats_per_bee(spec)
     smallest = _smallest_every(spec.epochs, per_epoch, budget)
     every = spec.record_every if explicit_every or smallest is None else smallest
     needed = per_epoch * _kept(spec.epochs, every)
     if needed > budget:
-        fix = ("fewer `bees`, fewer `points` or a smaller network" if smallest is None else
-               f"`record_every` (--record-every) of at least {smallest}, fewer `bees` or fewer "
-               "`epochs`")
+        size = "fewer `points`" if spec.dataset is None else "fewer samples"
+        fix = (f"fewer `bees`, {size} or a smaller network" if smallest is None else
+               f"`record_every` of at least {smallest}, fewer `bees` or fewer `epochs`")
         raise ValueError(f"the recording would need about {human_bytes(needed)} ({spec.bees} "
                          f"bees x {_kept(spec.epochs, every)} recorded epochs) but its memory "
                          f"budget is {human_bytes(budget)} ({source}); use {fix}")
@@ -413,4 +441,4 @@ def memory_note(info: dict) -> str | None:
     return (f"recording one epoch in {info['record_every']} to stay within the memory budget "
             f"of {human_bytes(info['budget'])} (every epoch would need "
             f"{human_bytes(info['every_epoch'])}); "
-            "set `record_every` (--record-every) or `memory` (--memory) to choose")
+            "set `record_every` or `memory` to choose")

@@ -2,7 +2,8 @@
 
 Dimensions: ``bee``, ``epoch`` (coordinate: the epochs kept), ``point`` for a
 1-D target's grid or ``sample``/``feature`` (and ``test_sample``) for a
-dataset's, ``out`` for a prediction's outputs, and ``layer{k}.out``,
+dataset's, ``out`` for a prediction's outputs (``class`` for a classification's,
+with the class names as coordinate), and ``layer{k}.out``,
 ``layer{k}.in`` for layer k's weights and biases (one name per layer: xarray
 gives a dimension one length, and the layers' widths differ).
 """
@@ -27,9 +28,12 @@ def _xarray():
     return xarray
 
 
-def dims_of(name: str, value: np.ndarray, num_epochs: int, grid: str) -> tuple[str, ...]:
+def dims_of(name: str, value: np.ndarray, num_epochs: int, grid: str,
+            classes: int | None = None) -> tuple[str, ...]:
     """The dimension names of array ``name`` of a recording whose inputs are ``grid``
-    (``"point"`` or ``"sample"``); axes nothing names become ``{name}_dim{i}``."""
+    (``"point"`` or ``"sample"``); a classification's predictions have one output per
+    class (``classes`` of them: the ``class`` dimension); axes nothing names become
+    ``{name}_dim{i}``."""
     if name == "epoch":
         head = ("epoch",)
     elif name in ("x", "x_test", "y", "y_test"):
@@ -40,7 +44,8 @@ def dims_of(name: str, value: np.ndarray, num_epochs: int, grid: str) -> tuple[s
         head = ("bee", "epoch", f"layer{k}.out", f"layer{k}.in")
         head = head if m.group(2) == "weight" else head[:3]
     elif name == "ypred":
-        head = ("bee", "epoch", grid, "out")
+        out = "class" if classes and value.shape[-1] == classes else "out"
+        head = ("bee", "epoch", grid, out)
     elif value.ndim >= 2 and value.shape[1] == num_epochs:
         head = ("bee", "epoch")
     else:
@@ -60,12 +65,16 @@ def to_xarray(rec):
     """``rec`` as an ``xarray.Dataset`` (see the module docstring for the dimensions)."""
     xr = _xarray()
     grid = "sample" if rec["x"].ndim == 2 else "point"
+    classes = rec.classes
     data_vars = {}
     for name, value in rec.items():
         if name == "epoch":
             continue
-        data_vars[name] = (dims_of(name, value, rec["epoch"].size, grid), value)
+        data_vars[name] = (dims_of(name, value, rec["epoch"].size, grid,
+                                   len(classes) if classes else None), value)
     coords = {"bee": np.arange(rec["loss"].shape[0]), "epoch": rec["epoch"]}
+    if classes:  # the class names; y and y_test hold indices along it
+        coords["class"] = list(classes)
     features = (rec.meta.get("dataset") or {}).get("features")
     if grid == "sample" and features and len(features) == rec["x"].shape[1]:
         coords["feature"] = list(features)

@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a 1-D target: a name (sin, cos, sinc, piecewise, abs, sin12, poly, step, "
                         "relu) or an expression in x such as 'sin(3*x) + 0.5*x'; a dataset: "
                         "moons, circles, xor, spiral, gauss, gaussians, alternating, digits; or "
-                        "the path of a CSV file (name its label column with --label)")
+                        "the path of a data file, .csv, .tsv or .txt (name its label column "
+                        "with --label)")
     t = p.add_argument_group("training")
     own = " (default %s; a dataset's own: see the table below)"
     t.add_argument("--bees", type=int, default=None, help="networks in the swarm" + own % 500)
@@ -151,7 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the data's own seed (default 0), apart from the swarm's --seed")
     d.add_argument("--label", metavar="COLUMN", help="a CSV's label column (needed with a CSV)")
     d.add_argument("--features", metavar="A,B,...",
-                   help="a CSV's feature columns (default: every column but the label)")
+                   help="a CSV's feature columns (default: every column but the label and "
+                        "any without a header)")
+    d.add_argument("--task", choices=("classification", "regression"),
+                   help="a CSV's task, overriding the guess from its labels (strings and "
+                        "integers classify, other numbers regress)")
+    d.add_argument("--sep", metavar="CHAR",
+                   help="a CSV's delimiter, e.g. ';' or '\\t' (default: tab for .tsv, "
+                        "else detected)")
     v = p.add_argument_group("video", _panels_help())
     v.add_argument("--panels", default=None, metavar="A,B,...",
                    help="comma-separated panels, shown in the order given (default: those of "
@@ -232,7 +240,7 @@ def _typed(parser, argv: list[str]) -> set[str]:
     return {dest for dest, value in vars(given).items() if value is not untouched}
 
 
-_LIBRARY_NAME = re.compile(r"`(\w+)`|\b([a-z_]+)='?(\w+)'?")
+_LIBRARY_NAME = re.compile(r"`(\w+)`(=?)|\b([a-z_]+)='?(\w+)'?")
 DATA_NAMES = {"data_seed": "seed"}  # a dataset flag's argument in swarm.datasets, where it differs
 GRID = ("domain", "points")  # the flags of a 1-D target's grid
 OUTPUTS = ("output", "poster", "save", "report", "explore")  # the files a run may write
@@ -244,7 +252,8 @@ def _flag(action) -> str:
 
 
 def _as_flags(message: str, parser, names: dict | None = None) -> str:
-    """A library message in the command's words: `bees` -> --bees, record_every=8 -> --record-every 8.
+    """A library message in the command's words, flags as typed: `bees` -> --bees,
+    `pca`=5 and pca=5 -> --pca 5, task='regression' -> --task regression.
 
     ``names`` maps further library names to the command's (``seed`` -> ``--data-seed``).
     """
@@ -252,10 +261,12 @@ def _as_flags(message: str, parser, names: dict | None = None) -> str:
     flags.update(target="TARGET", **(names or {}))
 
     def swap(m):
-        name = m.group(1) or m.group(2)
+        name = m.group(1) or m.group(3)
         if name not in flags:
             return m.group(0)
-        return flags[name] if m.group(1) else f"{flags[name]} {m.group(3)}"
+        if m.group(1):
+            return flags[name] + (" " if m.group(2) else "")
+        return f"{flags[name]} {m.group(4)}"
 
     return _LIBRARY_NAME.sub(swap, message)
 
@@ -282,12 +293,15 @@ def _slug(text: str) -> str:
 
 
 def _data_kind(target: str) -> str:
-    """What TARGET names: "csv" (a path ending in .csv), "dataset" (a name in
-    ``swarm.datasets.DATASETS``) or "target" (a 1-D target)."""
+    """What TARGET names: "csv" (a path ending in a data-file suffix, .csv, .tsv or .txt:
+    never an expression), "dataset" (a name in ``swarm.datasets.DATASETS``) or "target"
+    (a 1-D target)."""
     from swarm.datasets import DATASETS
+    from swarm.datasets._csv import DATA_SUFFIXES
 
     name = target.strip().lower()
-    return "csv" if name.endswith(".csv") else "dataset" if name in DATASETS else "target"
+    return "csv" if name.endswith(DATA_SUFFIXES) else "dataset" if name in DATASETS \
+        else "target"
 
 
 def _data_flags(parser, kind: str, target: str) -> tuple[list, list]:
@@ -319,7 +333,7 @@ def _check_applies(args, typed: set[str], parser) -> None:
     elif kind == "target":
         wrong = [a for a in parser.data if a.dest in typed]
         where = (f"the 1-D target {args.target!r} (dataset flags need TARGET a dataset such as "
-                 "moons or digits, or a .csv file)")
+                 "moons or digits, or a data file: .csv, .tsv or .txt)")
     else:
         applies, others = _data_flags(parser, kind, args.target)
         wrong = [a for a in others if a.dest in typed]
@@ -432,10 +446,31 @@ def _on_sigterm(signum, frame):
 
 def run(args, typed: set[str] = frozenset(), parser=None) -> int:
     """One run of the command: check everything, then train, render and write."""
+    parser = parser or build_parser()
+    words = _FlagWords(parser)
+    logging.getLogger("swarm").addFilter(words)  # the library's warnings in flag words
+    try:
+        return _run(args, typed, parser)
+    finally:
+        logging.getLogger("swarm").removeFilter(words)
+
+
+class _FlagWords(logging.Filter):
+    """Rewrites the ``swarm`` logger's messages in the command's words (:func:`_as_flags`)."""
+
+    def __init__(self, parser):
+        super().__init__()
+        self.parser = parser
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = _as_flags(record.getMessage(), self.parser), None
+        return True
+
+
+def _run(args, typed: set[str], parser) -> int:
     from swarm._files import Outputs
 
-    parser = parser or build_parser()
-    plan = _check_args(args, typed, parser)
+    plan = {**_check_args(args, typed, parser), "parser": parser}
     try:
         outputs = Outputs(plan[k] for k in OUTPUTS)
     except ValueError as err:
@@ -514,7 +549,9 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
                                                    "test_accuracy") if k in rec}
         if "test_accuracy" in last:
             last["train - test accuracy"] = last["accuracy"] - last["test_accuracy"]
-        names = {"loss": "final loss", "test_loss": "final test loss",
+        split = " train" if "test_loss" in last else ""
+        units = f" ({rec.loss_units} targets)" if rec.loss_units else ""
+        names = {"loss": f"final{split} loss{units}", "test_loss": f"final test loss{units}",
                  "accuracy": "train accuracy", "test_accuracy": "test accuracy"}
         lines += [_quantiles(names.get(k, k), v) for k, v in last.items() if np.isfinite(v).any()]
     else:
@@ -527,7 +564,7 @@ def _print_summary(rec, summary: dict, timings: dict, plan) -> None:
     names = {"train": "training", "prepare": "preparing panels",
              "render": "rendering + encoding", "explore": "writing the explorer"}
     if note := memory_note(rec.meta.get("memory", {})):
-        lines.append(note)
+        lines.append(_as_flags(note, plan["parser"]))
     lines.append("time: " + ", ".join(f"{names[k]} {v:.1f} s" for k, v in timings.items()))
     for key in OUTPUTS:
         if plan[key]:

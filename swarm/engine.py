@@ -21,7 +21,7 @@ from swarm._feed import Feed, accuracy, make_feed, minibatches
 from swarm._model import losses as _losses
 from swarm._model.nets import FuncNet, FusedMLP, parameter_names
 from swarm._optim import make_optimizer
-from swarm._spec import Spec, make_spec, memory_note
+from swarm._spec import Spec, knobs_in_data, make_spec, memory_note
 from swarm._threads import idle_core_threads
 from swarm.recording import Recording
 from swarm.targets import target_grid
@@ -192,6 +192,7 @@ def _state(spec: Spec, net, epoch: int, ypred, loss, grad_norm, frozen, diverged
     return out
 
 
+@knobs_in_data
 def train(target="sin", *, bees=100, epochs=None, width=None, depth=None, activation=None,
           optimizer=None, lr=None, momentum=0.9, loss=None, domain=None, points=None,
           init=None, l1=0.0, l2=0.0, batch_size=None, record_every=None, seed=0,

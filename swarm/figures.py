@@ -308,12 +308,34 @@ def confusion(rec: Recording, *, epoch: int = -1) -> Figure:
             ax.text(j, i, str(v), ha="center", va="center", fontsize=7,
                     color="white" if v > matrix.max() / 2 else INK)
     ticks = range(len(classes))
-    ax.set_xticks(ticks, classes, fontsize=7)
+    crowded = sum(len(c) for c in classes) > 40  # the names would run into each other
+    ax.set_xticks(ticks, classes, fontsize=7, rotation=35 if crowded else 0,
+                  ha="right" if crowded else "center", rotation_mode="anchor")
     ax.set_yticks(ticks, classes, fontsize=7)
     accuracy = np.trace(matrix) / max(matrix.sum(), 1)
     ax.set(xlabel="majority vote", ylabel="true class",
            title=f"Majority vote on the {split} split: {accuracy:.1%} right")
+    _inside(fig, ax)
     return fig
+
+
+def _inside(fig: Figure, ax, pad: float = 4.0) -> None:
+    """Shrink ``ax`` from the left and bottom until its tick labels and axis labels lie
+    inside the figure with ``pad`` pixels to spare (long class names are never clipped)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    box, outer = ax.get_position(), ax.get_tightbbox(renderer)
+    width, height = fig.bbox.width, fig.bbox.height
+    left = max(0.0, pad - outer.x0) / width
+    bottom = max(0.0, pad - outer.y0) / height
+    if left or bottom:
+        ax.set_position((box.x0 + left, box.y0 + bottom, max(box.width - left, 0.1),
+                         max(box.height - bottom, 0.1)))
+        for other in fig.axes:  # a colorbar keeps the height of its axes
+            if other is not ax:
+                o = other.get_position()
+                other.set_position((o.x0, o.y0 + bottom, o.width, max(o.height - bottom, 0.1)))
 
 
 @dataclass(frozen=True)

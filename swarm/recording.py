@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from swarm._facts import PIECEWISE_LINEAR
-from swarm._files import atomic_path, check_writable, human_bytes
+from swarm._files import atomic_path, check_writable, human_bytes, plural
 
 __all__ = ["Recording", "load", "FORMAT", "FORMAT_VERSION"]
 
@@ -176,6 +176,15 @@ class Recording(Mapping):
         classes = (self.meta.get("dataset") or {}).get("classes")
         return None if classes is None else tuple(str(c) for c in classes)
 
+    @property
+    def loss_units(self) -> str | None:
+        """A regression dataset's loss units: "standardized" (targets scaled by the training
+        split's mean and std, ``meta["dataset"]["y_std"]``) or "original"; else None."""
+        if self.task != "regression":
+            return None
+        return "original" if (self.meta.get("dataset") or {}).get("y_std") is None \
+            else "standardized"
+
     def describe(self) -> str:
         """The run in one line (video title, CLI summary, reports): what was trained, on what, how.
 
@@ -185,7 +194,7 @@ class Recording(Mapping):
         """
         spec = self.meta.get("spec") or {}
         data = self.meta.get("dataset") or {}
-        parts = [str(data.get("name") or spec.get("target") or ""), f"{self.num_bees:,} bees"]
+        parts = [str(data.get("name") or spec.get("target") or ""), plural(self.num_bees, "bee")]
         if spec.get("model"):
             params = self.num_parameters
             parts.append(f"model {spec['model']}" + (f" ({params:,} parameters)" if params else ""))
@@ -289,7 +298,9 @@ class Recording(Mapping):
         return to_xarray(self)
 
     def to_frame(self, key: str = "loss"):
-        """A long pandas table of one per-epoch array: columns bee, epoch, [dims...], value."""
+        """A long pandas table of one per-epoch array: columns bee, epoch, one per further
+        axis named as in :meth:`to_xarray` (``out``, ``in`` for a weight; ``point`` or
+        ``sample``), and the value under ``key``."""
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
@@ -298,7 +309,12 @@ class Recording(Mapping):
         if value.ndim < 2 or key in _SHARED:
             raise ValueError(f"`key` must name a per-epoch array such as 'loss', got {key!r}")
         grids = np.meshgrid(*[np.arange(n) for n in value.shape], indexing="ij")
-        names = ["bee", "epoch"] + [f"dim{i}" for i in range(value.ndim - 2)]
+        from swarm._xarray import dims_of
+
+        grid = "sample" if self.x.ndim == 2 else "point"
+        classes = len(self.classes) if self.classes else None
+        names = [re.sub(r"^layer\d+\.", "", d)  # a layer's own out, in
+                 for d in dims_of(key, value, self.num_epochs, grid, classes)]
         columns = {n: g.ravel() for n, g in zip(names, grids)}
         columns["epoch"] = self.epoch[columns["epoch"]]
         columns[key] = value.ravel()
@@ -309,8 +325,8 @@ class Recording(Mapping):
 
         ``swarm.show(rec)`` gives the full summary (headline numbers, figures).
         """
-        head = (f"Recording: {self.num_bees:,} bees × {self.num_epochs:,} recorded epochs, "
-                f"{int(self.diverged.sum()):,} diverged")
+        head = (f"Recording: {plural(self.num_bees, 'bee')} × "
+                f"{plural(self.num_epochs, 'recorded epoch')}, {int(self.diverged.sum()):,} diverged")
         rows = [("run", self.describe())]
         rows += [(k, f"{v.dtype} {list(v.shape)}") for k, v in self._arrays.items()]
         rows += [(f"spec · {k}", _values(v) if k in _PER_BEE_SPEC else _short(v))
@@ -321,10 +337,12 @@ class Recording(Mapping):
                 f"<table class=\"swarm-table\">{body}</table></div>")
 
     def __repr__(self) -> str:
-        spec = self.meta.get("spec", {})
-        return (f"Recording({self.num_bees} bees x {self.num_epochs} epochs, "
-                f"target={spec.get('target')!r}, layers={self.num_layers}, "
-                f"diverged={int(self.diverged.sum())})")
+        spec, data = self.meta.get("spec") or {}, self.meta.get("dataset") or {}
+        what = f"dataset={data['name']!r}" if data.get("name") else \
+            f"target={spec.get('target')!r}"
+        return (f"Recording({what}, {plural(self.num_bees, 'bee')} x "
+                f"{plural(self.num_epochs, 'recorded epoch')}, "
+                f"{plural(self.num_layers, 'layer')}, {int(self.diverged.sum()):,} diverged)")
 
 
 def _as_index(index, size: int, name: str) -> np.ndarray:

@@ -556,12 +556,12 @@ NOT_APPLYING = [
     (["moons", "--imbalance", "0.5"], "--imbalance must be a number >= 1"),
     (["moons", "--random-labels", "2"], "--random-labels must be a number >= 0 and <= 1"),
     (["moons", "--dummy-dims", "-1"], "--dummy-dims must be an integer >= 0"),
-    (["moons", "--pca", "3"], "--pca=3 must be at most the number of features (2)"),
+    (["moons", "--pca", "3"], "--pca 3 must be at most the number of features (2)"),
     (["spiral", "--classes", "1"], "--classes must be an integer >= 2"),
     (["circles", "--factor", "1"], "--factor must be a number > 0 and < 1"),
     (["gaussians", "--dims", "0"], "--dims must be an integer >= 1"),
     (["moons", "--samples", "many"], "argument --samples: invalid int value: 'many'"),
-    (["moons", "--samples", "10", "--test", "0.99"], "--test=0.99 leaves none of the 5 samples "
+    (["moons", "--samples", "10", "--test", "0.99"], "--test 0.99 leaves none of the 5 samples "
                                                      "of class '0' for training"),
     (["moons", "--loss", "huber"], "unknown --loss 'huber'; choose one of mse, l1, cross_entropy"),
     (["moons", "--panels", "line"], "--panels: 'line' does not apply to this run"),
@@ -582,12 +582,13 @@ BAD_DATA = [
     ("data.csv", "nope", "--label 'nope' is not a column of data.csv; columns: a, b, species"),
     ("data.csv", ["1,2,x", "3,zz,y"], "data.csv: column 'b' is not numeric (line 3 holds 'zz'); "
                                       "choose numeric columns with --features"),
-    ("data.csv", ["1,2,x", "3,nan,y"], "column 'b' holds 'nan' at line 3; NaN and infinite values"),
-    ("data.csv", ["inf,2,x", "3,4,y"], "column 'a' holds 'inf' at line 2; NaN and infinite"),
+    ("data.csv", ["1,2,x", "3,nan,y"], "data.csv: missing value at line 3, column 'b'"),
+    ("data.csv", ["1,2,x", "NA,4,y"], "data.csv: missing value at line 3, column 'a'"),
+    ("data.csv", ["inf,2,x", "3,4,y"], "column 'a' holds 'inf' at line 2; infinite values"),
     ("data.csv", ["1,2,x", "3,4,x", "5,6,x"], "the --label column holds one class only ('x'); a "
                                               "classification needs at least two"),
     # as few samples as classes (a CSV's classes are its labels: never more classes than rows)
-    ("data.csv", ["1,2,x", "3,4,y", "5,6,z"], "--test=0.2 of 3 samples leaves no test samples"),
+    ("data.csv", ["1,2,x", "3,4,y", "5,6,z"], "--test 0.2 of 3 samples leaves no test samples"),
     ("data.csv", ["1,2", "3,4,y"], "data.csv: line 2 has 2 fields but the header has 3"),
     ("data.csv", [], "'data.csv' has a header but no data rows"),
 ]

@@ -309,10 +309,10 @@ def test_csv_string_labels_cannot_regress(tmp_path):
 BAD_CSV = [
     ("a,b,label\n1,2,x\n3,4,y\n", {"label": "kind"}, "`label` 'kind' is not a column"),
     ("a,b,label\n1,2,x\n3,oops,y\n", {"label": "label"}, "column 'b' is not numeric .line 3"),
-    ("a,b,label\n1,2,x\n3,nan,y\n", {"label": "label"}, "'nan' at line 3; NaN and infinite"),
+    ("a,b,label\n1,2,x\n3,nan,y\n", {"label": "label"}, "missing value at line 3, column 'b'"),
     ("a,b,label\n1,2,x\n3,inf,y\n", {"label": "label"}, "'inf' at line 3"),
-    ("a,b,label\n1,2,x\n3,,y\n", {"label": "label"}, "column 'b' is not numeric"),
-    ("a,b,label\n1,2,x\n3,4, \n", {"label": "label"}, "label column 'label' is empty at line 3"),
+    ("a,b,label\n1,2,x\n3,,y\n", {"label": "label"}, "missing value at line 3, column 'b'"),
+    ("a,b,label\n1,2,x\n3,4, \n", {"label": "label"}, "missing value at line 3, column 'label'"),
     ("a,b,label\n1,2,x\n3,4,x\n", {"label": "label"}, "one class only"),
     ("a,b,label\n1,2,x\n3,4,y\n5,6,z\n", {"label": "label"}, "leaves no test samples"),
     ("a,b,label\n1,2\n", {"label": "label"}, "line 2 has 2 fields"),

@@ -74,7 +74,7 @@ def test_an_explicit_record_every_that_cannot_fit_is_refused_with_the_fix(monkey
     monkeypatch.setattr(swarm._spec, "_available_bytes", lambda: 2 * PER_EPOCH * 10)
     with pytest.raises(ValueError, match=r"would need about .* \(3 bees x 26 recorded epochs\) "
                                          r"but its memory budget is .*half the .* available.*"
-                                         r"`record_every` \(--record-every\) of at least 6, "
+                                         r"`record_every` of at least 6, "
                                          r"fewer `bees` or fewer `epochs`"):
         swarm.train(**SMALL, record_every=2)
     assert swarm.train(**SMALL, record_every=6).num_epochs == 10
@@ -100,7 +100,7 @@ def test_the_command_prints_the_record_every_it_picked(tmp_path, monkeypatch, ca
     (["sin", "--memory", "lots"], "--memory must be"),
     (["sin", "--bees", "3", "--epochs", "50", "--memory", "1KiB"], "fewer --bees"),
     (["sin", "--bees", "3", "--epochs", "50", "--points", "7", "--width", "4", "--depth", "2",
-      "--memory", f"{PER_EPOCH * 10}", "--record-every", "2"], "--record-every) of at least 6"),
+      "--memory", f"{PER_EPOCH * 10}", "--record-every", "2"], "use --record-every of at least 6"),
     (["sin", "--record-every", "0"], "--record-every must be a positive integer"),
 ])
 def test_memory_mistakes_in_the_command_are_one_line_and_exit_2(argv, needle, tmp_path,

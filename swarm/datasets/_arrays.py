@@ -1,15 +1,20 @@
 """A user's own data as a Dataset: arrays in memory (``from_arrays``)."""
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 
 from swarm.datasets import _checks
 from swarm.datasets._dataset import Dataset
-from swarm.datasets._knobs import KNOBS_DOC, check_knobs, finish
+from swarm.datasets._knobs import KNOBS_DOC, check_knobs, finish, own_arguments
 
 __all__ = ["from_arrays", "build"]
 
 _TASKS = ("classification", "regression")
+MANY_CLASSES, FEW_PER_CLASS, FEW_VALUES = 50, 5, 10  # when a guessed task is doubtful
+
+log = logging.getLogger("swarm")
 
 
 def _features(name: str, x) -> np.ndarray:
@@ -35,11 +40,35 @@ def _check_finite(name: str, values: np.ndarray) -> None:
 
 
 def _infer_task(y: np.ndarray, task) -> str:
+    """``task`` checked, or the guess from ``y``'s type: floats regress, the rest classify.
+
+    A doubtful guess is logged in one line: integer labels with more than 50 classes or
+    fewer than 5 samples per class, or float labels that take a few whole values only.
+    """
     if task is not None:
         if task not in _TASKS:
             raise ValueError(f"unknown `task` {task!r}; choose one of {', '.join(_TASKS)}")
         return task
-    return "regression" if y.dtype.kind in "fc" else "classification"
+    guess = "regression" if y.dtype.kind in "fc" else "classification"
+    if y.dtype.kind in "iu" and y.ndim == 1 and y.size:
+        k = len(np.unique(y))
+        if k > MANY_CLASSES or len(y) < FEW_PER_CLASS * k:
+            log.warning("%d classes from %d rows: pass task='regression' if this is a quantity",
+                        k, len(y))
+    elif guess == "regression" and y.size and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
+        values = np.unique(y)
+        if len(values) <= FEW_VALUES:
+            log.warning("float labels with %d whole values only (%s): pass "
+                        "task='classification' if they are classes", len(values),
+                        ", ".join(f"{v:g}" for v in values))
+    return guess
+
+
+def _column(y: np.ndarray) -> np.ndarray:
+    """Labels given as a column vector [sample, 1] of ints, bools or strings, as [sample]."""
+    if y.ndim == 2 and y.shape[1] == 1 and y.dtype.kind in "iubUSO":
+        return y[:, 0]
+    return y
 
 
 def _classes(y: np.ndarray, classes) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -66,9 +95,10 @@ def _classes(y: np.ndarray, classes) -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 def build(x, y, *, name: str, features=None, classes=None, task=None, x_test=None, y_test=None,
-          seed=0, knobs: dict, owner: str, recorded: dict | None = None) -> Dataset:
+          seed=0, knobs: dict, owner, recorded: dict | None = None) -> Dataset:
     """Check a user's arrays and knobs, then apply the knobs (shared by from_arrays and from_csv).
 
+    ``owner``: the builder called (``from_arrays``, ``from_csv``), for messages;
     ``recorded``: extra arguments to keep in the Dataset's knobs (``path``, ``label``).
     """
     seed = _checks.seed(seed)
@@ -77,13 +107,13 @@ def build(x, y, *, name: str, features=None, classes=None, task=None, x_test=Non
         raise ValueError("`test` cannot be combined with a ready `x_test`/`y_test` split")
     if given_test and (x_test is None or y_test is None):
         raise ValueError("`x_test` and `y_test` go together; pass both or neither")
-    knobs = check_knobs(knobs, owner)
+    knobs = check_knobs(knobs, owner.__name__, own_arguments(owner))
     x = _features("x", x)
-    y = np.asarray(y)
+    y = _column(np.asarray(y))
     if len(y) != len(x):
         raise ValueError(f"`y` must have one entry per sample of `x` ({len(x)}), got {len(y)}")
     if given_test:
-        x_test, y_test = _features("x_test", x_test), np.asarray(y_test)
+        x_test, y_test = _features("x_test", x_test), _column(np.asarray(y_test))
         if x_test.shape[1] != x.shape[1] or len(y_test) != len(x_test):
             raise ValueError(f"`x_test` {x_test.shape} and `y_test` {y_test.shape} must match "
                              f"`x` {x.shape} and `y` {y.shape} in columns and in samples")
@@ -125,7 +155,8 @@ def from_arrays(x, y, *, x_test=None, y_test=None, classes=None, features=None,
                 **knobs) -> Dataset:
     """A Dataset from arrays: ``x`` [sample, feature] (or [sample]) numbers, ``y`` [sample].
 
-    Integer, boolean or string ``y`` means classification: the distinct labels, sorted,
+    Integer, boolean or string ``y`` (also as a column [sample, 1]) means classification
+    (a doubtful guess is logged in one line): the distinct labels, sorted,
     become ``classes`` (or pass ``classes`` names, ``y`` then holding indices into them or
     the names themselves). Float ``y`` [sample] or [sample, out] means regression; force
     either with ``task="classification"`` or ``"regression"``. ``x_test``/``y_test`` give a
@@ -133,7 +164,7 @@ def from_arrays(x, y, *, x_test=None, y_test=None, classes=None, features=None,
     (default ``x1, x2, ...``). NaN or infinite values are refused.
     """
     return build(x, y, name=name, features=features, classes=classes, task=task,
-                 x_test=x_test, y_test=y_test, seed=seed, knobs=knobs, owner="from_arrays")
+                 x_test=x_test, y_test=y_test, seed=seed, knobs=knobs, owner=from_arrays)
 
 
 from_arrays.__doc__ = from_arrays.__doc__.rstrip() + "\n" + KNOBS_DOC

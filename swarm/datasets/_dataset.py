@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from swarm._files import plural
+
 __all__ = ["Dataset"]
 
 
@@ -24,6 +26,9 @@ class Dataset:
     - ``features``: one name per feature column; ``name``: the dataset's name
     - ``knobs``: every argument it was built with (JSON-able), for a recording's meta
     - ``image_shape``: e.g. ``(8, 8)`` when each sample is an image's pixels, else None
+    - ``y_mean``, ``y_std``: a regression's targets were standardized with these (the
+      training split's, a float or one per output): original = y * y_std + y_mean;
+      None when the targets are in their original units
 
     The arrays are read-only copies: a Dataset is a value.
     """
@@ -37,6 +42,8 @@ class Dataset:
     name: str = "dataset"
     knobs: dict = field(default_factory=dict)
     image_shape: tuple[int, ...] | None = None
+    y_mean: float | list | None = None
+    y_std: float | list | None = None
 
     def __post_init__(self):
         classification = self.classes is not None
@@ -104,11 +111,22 @@ class Dataset:
                 "classes": None if self.classes is None else list(self.classes),
                 "features": list(self.features), "knobs": dict(self.knobs),
                 "image_shape": None if self.image_shape is None else list(self.image_shape),
-                "train_samples": len(self.x), "test_samples": len(self.x_test)}
+                "train_samples": len(self.x), "test_samples": len(self.x_test),
+                "y_mean": self.y_mean, "y_std": self.y_std}
+
+    @property
+    def loss_units(self) -> str | None:
+        """The units a regression's losses are in ("standardized" or "original"), else None."""
+        if self.classes is not None:
+            return None
+        return "original" if self.y_std is None else "standardized"
 
     def __repr__(self) -> str:
-        what = f"{self.num_classes} classes" if self.classes is not None \
-            else f"regression, {self.num_outputs} output{'s' * (self.num_outputs > 1)}"
+        what = f"{plural(self.num_classes, 'class')}" if self.classes is not None \
+            else f"regression, {plural(self.num_outputs, 'output')}"
+        if self.loss_units:
+            what += f" ({self.loss_units} targets)"
         knobs = ", ".join(f"{k}={v!r}" for k, v in self.knobs.items())
-        return (f"Dataset({self.name!r}: {what}, {self.num_features} features, "
-                f"{len(self.x)} train / {len(self.x_test)} test samples; {knobs})")
+        return (f"Dataset({self.name!r}: {what}, {plural(self.num_features, 'feature')}, "
+                f"{len(self.x)} train / {plural(len(self.x_test), 'test sample')}; {knobs})")
+

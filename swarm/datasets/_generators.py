@@ -14,7 +14,7 @@ import numpy as np
 
 from swarm.datasets import _checks, _gaussians
 from swarm.datasets._dataset import Dataset
-from swarm.datasets._knobs import KNOBS_DOC, check_knobs, finish, stream
+from swarm.datasets._knobs import KNOBS_DOC, check_knobs, finish, own_arguments, stream
 
 __all__ = ["DATASETS", "get_dataset", "moons", "circles", "xor", "spiral", "gauss", "gaussians",
            "alternating", "digits"]
@@ -37,7 +37,7 @@ def _door(owner: str, samples, noise, seed, knobs, classes: int, most: int | Non
     """Check the arguments every generator shares; the knobs come back with defaults filled."""
     samples = _checks.integer(count, samples, low=2 * classes, high=most)
     return (samples, _checks.number("noise", noise, low=0.0), _checks.seed(seed),
-            check_knobs(knobs, owner))
+            check_knobs(knobs, owner, own_arguments(DATASETS[owner])))
 
 
 def _per_class(samples: int, classes: int) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 from swarm.datasets import _checks
 from swarm.datasets._dataset import Dataset
 
-__all__ = ["KNOBS_DOC", "CLASS_KNOBS", "check_knobs", "stream", "finish"]
+__all__ = ["KNOBS_DOC", "CLASS_KNOBS", "check_knobs", "own_arguments", "stream", "finish"]
 
 DEFAULTS = {"test": 0.2, "imbalance": 1.0, "oversample": False, "random_labels": 0.0,
             "dummy_dims": 0, "dummy_scale": 0.01, "dummy_noise": "normal", "pca": None,
@@ -54,7 +54,9 @@ KNOBS_DOC = """
         training split.
     standardize : bool, default True
         Shift and scale each feature to mean 0 and std 1 on the training split
-        (a constant feature is only shifted), the same transform on the test split.
+        (a constant feature is only shifted), the same transform on the test split;
+        a regression's targets likewise, their training mean and std kept as the
+        Dataset's ``y_mean``, ``y_std`` (so its losses are in standardized units).
     seed : int >= 0, default 0
         The data's own seed (independent of any swarm's seed): same seed, same data.
 """
@@ -65,15 +67,30 @@ def stream(seed: int, step: str) -> np.random.Generator:
     return np.random.default_rng([seed, _STREAMS[step]])
 
 
-def check_knobs(knobs: dict, owner: str) -> dict:
-    """Every knob with its default filled in, validated; an unknown name is a ``ValueError``.
+def own_arguments(fn) -> list[str]:
+    """The named arguments of a dataset builder ``fn`` (its own knobs, not ``**knobs``)."""
+    import inspect
+
+    return [p.name for p in inspect.signature(fn).parameters.values()
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def check_knobs(knobs: dict, owner: str, own=()) -> dict:
+    """Every knob with its default filled in, validated; an unknown name is a ``ValueError``
+    listing ``owner``'s ``own`` arguments and the knobs every dataset takes (and the
+    closest name, for a misspelling).
 
     ``owner`` names the function that received ``knobs``, for the message.
     """
+    import difflib
+
     unknown = sorted(set(knobs) - set(DEFAULTS))
     if unknown:
-        raise ValueError(f"`{unknown[0]}` is not an argument of {owner}(); the knobs every "
-                         f"dataset takes: {', '.join(DEFAULTS)}")
+        close = difflib.get_close_matches(unknown[0], [*own, *DEFAULTS], n=1)
+        guess = f" (did you mean `{close[0]}`?)" if close else ""
+        mine = f"{owner} takes {', '.join(own)}; " if own else ""
+        raise ValueError(f"`{unknown[0]}` is not an argument of {owner}(){guess}; {mine}the "
+                         f"knobs every dataset takes: {', '.join(DEFAULTS)}")
     k = {**DEFAULTS, **knobs}
     out = {"test": _checks.number("test", k["test"], low=0.0, high=1.0, high_open=True)}
     out["imbalance"] = _checks.number("imbalance", k["imbalance"], low=1.0)
@@ -181,6 +198,15 @@ def _standardize(x, x_test):
     return (x - mean) / std, (x_test - mean) / std
 
 
+def _standardize_targets(y, y_test):
+    """Regression targets [sample] or [sample, out] scaled by the training split's mean and std;
+    returns both splits and the mean and std (a float, or one per output)."""
+    y, y_test = np.asarray(y, dtype=np.float64), np.asarray(y_test, dtype=np.float64)
+    mean, std = y.mean(axis=0), y.std(axis=0)
+    std = np.where(std == 0, 1.0, std)
+    return (y - mean) / std, (y_test - mean) / std, mean.tolist(), std.tolist()
+
+
 def finish(x, y, *, name: str, classes, features, knobs: dict, seed: int, image_shape=None,
            x_test=None, y_test=None) -> Dataset:
     """Apply the (validated) knobs in order to ``x`` [sample, feature], ``y`` and build the Dataset.
@@ -219,7 +245,11 @@ def finish(x, y, *, name: str, classes, features, knobs: dict, seed: int, image_
     if knobs["pca"] is not None:
         x, x_test = _pca(x, x_test, knobs["pca"])
         features, image_shape = tuple(f"pc{i + 1}" for i in range(knobs["pca"])), None
+    y_mean = y_std = None
     if knobs["standardize"]:
         x, x_test = _standardize(x, x_test)
+        if classes is None:
+            y, y_test, y_mean, y_std = _standardize_targets(y, y_test)
     return Dataset(x=x, y=y, x_test=x_test, y_test=y_test, classes=classes, features=features,
-                   name=name, knobs={**knobs, "seed": seed}, image_shape=image_shape)
+                   name=name, knobs={**knobs, "seed": seed}, image_shape=image_shape,
+                   y_mean=y_mean, y_std=y_std)

@@ -12,6 +12,7 @@ import torch
 
 from swarm._threads import idle_core_threads
 from swarm.metrics import _common
+from swarm.recording import Recording
 
 __all__ = ["singular_values", "effective_rank", "effective_rank_of", "spectra"]
 
@@ -41,8 +42,13 @@ def effective_rank(W):
     """exp(entropy of s / sum(s)) of each matrix's singular values s: [..., m, n] -> [...].
 
     1 for rank one, n for n equal singular values (the identity); 0 for a zero
-    matrix; NaN where the matrix is not finite.
+    matrix; NaN where the matrix is not finite. Given a Recording, every layer's at
+    every recorded epoch: ``{"layer0": float64 [bee, epoch], ...}``.
     """
+    if isinstance(W, Recording):
+        rec = W
+        return {f"layer{k}": np.asarray(effective_rank_of(s), dtype=np.float64)
+                for k, s in zip(rec.layer_indices, spectra(rec))}
     return effective_rank_of(singular_values(W))
 
 

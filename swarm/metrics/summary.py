@@ -34,7 +34,8 @@ def summary(rec) -> dict:
     adds ``final_test_loss``, and for classification ``accuracy`` and
     ``test_accuracy`` (quantiles at the last recorded epoch) and ``accuracy_gap``
     (quantiles of each bee's train minus test accuracy); the test ones only when it has
-    a test split.
+    a test split; for regression ``loss_units``
+    ("standardized" or "original": the targets' units the losses are in).
     """
     rec = _common.check_recording(rec)
     kept = _common.kept_bees(rec)
@@ -54,6 +55,8 @@ def summary(rec) -> dict:
         "gzip_complexity": ([_mean(c) for c in weight_complexity(rec.bees(kept), ends).T]
                             if kept.any() and rec.num_layers else [None, None]),
     }
+    if rec.loss_units:
+        out["loss_units"] = rec.loss_units
     if "test_loss" in rec:
         out["final_test_loss"] = _quantiles(rec["test_loss"][kept, -1])
     if "accuracy" in rec:
@@ -69,6 +72,8 @@ def format_summary(d: dict) -> str:
     lines = [("bees", f"{d.get('run') or d['bees']} ({d['epochs']} epochs recorded, "
                       f"last {d['last_epoch']})")]
     loss = d.get("final_loss")
+    if d.get("loss_units"):
+        lines.append(("loss units", f"{d['loss_units']} targets"))
     if loss:
         lines.append(("final loss", f"median {_num(loss['median'])} (q25 {_num(loss['q25'])}, "
                                     f"q75 {_num(loss['q75'])}, min {_num(loss['min'])}, "

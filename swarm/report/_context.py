@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from swarm._files import human_bytes
 from swarm.metrics._common import check_recording
 from swarm.recording import Recording
 
@@ -46,6 +47,10 @@ def fmt(value) -> str:
             return f"{fmt(min(value))} … {fmt(max(value))} (per bee)"
         return ", ".join(fmt(v) for v in value)
     return str(value)
+
+
+_NAMES = {"accuracy": "train accuracy", "accuracy_gap": "train − test accuracy",
+          "samples": "training samples"}  # keys whose bare names leave the split unsaid
 
 
 def _label(key: str) -> str:
@@ -134,8 +139,11 @@ def spec_rows(rec: Recording) -> list[tuple[str, str]]:
             rows.append((key, fmt(spec[key])))
     if rec.meta.get("engine"):
         rows.append(("engine", str(rec.meta["engine"])))
-    rows += [(_label(k), fmt(v)) for k, v in spec.items()
-             if k not in _SHOWN and not (data_rows and k == "dataset")]  # said in full above
+    for key, value in spec.items():
+        if key == "memory" and isinstance(value, (int, float)):
+            rows.append(("memory", f"budget {human_bytes(value, digits=1)}"))
+        elif key not in _SHOWN and not (data_rows and key == "dataset"):  # said in full above
+            rows.append((_label(_NAMES.get(key, key)), fmt(value)))
     return rows
 
 
@@ -179,12 +187,17 @@ def headline_rows(rec: Recording) -> list[tuple[str, str]]:
     for key in ("run", "bees", "epochs", "last_epoch"):  # the subtitle and spec table say these
         d.pop(key, None)
     rows = []
+    units = d.pop("loss_units", None)
+    if units:
+        rows.append(("loss units", f"{units} targets" + (
+            " (the training split's mean 0, std 1)" if units == "standardized" else "")))
     if "final_loss" in d:
-        loss = d.pop("final_loss")
-        rows += [("final loss, median", fmt(loss["median"])),
-                 ("final loss, middle half", f"{fmt(loss['q25'])} – {fmt(loss['q75'])}"),
-                 ("final loss, range", f"{fmt(loss['min'])} – {fmt(loss['max'])}")] if loss \
-            else [("final loss", "none: every bee diverged")]
+        loss, name = d.pop("final_loss"), "final train loss" if "final_test_loss" in d \
+            else "final loss"
+        rows += [(f"{name}, median", fmt(loss["median"])),
+                 (f"{name}, middle half", f"{fmt(loss['q25'])} – {fmt(loss['q75'])}"),
+                 (f"{name}, range", f"{fmt(loss['min'])} – {fmt(loss['max'])}")] if loss \
+            else [(name, "none: every bee diverged")]
     first = d.pop("first_divergence_epoch", None)
     if "diverged" in d:
         rows.append(("diverged bees", fmt(d.pop("diverged"))
@@ -199,7 +212,8 @@ def headline_rows(rec: Recording) -> list[tuple[str, str]]:
         rows.append((f"effective rank, {layer.replace('layer', 'layer ')}", fmt(pair)))
     if d.get("gzip_complexity") is not None:
         rows.append(("gzip complexity", fmt(d.pop("gzip_complexity"))))
-    return rows + _flatten({k: v for k, v in d.items() if v is not None})
+    named = {_NAMES.get(k, k): v for k, v in d.items() if v is not None}
+    return rows + _flatten(named)
 
 
 def page(rec: Recording, title_text: str | None) -> dict:
