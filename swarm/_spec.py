@@ -320,7 +320,7 @@ def make_spec(target="sin", *, bees=100, epochs=None, width=None, depth=None, ac
             raise ValueError(f"`{next(iter(given))}` describes the built-in MLP and does not apply "
                              f"with `model`; got {given}")
     else:
-        mlp = {k: {**_MLP_DEFAULTS, **own}[k] if v is None else v for k, v in mlp.items()}
+        mlp = {k: {**_MLP_DEFAULTS, **own}.get(k) if v is None else v for k, v in mlp.items()}
         mlp.update(width=_positive_int("width", mlp["width"]),
                    depth=_positive_int("depth", mlp["depth"]))
     from swarm._model import activations as _act, losses as _losses, mlp as _mlp, nets as _nets
