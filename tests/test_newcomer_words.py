@@ -133,7 +133,8 @@ def test_a_dataset_knob_given_to_train_says_it_goes_in_data(knobs):
 @pytest.mark.parametrize("name,knobs,own,close", [
     ("moons", {"noize": 0.2}, "moons takes samples, noise, seed", "noise"),
     ("circles", {"factr": 0.3}, "circles takes samples, noise, factor, seed", "factor"),
-    ("gaussians", {"separaton": 1}, "gaussians takes dims, separation, samples, noise, seed",
+    ("gaussians", {"separaton": 1},
+     "gaussians takes dims, separation, covariance, covariance_scale, samples, noise, seed",
      "separation"),
     ("moons", {"dummy_dim": 3}, "moons takes samples, noise, seed", "dummy_dims"),
 ])
