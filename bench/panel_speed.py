@@ -18,7 +18,7 @@ import time
 
 import swarm
 from swarm.panels import PANELS, pick_tracked
-from swarm.render.animation import default_panels
+from swarm.animation import default_panels
 
 
 def timed(fn):

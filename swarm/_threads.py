@@ -13,6 +13,8 @@ import os
 
 import torch
 
+from swarm._malloc import keep_memory
+
 __all__ = ["idle_core_threads"]
 
 
@@ -26,6 +28,7 @@ def idle_core_threads(device="cpu"):
     if torch.device(device).type != "cpu":
         yield
         return
+    keep_memory()  # big temporaries come and go: keep them mapped (see swarm._malloc)
     before = torch.get_num_threads()
     try:
         busy = os.getloadavg()[0]

@@ -28,7 +28,7 @@ TRAINING_DEFAULTS = {
     "spiral": {"bees": 200, "width": 24, "depth": 2, "optimizer": "adam", "lr": 0.02,
                "epochs": 200},
     "gaussians": {"epochs": 200},
-    "alternating": {"bees": 200, "width": 32, "depth": 3, "optimizer": "adam", "lr": 0.01,
+    "alternating": {"bees": 100, "width": 32, "depth": 3, "optimizer": "adam", "lr": 0.01,
                     "epochs": 400},
     "digits": {"bees": 200, "width": 32, "optimizer": "adam", "lr": 0.01, "batch_size": 128,
                "epochs": 15},

@@ -10,7 +10,6 @@ cleanup runs.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
 import os
 import pickle
@@ -22,6 +21,8 @@ from pathlib import Path
 import cloudpickle
 import numpy as np
 from joblib import Parallel, delayed
+
+from swarm._malloc import keep_memory
 
 __all__ = ["warm_up", "stop_workers", "sigterm_raises", "worker_count", "share_scene", "load_scene",
            "keep_memory"]
@@ -110,19 +111,6 @@ def sigterm_raises():
         yield
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def keep_memory() -> None:
-    """Let glibc keep big freed buffers for reuse instead of unmapping them.
-
-    Each frame makes numpy temporaries of a few MB; fresh mappings cost a page
-    fault per 4 kB, which on some machines doubled the time per frame.
-    """
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 512 << 20)  # M_TRIM_THRESHOLD
-        libc.mallopt(-2, 64 << 20)  # M_TOP_PAD
 
 
 _SCENES: dict = {}  # per worker process: the scene of the current render
