@@ -143,15 +143,15 @@ def main(argv=None) -> int:
                   f"<= {SECONDS:.0f} s: {'yes' if fast else 'no'} (train "
                   f"{stages.get('train', 0):.0f} s, prepare {stages.get('prepare', 0):.0f} s, "
                   f"render {stages.get('render', 0):.0f} s)", flush=True)
-    if not args.bees:
-        short = run_once("moons", folder, ["--bees", "5", "--epochs", "5"], stem="short")
-        held = run_once("moons", folder, ["--bees", "5", "--epochs", "5", "--duration", "10"],
-                        stem="short_held")
-        ours, old = (r["rec"].meta["wall_time"]["render"] for r in (short, held))
-        frames = num_frames(5)
-        print(f"5 bees x 5 epochs: rendering {ours:.1f} s ({frames} frames) against {old:.1f} s "
-              f"(300 frames, --duration 10): {old / ours:.1f}x less; end to end {short['wall']:.1f}"
-              f" s against {held['wall']:.1f} s", flush=True)
+        if not args.bees:
+            short = run_once("moons", folder, ["--bees", "5", "--epochs", "5"], stem="short")
+            held = run_once("moons", folder, ["--bees", "5", "--epochs", "5", "--duration", "10"],
+                            stem="short_held")
+            ours, old = (r["rec"].meta["wall_time"]["render"] for r in (short, held))
+            frames = num_frames(5)
+            print(f"5 bees x 5 epochs: rendering {ours:.1f} s ({frames} frames) against {old:.1f} s "
+                  f"(300 frames, --duration 10): {old / ours:.1f}x less; end to end {short['wall']:.1f}"
+                  f" s against {held['wall']:.1f} s", flush=True)
     print(f"load average after: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     print("all goals met" if not failed else f"not met: {', '.join(failed)}")
     return 0

@@ -64,25 +64,22 @@ def _params(rec, epoch: int, bees) -> list[torch.Tensor]:
 def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
     """Each bee's predicted class (argmax of its outputs) at ``points`` [point, feature]
     at recorded epoch position ``epoch``: uint8 [bee, point] (up to 256 classes)."""
-    check_recording(rec)
-    act = activation(rec)
-    epoch = epoch_index(rec, epoch)
-    bees = np.arange(rec.num_bees) if bees is None else np.asarray(bees)
-    points = torch.as_tensor(np.asarray(points, np.float32).T[None].copy())  # [1, feature, point]
-    width = max([rec.weights(k).shape[-2] for k in rec.layer_indices] + [1])
-    chunk = max(1, _CHUNK_FLOATS // max(width * points.shape[-1], 1))
-    out = np.empty((len(bees), points.shape[-1]), np.uint8)
-    with torch.no_grad(), idle_core_threads():
-        for start in range(0, len(bees), chunk):
-            part = bees[start:start + chunk]
-            scores = _scores(_params(rec, epoch, part), points, act)  # [bee, out, point]
-            out[start:start + len(part)] = _argmax_outputs(scores).numpy()
-    return out
+    parts = [_argmax_outputs(scores).numpy() for scores in _bee_scores(rec, epoch, points, bees)]
+    if not parts:  # no bees
+        return np.empty((0, len(points)), np.uint8)
+    return np.concatenate(parts).astype(np.uint8, copy=False)
 
 
 def predict_values(rec, epoch: int, points, bees=None) -> np.ndarray:
     """Each bee's outputs at ``points`` [point, feature] at recorded epoch position ``epoch``
     (a regression's predictions, in the units it was trained in): float32 [bee, point, out]."""
+    parts = [scores.transpose(1, 2).numpy() for scores in _bee_scores(rec, epoch, points, bees)]
+    return np.concatenate(parts).astype(np.float32, copy=False)
+
+
+def _bee_scores(rec, epoch: int, points, bees=None):
+    """The outputs [bee, out, point] of ``bees`` (default all) at ``points`` [point, feature],
+    a chunk of bees at a time (in order), at recorded epoch position ``epoch``."""
     check_recording(rec)
     act = activation(rec)
     epoch = epoch_index(rec, epoch)
@@ -90,12 +87,9 @@ def predict_values(rec, epoch: int, points, bees=None) -> np.ndarray:
     points = torch.as_tensor(np.asarray(points, np.float32).T[None].copy())  # [1, feature, point]
     width = max([rec.weights(k).shape[-2] for k in rec.layer_indices] + [1])
     chunk = max(1, _CHUNK_FLOATS // max(width * points.shape[-1], 1))
-    parts = []
     with torch.no_grad(), idle_core_threads():
         for start in range(0, len(bees), chunk):
-            scores = _scores(_params(rec, epoch, bees[start:start + chunk]), points, act)
-            parts.append(scores.transpose(1, 2).numpy())  # [bee, point, out]
-    return np.concatenate(parts).astype(np.float32, copy=False)
+            yield _scores(_params(rec, epoch, bees[start:start + chunk]), points, act)
 
 
 def _scores(params, points: torch.Tensor, act) -> torch.Tensor:
