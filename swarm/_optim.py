@@ -68,11 +68,17 @@ class Adam:
         self.m = [torch.zeros_like(p) for p in params]
         self.v = [torch.zeros_like(p) for p in params]
         self.t = 0
+        # shared hyperparameters take torch's fused kernel where this torch has one for the device
+        self.fused = (hasattr(torch, "_fused_adam_") and not isinstance(lr, Tensor)
+                      and not isinstance(momentum, Tensor))
 
     def step(self, grads):
         self.t += 1
-        if not isinstance(self.lr, Tensor) and not isinstance(self.beta1, Tensor):
-            return self._step_fused(grads)
+        if self.fused:
+            try:
+                return self._step_fused(grads)
+            except (NotImplementedError, RuntimeError):  # no fused kernel here (older torch)
+                self.fused = False
         for p, g, m, v in zip(self.params, grads, self.m, self.v):
             beta1 = _per_bee(self.beta1, p)
             m.lerp_(g, 1 - beta1)

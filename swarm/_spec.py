@@ -245,12 +245,14 @@ def knobs_in_data(fn):
 
     @functools.wraps(fn)
     def checked(*args, **kwargs):
-        from swarm import datasets
-        from swarm.datasets._knobs import DEFAULTS, own_arguments
+        unknown = [k for k in kwargs if k not in takes]
+        if unknown:  # only a call that would fail anyway pays for the knobs' names
+            from swarm import datasets
+            from swarm.datasets._knobs import DEFAULTS, own_arguments
 
-        knobs = set(DEFAULTS).union(*(own_arguments(b) for b in datasets.DATASETS.values()))
-        stray = [k for k in kwargs if k not in takes and k in knobs]
-        if stray:
+            knobs = set(DEFAULTS).union(*(own_arguments(b) for b in datasets.DATASETS.values()))
+            stray = [k for k in unknown if k in knobs]
+        if unknown and stray:
             given = ", ".join(f"{k!r}: {kwargs[k]!r}" for k in stray)
             raise ValueError(f"`{stray[0]}` is a dataset knob: dataset knobs go in "
                              f"data={{...}}, here data={{{given}}}")
