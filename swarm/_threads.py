@@ -1,21 +1,32 @@
-"""The rule for torch's CPU thread count during heavy batched work, for every floor that runs it.
+"""The rules for CPU threads during heavy batched work, for every floor that runs it.
 
-Intra-op threads that outnumber the idle cores spin-wait at every barrier:
-on a 2-core machine with one other busy process, a 2-thread training epoch
-measured 5-10x slower than a 1-thread one, and so do the metrics' many small
-batched operations (the time shows up as sys). The engine and the metrics
-both take the rule from here.
+Two ways to use the cores. ``idle_core_threads`` sizes torch's intra-op pool for
+big operations: intra-op threads that outnumber the idle cores spin-wait at every
+barrier (on a 2-core machine with one other busy process, a 2-thread training
+epoch measured 5-10x slower than a 1-thread one). ``map_cores`` runs independent
+chunks of work (networks, matrices) on one Python thread per core instead, each
+with single-threaded torch ops: the many small operations of the metrics keep no
+barrier at all, and a busy machine just shares the cores out.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
 from swarm._malloc import keep_memory
 
-__all__ = ["idle_core_threads"]
+__all__ = ["idle_core_threads", "map_cores", "cores"]
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (OSError, AttributeError):
+        return os.cpu_count() or 1
 
 
 @contextlib.contextmanager
@@ -32,11 +43,32 @@ def idle_core_threads(device="cpu"):
     before = torch.get_num_threads()
     try:
         busy = os.getloadavg()[0]
-        cores = len(os.sched_getaffinity(0))
     except (OSError, AttributeError):
-        busy, cores = 0.0, before
-    torch.set_num_threads(max(1, min(before, round(cores - busy))))
+        busy = 0.0
+    torch.set_num_threads(max(1, min(before, round(cores() - busy))))
     try:
         yield
+    finally:
+        torch.set_num_threads(before)
+
+
+def map_cores(fn, items, workers: int | None = None) -> list:
+    """``[fn(item) for item in items]``, on one thread per core (at most ``workers``).
+
+    torch runs single-threaded inside (its kernels release the GIL, so the
+    threads work in parallel); the previous thread count is restored afterwards.
+    Give several items per core so that uneven chunks even out. An exception in
+    any item is raised here.
+    """
+    items = list(items)
+    workers = max(1, min(len(items), cores() if workers is None else workers))
+    keep_memory()
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        if workers == 1:
+            return [fn(item) for item in items]
+        with ThreadPoolExecutor(workers, thread_name_prefix="swarm-core") as pool:
+            return list(pool.map(fn, items))
     finally:
         torch.set_num_threads(before)

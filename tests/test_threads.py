@@ -1,0 +1,38 @@
+"""swarm._threads: map_cores keeps order, restores torch's thread count, raises what fails."""
+import pytest
+import torch
+
+from swarm._threads import cores, idle_core_threads, map_cores
+
+
+def test_map_cores_keeps_order_and_matches_a_loop():
+    chunks = [torch.arange(i, i + 50, dtype=torch.float64).reshape(5, 10) for i in range(9)]
+    expected = [torch.linalg.svdvals(c @ c.T) for c in chunks]
+    got = map_cores(lambda c: torch.linalg.svdvals(c @ c.T), chunks, workers=3)
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        assert torch.equal(a, b)
+
+
+def test_map_cores_restores_threads_and_raises():
+    before = torch.get_num_threads()
+
+    def fail(i):
+        if i == 2:
+            raise ValueError("item 2")
+        return torch.get_num_threads()
+
+    with pytest.raises(ValueError, match="item 2"):
+        map_cores(fail, range(4), workers=2)
+    assert torch.get_num_threads() == before
+    assert map_cores(lambda i: torch.get_num_threads(), range(3)) == [1, 1, 1]
+    assert torch.get_num_threads() == before
+    assert map_cores(lambda i: i, []) == []
+
+
+def test_idle_core_threads_restores():
+    before = torch.get_num_threads()
+    with idle_core_threads():
+        assert 1 <= torch.get_num_threads() <= max(before, 1)
+    assert torch.get_num_threads() == before
+    assert cores() >= 1
