@@ -77,3 +77,37 @@ def test_the_activation_table_takes_piecewise_linearity_from_the_torch_free_fact
 
     assert {n for n, a in activations.ACTIVATIONS.items() if a.piecewise_linear} \
         == PIECEWISE_LINEAR
+
+
+@pytest.mark.parametrize("classes", [2, 3, 10])
+@pytest.mark.parametrize("per_bee", [False, True])
+def test_accuracy_is_argmax_with_the_first_of_tied_logits(classes, per_bee):
+    """Against a plain loop over samples with Python's max (first index of the largest);
+    rounded logits make ties common, NaN logits count as wrong."""
+    gen = torch.Generator().manual_seed(classes)
+    logits = torch.randint(-2, 3, (5, classes, 40), generator=gen).float()
+    logits[1, :, :3] = 0.0  # every class tied
+    logits[2, 1, 4] = float("nan")
+    logits[3, :, 5] = float("inf")
+    labels = torch.randint(0, classes, (5 if per_bee else 1, 40), generator=gen)
+    got = losses.accuracy(logits, labels)
+    for bee in range(5):
+        hits = 0
+        for s in range(40):
+            column = logits[bee, :, s].tolist()
+            if any(v != v for v in column):
+                continue
+            first = max(range(classes), key=lambda c: (column[c], -c))
+            hits += first == int(labels[bee if per_bee else 0, s])
+        assert got[bee].item() == pytest.approx(hits / 40)
+
+
+def test_cross_entropy_stays_finite_for_logits_far_apart():
+    """Log-probabilities far below float32's smallest exp (-2e38) give a finite loss and gradient."""
+    logits = torch.tensor([[[0.0, 1e38], [1e38, -1e38], [0.0, 0.0]]])  # [1, class 3, sample 2]
+    labels = torch.tensor([[2, 1]])
+    value, grad = losses.get("cross_entropy").value_and_grad(logits, labels)
+    assert torch.isfinite(value).all() and torch.isfinite(grad).all()
+    torch.testing.assert_close(losses.get("cross_entropy").value(logits, labels), value)
+    ref = nn.CrossEntropyLoss()(logits[0].T.double(), labels[0])
+    torch.testing.assert_close(value[0].double(), ref, rtol=1e-6, atol=0)
