@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import torch
@@ -52,23 +53,40 @@ def idle_core_threads(device="cpu"):
         torch.set_num_threads(before)
 
 
+_POOL: ThreadPoolExecutor | None = None
+_PREFIX = "swarm-core"
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One pool of one thread per core for the whole process: starting threads for each
+    call cost more than a training chunk's work (training maps every step)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(cores(), thread_name_prefix=_PREFIX)
+    return _POOL
+
+
 def map_cores(fn, items, workers: int | None = None) -> list:
     """``[fn(item) for item in items]``, on one thread per core (at most ``workers``).
 
     torch runs single-threaded inside (its kernels release the GIL, so the
     threads work in parallel); the previous thread count is restored afterwards.
-    Give several items per core so that uneven chunks even out. An exception in
-    any item is raised here.
+    Give several items per core so that uneven chunks even out. A call from inside
+    one of these threads runs its items in turn. An exception in any item is raised here.
     """
     items = list(items)
     workers = max(1, min(len(items), cores() if workers is None else workers))
+    inside = threading.current_thread().name.startswith(_PREFIX)
     keep_memory()
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        if workers == 1:
+        if workers == 1 or inside:
             return [fn(item) for item in items]
-        with ThreadPoolExecutor(workers, thread_name_prefix="swarm-core") as pool:
-            return list(pool.map(fn, items))
+        if workers < cores():
+            with ThreadPoolExecutor(workers, thread_name_prefix=_PREFIX) as pool:
+                return list(pool.map(fn, items))
+        return list(_pool().map(fn, items))
     finally:
-        torch.set_num_threads(before)
+        if not inside:
+            torch.set_num_threads(before)

@@ -36,3 +36,8 @@ def test_idle_core_threads_restores():
         assert 1 <= torch.get_num_threads() <= max(before, 1)
     assert torch.get_num_threads() == before
     assert cores() >= 1
+
+
+def test_map_cores_inside_map_cores_runs_in_turn():
+    got = map_cores(lambda i: map_cores(lambda j: (i, j), range(3)), range(4))
+    assert got == [[(i, j) for j in range(3)] for i in range(4)]

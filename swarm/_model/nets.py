@@ -12,12 +12,14 @@ from torch import nn
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
 from swarm import _random
+from swarm._threads import cores, map_cores
 from swarm._model import activations as _act, losses as _losses, mlp as _mlp
 
 __all__ = ["FusedMLP", "FuncNet", "builtin_module", "check_factory"]
 
 Tensor = torch.Tensor
 _CHUNK_FLOATS = 1 << 20  # [bee, unit, point] floats per chunk on CPU (4 MB: stays in cache)
+SHARED_CHUNK = 64  # bees per chunk at least when a swarm is split to give every core a chunk
 
 
 class FusedMLP:
@@ -40,18 +42,22 @@ class FusedMLP:
         per bee (issue 23, load 17-32 on 2 cores, best of 15-40): digits' minibatches of 64
         ran 1.6-2.8x faster in one chunk of 200-256 bees than in chunks of 128 (the rule's
         1 MB before), its full-batch evaluation alike in chunks of 8 to 32, moons
-        2-16-16-2 alike in chunks of 16 to 64."""
-        return self.chunk if self.flat else \
+        2-16-16-2 alike in chunks of 16 to 64. A swarm that would be one chunk is split so
+        that every core gets one, down to SHARED_CHUNK bees (smaller chunks pay more in
+        per-operation overhead than the cores give back)."""
+        size = self.chunk if self.flat else \
             max(8, _CHUNK_FLOATS // (self.width * max(1, x.shape[-1])))
+        return min(size, max(SHARED_CHUNK, -(-self.params[0].shape[0] // cores())))
 
     def evaluate(self, x: Tensor, y: Tensor):
         n, chunk = self.params[0].shape[0], self._chunk(x)
         if n <= chunk or self.params[0].device.type != "cpu":
             return self._evaluate(self.params, x, y)
-        # bees are independent: a chunk at a time keeps [bee, unit, point] in cache
-        parts = [self._evaluate([p[i:i + chunk] for p in self.params],
-                                _rows(x, n, i, chunk), _rows(y, n, i, chunk))
-                 for i in range(0, n, chunk)]
+        # bees are independent: a chunk at a time keeps [bee, unit, point] in cache, and
+        # the chunks share the cores out (each one thread: no barrier inside the many small ops)
+        parts = map_cores(lambda i: self._evaluate([p[i:i + chunk] for p in self.params],
+                                                   _rows(x, n, i, chunk), _rows(y, n, i, chunk)),
+                          range(0, n, chunk))
         ypred, loss, grads = zip(*parts)
         return torch.cat(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
 
@@ -64,9 +70,9 @@ class FusedMLP:
         n, chunk = self.params[0].shape[0], self._chunk(x)
         if n <= chunk or self.params[0].device.type != "cpu":
             return _mlp.forward(self.params, x, self.act)
-        return torch.cat([_mlp.forward([p[i:i + chunk] for p in self.params],
-                                       _rows(x, n, i, chunk), self.act)
-                          for i in range(0, n, chunk)])
+        return torch.cat(map_cores(lambda i: _mlp.forward([p[i:i + chunk] for p in self.params],
+                                                          _rows(x, n, i, chunk), self.act),
+                                   range(0, n, chunk)))
 
 
 def _rows(t: Tensor, bees: int, start: int, size: int) -> Tensor:
