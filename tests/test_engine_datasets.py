@@ -326,3 +326,19 @@ def test_minibatch_order_is_the_stable_argsort_even_with_ties():
     keys[2, 10:40] = 0.5  # a run of ties in one row
     keys[4, ::3] = keys[4, 0]
     np.testing.assert_array_equal(_order(keys), np.argsort(keys, axis=1, kind="stable"))
+
+
+def test_chunks_shared_out_to_threads_give_the_numbers_of_one_thread(monkeypatch):
+    import swarm._model.nets
+    from swarm._threads import map_cores
+
+    monkeypatch.setattr(swarm._model.nets, "_CHUNK_FLOATS", 1)  # many small chunks
+    kw = dict(bees=150, epochs=4, width=6, batch_size=None, **MOONS)
+    threaded = swarm.train("moons", **kw)
+    monkeypatch.setattr(swarm._model.nets, "map_cores",
+                        lambda fn, items: map_cores(fn, items, workers=1))
+    in_turn = swarm.train("moons", **kw)
+    few = swarm.train("moons", **dict(kw, bees=3))  # bee i's numbers do not depend on the others
+    for key in ("loss", "test_loss", "grad_norm", "accuracy", "layer0.weight", "layer1.weight"):
+        np.testing.assert_array_equal(threaded[key], in_turn[key], err_msg=key)
+        np.testing.assert_array_equal(threaded[key][:3], few[key], err_msg=key)
