@@ -20,7 +20,10 @@ pass, weight copies) and also bare (nothing recorded):
 
 The achieved GFLOP/s counts the matmuls of training (forward, weight gradients, input
 gradients past the first layer, the test forward pass) and is compared with one large
-square ``torch.mm`` on the same threads, timed in the same run. Best of the repeats (the
+square ``torch.mm`` on the same threads, timed in the same run: swarm.train held to one
+core (``SWARM_CORES=1``) against the one-thread peak, and swarm.train as it runs (its chunks
+of bees share out every core) against the peak on every core. The baselines run on one
+thread (the tutorial also on every core; the better counts). Best of the repeats (the
 machine is shared and noisy: ``uptime`` is printed before and after).
 
 Levers measured for issue 23 (2-core machine under load 9-21, best of 15-100 calls, one
@@ -40,6 +43,7 @@ parameters with one foreach call per operation.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import os
 import subprocess
@@ -52,7 +56,7 @@ from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
 import swarm
 from swarm import datasets
-from swarm._threads import idle_core_threads
+from swarm._threads import cores
 
 MOONS = dict(name="moons", bees=500, width=16, depth=2, epochs=400, batch_size=None,
              optimizer="sgd", lr=0.1, data={"samples": 1250, "noise": 0.2})  # 1,000 train
@@ -60,7 +64,18 @@ DIGITS = dict(name="digits", bees=200, width=32, depth=1, epochs=20, batch_size=
               optimizer="adam", lr=0.001, data={})
 
 
-def swarm_seconds(cfg: dict, device: str, ds) -> float:
+def swarm_seconds(cfg: dict, device: str, ds, one_core: bool = False) -> float:
+    """swarm.train's wall seconds: on every core (its chunks of bees share them out), or
+    held to one core (SWARM_CORES=1) for the per-thread figure."""
+    if one_core:
+        os.environ["SWARM_CORES"] = "1"
+    try:
+        return _swarm_seconds(cfg, device, ds)
+    finally:
+        os.environ.pop("SWARM_CORES", None)
+
+
+def _swarm_seconds(cfg: dict, device: str, ds) -> float:
     start = time.perf_counter()
     swarm.train(ds, bees=cfg["bees"], width=cfg["width"], depth=cfg["depth"],
                 epochs=cfg["epochs"], batch_size=cfg["batch_size"], optimizer=cfg["optimizer"],
@@ -81,9 +96,9 @@ def _net(cfg: dict, ds) -> nn.Sequential:
 def loop_seconds(cfg: dict, ds, bees: int, record: bool) -> float:
     """The per-bee loop: one module and optimizer per bee, scaled to the swarm's bees.
 
-    It runs with the threads swarm.train would use now (no more than the idle cores),
-    so that neither side pays for spinning threads on a busy machine."""
-    with idle_core_threads("cpu"):
+    It runs on one thread (a 2-16-16-2 module gains nothing from more), and is compared
+    with swarm.train held to one core."""
+    with one_thread("cpu"):
         return _loop_seconds(cfg, ds, bees, record)
 
 
@@ -116,10 +131,11 @@ def _loop_seconds(cfg: dict, ds, bees: int, record: bool) -> float:
     return (time.perf_counter() - start) * cfg["bees"] / bees
 
 
-def tutorial_seconds(cfg: dict, ds, device: str, record: bool) -> float:
+def tutorial_seconds(cfg: dict, ds, device: str, record: bool, threads: int = 1) -> float:
     """The model-ensembling tutorial's recipe on the whole swarm: stacked parameters,
-    ``vmap(grad_and_value(loss))``, torch.optim on the stacked tensors."""
-    with idle_core_threads(device):
+    ``vmap(grad_and_value(loss))``, torch.optim on the stacked tensors; on one thread, as
+    the loop, and also on every core where ``threads`` says so."""
+    with one_thread(device, threads):
         return _tutorial_seconds(cfg, ds, device, record)
 
 
@@ -176,20 +192,31 @@ def training_flops(cfg: dict, ds) -> float:
     return cfg["bees"] * cfg["epochs"] * per_epoch
 
 
-def matmul_gflops(device: str, n: int = 2048, repeats: int = 5) -> tuple[float, int]:
-    """GFLOP/s of one n x n torch.mm, with the threads swarm.train would use now."""
+def matmul_gflops(device: str, threads: int, n: int = 2048, repeats: int = 5) -> float:
+    """GFLOP/s of one n x n torch.mm on ``threads`` CPU threads (the best of ``repeats``)."""
     a = torch.randn(n, n, device=device)
     b = torch.randn(n, n, device=device)
     best = float("inf")
-    with idle_core_threads(device):
-        threads = torch.get_num_threads()
+    with one_thread(device, threads):
         for _ in range(repeats):
             start = time.perf_counter()
             torch.mm(a, b)
             if device.startswith("cuda"):
                 torch.cuda.synchronize()
             best = min(best, time.perf_counter() - start)
-    return 2 * n ** 3 / best / 1e9, threads
+    return 2 * n ** 3 / best / 1e9
+
+
+@contextlib.contextmanager
+def one_thread(device: str, threads: int = 1):
+    """torch on ``threads`` CPU threads for a block (nothing changes on a GPU)."""
+    before = torch.get_num_threads()
+    if not device.startswith("cuda"):
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def uptime() -> str:
@@ -213,9 +240,11 @@ def main() -> None:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}, "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("before:", uptime())
-    peak, threads = matmul_gflops(args.device)
-    print(f"torch.mm 2048x2048: {peak:.1f} GFLOP/s on {threads} thread(s), the threads "
-          "swarm.train and the baselines use here")
+    every = 1 if args.device.startswith("cuda") else cores()
+    peak_one = matmul_gflops(args.device, 1)
+    peak_all = matmul_gflops(args.device, every)
+    print(f"torch.mm 2048x2048: {peak_one:.1f} GFLOP/s on 1 thread, {peak_all:.1f} GFLOP/s on "
+          f"{every} threads (swarm.train's chunks share out the {every} cores)")
     goals = {"moons": (20, 0.25), "digits": (5, 0.35)}
     for cfg in (MOONS, DIGITS):
         if args.only and cfg["name"] != args.only:
@@ -224,30 +253,42 @@ def main() -> None:
         ds = datasets.get_dataset(cfg["name"], **cfg["data"])
         swarm_seconds(dict(cfg, epochs=2), args.device, ds)  # warm-up
         tutorial_seconds(dict(cfg, epochs=1), ds, args.device, record=True)
-        ours, loop, bare, tut, tut_bare = [], [], [], [], []
+        runs: dict[str, list] = {k: [] for k in ("loop", "bare", "tut", "tut_bare", "tut_all",
+                                                 "one", "all")}
         for _ in range(args.repeats):
-            loop.append(loop_seconds(cfg, ds, args.loop_bees, record=True))
-            bare.append(loop_seconds(cfg, ds, args.loop_bees, record=False))
-            tut.append(tutorial_seconds(cfg, ds, args.device, record=True))
-            tut_bare.append(tutorial_seconds(cfg, ds, args.device, record=False))
-            ours.append(swarm_seconds(cfg, args.device, ds))
-        o, lp, b, t, tb = min(ours), min(loop), min(bare), min(tut), min(tut_bare)
-        gflops = training_flops(cfg, ds) / o / 1e9
+            runs["loop"].append(loop_seconds(cfg, ds, args.loop_bees, record=True))
+            runs["bare"].append(loop_seconds(cfg, ds, args.loop_bees, record=False))
+            runs["tut"].append(tutorial_seconds(cfg, ds, args.device, record=True))
+            runs["tut_bare"].append(tutorial_seconds(cfg, ds, args.device, record=False))
+            runs["tut_all"].append(tutorial_seconds(cfg, ds, args.device, record=True,
+                                                    threads=every))
+            runs["one"].append(swarm_seconds(cfg, args.device, ds, one_core=True))
+            runs["all"].append(swarm_seconds(cfg, args.device, ds))
+        best = {k: min(v) for k, v in runs.items()}
+        one, every_core = best["one"], best["all"]
+        flops = training_flops(cfg, ds) / 1e9
         shape = "-".join(map(str, [ds.x.shape[1]] + [cfg["width"]] * cfg["depth"]
                                + [len(ds.classes)]))
         goal_x, goal_peak = goals[cfg["name"]]
         print(f"{cfg['name']}: {cfg['bees']} bees {shape}, {len(ds.x)} samples, "
               f"{cfg['epochs']} epochs, batch {cfg['batch_size'] or 'full'}")
-        print(f"  per-bee loop, recording: {lp:8.2f} s (timed {args.loop_bees} bees, scaled)")
-        print(f"  per-bee loop, bare:      {b:8.2f} s")
-        print(f"  tutorial vmap, recording:{t:8.2f} s (stack_module_state + vmap(grad), "
-              "torch.optim)")
-        print(f"  tutorial vmap, bare:     {tb:8.2f} s")
-        print(f"  swarm.train:             {o:8.2f} s")
-        print(f"  speed-up: {lp / o:.1f}x over the recording loop, {b / o:.1f}x over the bare "
-              f"loop (goal {goal_x}x); {t / o:.1f}x over the recording tutorial, "
-              f"{tb / o:.1f}x over the bare one")
-        print(f"  {gflops:.1f} GFLOP/s = {gflops / peak:.0%} of torch.mm's peak "
+        print(f"  per-bee loop, recording: {best['loop']:8.2f} s (1 thread; timed "
+              f"{args.loop_bees} bees, scaled)")
+        print(f"  per-bee loop, bare:      {best['bare']:8.2f} s")
+        print(f"  tutorial vmap, recording:{best['tut']:8.2f} s (stack_module_state + vmap(grad), "
+              f"torch.optim; 1 thread; {best['tut_all']:.2f} s on {every} threads)")
+        print(f"  tutorial vmap, bare:     {best['tut_bare']:8.2f} s")
+        print(f"  swarm.train, one core:   {one:8.2f} s")
+        print(f"  swarm.train, {every} cores:   {every_core:8.2f} s")
+        print(f"  speed-up on one core: {best['loop'] / one:.1f}x over the recording loop, "
+              f"{best['bare'] / one:.1f}x over the bare loop (goal {goal_x}x); "
+              f"{best['tut'] / one:.1f}x over the recording tutorial, "
+              f"{best['tut_bare'] / one:.1f}x over the bare one")
+        print(f"  on {every} cores: {min(best['tut'], best['tut_all']) / every_core:.1f}x over the "
+              f"recording tutorial at its better thread count")
+        print(f"  one core: {flops / one:.1f} GFLOP/s = {flops / one / peak_one:.0%} of torch.mm's "
+              f"one-thread peak; {every} cores: {flops / every_core:.1f} GFLOP/s = "
+              f"{flops / every_core / peak_all:.0%} of its {every}-thread peak "
               f"(goal {goal_peak:.0%})")
     print("after: ", uptime())
 

@@ -23,11 +23,14 @@ __all__ = ["idle_core_threads", "map_cores", "cores"]
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on, at most ``$SWARM_CORES`` where that is set
+    (a whole number; say 1 on a shared machine)."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except (OSError, AttributeError):
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    limit = os.environ.get("SWARM_CORES", "").strip()
+    return max(1, min(count, int(limit))) if limit.isdigit() else count
 
 
 @contextlib.contextmanager

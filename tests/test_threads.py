@@ -41,3 +41,12 @@ def test_idle_core_threads_restores():
 def test_map_cores_inside_map_cores_runs_in_turn():
     got = map_cores(lambda i: map_cores(lambda j: (i, j), range(3)), range(4))
     assert got == [[(i, j) for j in range(3)] for i in range(4)]
+
+
+def test_swarm_cores_caps_the_cores(monkeypatch):
+    monkeypatch.setenv("SWARM_CORES", "1")
+    assert cores() == 1
+    monkeypatch.setenv("SWARM_CORES", "not a number")
+    assert cores() >= 1
+    monkeypatch.delenv("SWARM_CORES")
+    assert cores() >= 1
