@@ -60,6 +60,16 @@ _POOL: ThreadPoolExecutor | None = None
 _PREFIX = "swarm-core"
 
 
+def _forget_pool() -> None:
+    """A forked child has none of the parent's threads: it starts a pool of its own."""
+    global _POOL
+    _POOL = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _pool() -> ThreadPoolExecutor:
     """One pool of one thread per core for the whole process: starting threads for each
     call cost more than a training chunk's work (training maps every step)."""

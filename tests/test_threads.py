@@ -50,3 +50,17 @@ def test_swarm_cores_caps_the_cores(monkeypatch):
     assert cores() >= 1
     monkeypatch.delenv("SWARM_CORES")
     assert cores() >= 1
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_gets_a_pool_of_its_own():
+    import multiprocessing
+
+    map_cores(lambda i: i, range(4))  # the parent's pool exists
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        assert pool.apply_async(_square_sums).get(timeout=60) == [0, 1, 4, 9]
+
+
+def _square_sums():
+    return map_cores(lambda i: int((torch.ones(i) * i).sum()), range(4))
