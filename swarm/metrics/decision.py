@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from swarm._model import mlp as _mlp
-from swarm._threads import idle_core_threads
+from swarm._threads import map_cores
 from swarm.metrics._common import activation, check_recording, epoch_index, epoch_indices
 
 __all__ = ["plane_grid", "grid_predictions", "vote_map", "boundary_density", "decision_maps",
@@ -64,7 +64,7 @@ def _params(rec, epoch: int, bees) -> list[torch.Tensor]:
 def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
     """Each bee's predicted class (argmax of its outputs) at ``points`` [point, feature]
     at recorded epoch position ``epoch``: uint8 [bee, point] (up to 256 classes)."""
-    parts = [_argmax_outputs(scores).numpy() for scores in _bee_scores(rec, epoch, points, bees)]
+    parts = _bee_scores(rec, epoch, points, bees, lambda scores: _argmax_outputs(scores).numpy())
     if not parts:  # no bees
         return np.empty((0, len(points)), np.uint8)
     return np.concatenate(parts).astype(np.uint8, copy=False)
@@ -73,13 +73,14 @@ def predict_classes(rec, epoch: int, points, bees=None) -> np.ndarray:
 def predict_values(rec, epoch: int, points, bees=None) -> np.ndarray:
     """Each bee's outputs at ``points`` [point, feature] at recorded epoch position ``epoch``
     (a regression's predictions, in the units it was trained in): float32 [bee, point, out]."""
-    parts = [scores.transpose(1, 2).numpy() for scores in _bee_scores(rec, epoch, points, bees)]
+    parts = _bee_scores(rec, epoch, points, bees, lambda scores: scores.transpose(1, 2).numpy())
     return np.concatenate(parts).astype(np.float32, copy=False)
 
 
-def _bee_scores(rec, epoch: int, points, bees=None):
-    """The outputs [bee, out, point] of ``bees`` (default all) at ``points`` [point, feature],
-    a chunk of bees at a time (in order), at recorded epoch position ``epoch``."""
+def _bee_scores(rec, epoch: int, points, bees, keep) -> list:
+    """``keep`` of the outputs [bee, out, point] of ``bees`` (default all) at ``points``
+    [point, feature] at recorded epoch position ``epoch``, a chunk of bees at a time (in
+    order; the chunks share out the cores)."""
     check_recording(rec)
     act = activation(rec)
     epoch = epoch_index(rec, epoch)
@@ -87,9 +88,12 @@ def _bee_scores(rec, epoch: int, points, bees=None):
     points = torch.as_tensor(np.asarray(points, np.float32).T[None].copy())  # [1, feature, point]
     width = max([rec.weights(k).shape[-2] for k in rec.layer_indices] + [1])
     chunk = max(1, _CHUNK_FLOATS // max(width * points.shape[-1], 1))
-    with torch.no_grad(), idle_core_threads():
-        for start in range(0, len(bees), chunk):
-            yield _scores(_params(rec, epoch, bees[start:start + chunk]), points, act)
+
+    def one(start: int):
+        with torch.no_grad():
+            return keep(_scores(_params(rec, epoch, bees[start:start + chunk]), points, act))
+
+    return map_cores(one, range(0, len(bees), chunk))
 
 
 def _scores(params, points: torch.Tensor, act) -> torch.Tensor:
@@ -157,7 +161,7 @@ def decision_maps(rec, epochs=None, size: int = 96, bees=None) -> dict:
 
     Returns ``xs`` [col], ``ys`` [row], ``votes`` uint16 [frame, class, row, col],
     ``boundary`` uint16 [frame, row, col] and ``bees`` int64 [frame] (how many voted).
-    One epoch at a time: only these integer maps are kept.
+    An epoch at a time on each core: only these integer maps are kept.
     """
     check_recording(rec)
     _two_inputs(rec, "decision maps")
@@ -168,13 +172,15 @@ def decision_maps(rec, epochs=None, size: int = 96, bees=None) -> dict:
     votes = np.zeros((len(index), classes, len(ys), len(xs)), np.uint16)
     boundary = np.zeros((len(index), len(ys), len(xs)), np.uint16)
     voters = np.zeros(len(index), np.int64)
-    for f, e in enumerate(index):
-        chosen = np.flatnonzero(live[:, e]) if bees is None else np.asarray(bees)
+    def one(f: int) -> None:  # each epoch fills its own rows: the epochs share out the cores
+        chosen = np.flatnonzero(live[:, index[f]]) if bees is None else np.asarray(bees)
         voters[f] = len(chosen)
         if len(chosen):
-            pred = grid_predictions(rec, int(e), xs, ys, chosen)
+            pred = grid_predictions(rec, int(index[f]), xs, ys, chosen)
             votes[f] = vote_map(pred, classes)
             boundary[f] = boundary_density(pred)
+
+    map_cores(one, range(len(index)))
     return {"xs": xs, "ys": ys, "votes": votes, "boundary": boundary, "bees": voters}
 
 
