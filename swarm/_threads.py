@@ -75,8 +75,39 @@ def _pool() -> ThreadPoolExecutor:
     call cost more than a training chunk's work (training maps every step)."""
     global _POOL
     if _POOL is None:
-        _POOL = ThreadPoolExecutor(cores(), thread_name_prefix=_PREFIX)
+        _POOL = ThreadPoolExecutor(cores(), thread_name_prefix=_PREFIX, initializer=_single)
     return _POOL
+
+
+def _single() -> None:
+    """torch single-threaded in this thread (OpenMP keeps the count per thread)."""
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
+@contextlib.contextmanager
+def _one_torch_thread():
+    """torch single-threaded in the calling thread while any map_cores call runs (its
+    items may run here, and MKL's count is global): the first to enter saves the
+    thread count and the last to leave restores it."""
+    global _ACTIVE, _SAVED
+    with _LOCK:
+        if _ACTIVE == 0:
+            _SAVED = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _ACTIVE += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _ACTIVE -= 1
+            if _ACTIVE == 0:
+                torch.set_num_threads(_SAVED)
+
+
+_LOCK = threading.Lock()
+_ACTIVE = 0
+_SAVED = 1
 
 
 def map_cores(fn, items, workers: int | None = None) -> list:
@@ -85,21 +116,22 @@ def map_cores(fn, items, workers: int | None = None) -> list:
     torch runs single-threaded inside (its kernels release the GIL, so the
     threads work in parallel); the previous thread count is restored afterwards.
     Give several items per core so that uneven chunks even out. A call from inside
-    one of these threads runs its items in turn. An exception in any item is raised here.
+    one of these threads runs its items in turn; calls from several other threads
+    share the one pool. An exception in any item is raised here.
     """
     items = list(items)
     workers = max(1, min(len(items), cores() if workers is None else workers))
-    inside = threading.current_thread().name.startswith(_PREFIX)
+    if threading.current_thread().name.startswith(_PREFIX):
+        return [fn(item) for item in items]
     keep_memory()
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        if workers == 1 or inside:
+    with _one_torch_thread():
+        if workers == 1:
             return [fn(item) for item in items]
+        def task(item):
+            _single()
+            return fn(item)
+
         if workers < cores():
             with ThreadPoolExecutor(workers, thread_name_prefix=_PREFIX) as pool:
-                return list(pool.map(fn, items))
-        return list(_pool().map(fn, items))
-    finally:
-        if not inside:
-            torch.set_num_threads(before)
+                return list(pool.map(task, items))
+        return list(_pool().map(task, items))

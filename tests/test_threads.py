@@ -64,3 +64,20 @@ def test_a_forked_child_gets_a_pool_of_its_own():
 
 def _square_sums():
     return map_cores(lambda i: int((torch.ones(i) * i).sum()), range(4))
+
+
+def test_map_cores_from_other_threads_runs_items_single_threaded():
+    import threading
+
+    before = torch.get_num_threads()
+    seen = []
+
+    def caller():
+        seen.extend(map_cores(lambda i: torch.get_num_threads(), range(6)))
+
+    threads = [threading.Thread(target=caller) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert seen == [1] * 12 and torch.get_num_threads() == before
