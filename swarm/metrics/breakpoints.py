@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from swarm._threads import idle_core_threads
+from swarm._threads import map_cores
 from swarm.metrics import _common
 
 __all__ = ["breakpoints", "breakpoint_histogram", "kinks"]
@@ -43,12 +43,12 @@ def breakpoints(rec, epoch: int = -1, *, kind: str = "output", domain=None) -> l
     kind = _check_kind(kind)
     lo, hi = _common.domain(rec, domain)
     params = _common.torch_params(rec, _common.epoch_index(rec, epoch))
-    out, step = [], _chunk_nets(rec)
-    with idle_core_threads():
-        for start in range(0, rec.num_bees, step):
-            found = kinks([p[start:start + step] for p in params], act, lo, hi, kind)
-            out += [row[np.isfinite(row)] for row in found.numpy()]
-    return out
+
+    def walk(part: slice) -> list[np.ndarray]:
+        found = kinks([p[part] for p in params], act, lo, hi, kind).numpy()
+        return [row[np.isfinite(row)] for row in found]
+
+    return [row for rows in map_cores(walk, _parts(rec.num_bees, _chunk_nets(rec))) for row in rows]
 
 
 def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
@@ -70,27 +70,44 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
     counts = np.zeros((idx.size, edges.size - 1), dtype=np.int64)
     if bees.size == 0 or idx.size == 0:
         return counts, edges
-    step = max(1, _chunk_nets(rec) // bees.size)
-    with idle_core_threads():
-        _histogram_epochs(rec, act, (lo, hi), kind, edges, idx, bees, live[bees], step, counts)
+    live = live[bees]
+    nets = _chunk_nets(rec)
+    if bees.size <= nets:  # whole epochs per batch of networks
+        work = [(part, slice(None)) for part in _parts(idx.size, nets // bees.size)]
+    else:  # an epoch's bees in several batches, their counts added
+        work = [(slice(e, e + 1), part) for e in range(idx.size) for part in _parts(bees.size, nets)]
+
+    def count(unit: tuple[slice, slice]) -> np.ndarray:
+        chosen, part = unit
+        return _epoch_counts(rec, act, (lo, hi), kind, edges, idx[chosen], bees[part],
+                             live[part, chosen])
+
+    for (chosen, _), got in zip(work, map_cores(count, work)):
+        counts[chosen] += got
     return counts, edges
 
 
-def _histogram_epochs(rec, act, domain, kind, edges, idx, bees, live, step, counts) -> None:
-    """Fill ``counts`` [epoch, bin], ``step`` epochs of ``bees`` per batch of networks,
-    counting a bee's kinks where ``live`` [bee, epoch] is True."""
-    for start in range(0, idx.size, step):
-        chunk = idx[start:start + step]
-        params = []
-        for k in rec.layer_indices:  # [bee, epoch, ...] -> [epoch * bee, ...], epoch-major
-            for a in (rec.weights(k), rec.biases(k)):
-                sel = a[np.ix_(bees, chunk)].swapaxes(0, 1)
-                params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:]),
-                                              dtype=torch.float64))
-        found = kinks(params, act, *domain, kind).numpy()
-        found[~live[:, start:start + chunk.size].T.reshape(-1)] = np.nan
-        counts[start:start + chunk.size] = _common.histogram_rows(
-            found.reshape(chunk.size, -1), edges)
+def _epoch_counts(rec, act, domain, kind, edges, chosen, bees, live) -> np.ndarray:
+    """Counts int64 [epoch, bin] of the kinks of ``bees`` at the epochs ``chosen``, in one
+    batch of networks, counting a bee's kinks where ``live`` [bee, epoch] is True."""
+    params = []
+    for k in rec.layer_indices:  # [bee, epoch, ...] -> [epoch * bee, ...], epoch-major
+        for a in (rec.weights(k), rec.biases(k)):
+            sel = a[np.ix_(bees, chosen)].swapaxes(0, 1)
+            params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:]),
+                                          dtype=torch.float64))
+    found = kinks(params, act, *domain, kind).numpy()
+    found[~live.T.reshape(-1)] = np.nan
+    return _common.histogram_rows(found.reshape(chosen.size, -1), edges)
+
+
+def _parts(size: int, most: int) -> list[slice]:
+    """``range(size)`` cut into near-equal slices of at most ``most`` (at least 1) items."""
+    if size <= 0:
+        return []
+    pieces = -(-size // max(1, most))
+    step = -(-size // max(1, pieces))
+    return [slice(start, start + step) for start in range(0, size, step)]
 
 
 def _chunk_nets(rec) -> int:
@@ -133,13 +150,13 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     for k in range(n_layers - 1):
         weight, bias = params[2 * k], params[2 * k + 1]
         z = _linear(a, weight, bias)  # [net, unit, point], linear on each piece
+        if slope is not None:  # d z / dx on the old pieces: fewer columns than the new ones
+            slope = _linear(slope, weight)
         t, z, piece = _insert_crossings(t, z, hi - lo, slope is not None)
-        if slope is not None:
-            slope = _linear(torch.gather(slope, 2, piece[:, None, :].expand(-1, slope.shape[1], -1)),
-                            weight)  # [net, unit, piece]
-            twice_mid = z[..., :-1] + z[..., 1:]
-            slope = act.backward(slope, twice_mid, act.fn(twice_mid))
-        a = act.fn(z)
+        if slope is not None:  # a new piece has its old piece's slope, times fn' on it
+            slope = torch.gather(slope, 2, piece[:, None, :].expand(-1, slope.shape[1], -1))
+            slope = _times_slope(act, slope, z[..., :-1] + z[..., 1:])  # [net, unit, piece]
+        a = act.fn_(z) if act.fn_ is not None else act.fn(z)  # z is a fresh tensor
     keep = torch.isfinite(t) & (t > lo) & (t < hi)
     if slope is not None:
         out = _linear(slope, params[-2])[:, 0]  # d output / dx on each piece: [net, piece]
@@ -206,6 +223,18 @@ def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
     keep = torch.isfinite(t)
     keep[:, 1:] &= (t[:, 1:] - t[:, :-1]) > _MERGE_EPS * (hi - lo)  # one point per place
     return _compact(t, keep)
+
+
+def _times_slope(act, up: Tensor, twice_mid: Tensor) -> Tensor:
+    """``up`` [net, unit, piece] times the activation's slope on each piece, read at
+    ``twice_mid`` (twice the pre-activation at the piece's midpoint: its sign is what counts).
+
+    Written into ``up`` where the activation can. relu's backward reads only whether
+    its ``out`` is > 0, which is whether ``twice_mid`` is > 0 (NaN: neither), so
+    ``twice_mid`` stands in for ``fn(twice_mid)`` and one pass is saved; leaky_relu's
+    and abs's read ``pre``.
+    """
+    return (act.backward_ or act.backward)(up, twice_mid, twice_mid)
 
 
 def _check_kind(kind: str) -> str:
