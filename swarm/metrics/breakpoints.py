@@ -145,21 +145,33 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     n_layers = len(params) // 2
     if act.name == "identity":  # identity units cross zero without bending anything
         return torch.empty((n, 0), dtype=dtype)
-    a = t[:, None, :]  # layer k's input at the points t: [net, in, point]
-    slope = torch.ones((n, 1, 1), dtype=dtype) if kind == "output" else None  # [net, in, piece]
+    # layer k's input on the points t [net, in, point] and, for "output", d a / dx on
+    # the pieces between them [net, in, piece], side by side in one buffer; the column
+    # between them is a spare one that _insert_crossings writes dropped values into
+    slope = kind == "output"
+    x = torch.cat([t, torch.tensor([[_NAN, 1.0]], dtype=dtype).expand(n, 2)], 1) if slope else t
+    x = x[:, None, :]
     for k in range(n_layers - 1):
         weight, bias = params[2 * k], params[2 * k + 1]
-        z = _linear(a, weight, bias)  # [net, unit, point], linear on each piece
-        if slope is not None:  # d z / dx on the old pieces: fewer columns than the new ones
-            slope = _linear(slope, weight)
-        t, z, piece = _insert_crossings(t, z, hi - lo, slope is not None)
-        if slope is not None:  # a new piece has its old piece's slope, times fn' on it
-            slope = torch.gather(slope, 2, piece[:, None, :].expand(-1, slope.shape[1], -1))
-            slope = _times_slope(act, slope, z[..., :-1] + z[..., 1:])  # [net, unit, piece]
-        a = act.fn_(z) if act.fn_ is not None else act.fn(z)  # z is a fresh tensor
+        points = t.shape[1]
+        # [net, unit, point], linear on each piece (the same product for either kind, so
+        # "output"'s points are "units"' to the last bit)
+        z = _linear(x[..., :points], weight).add_(bias[..., None])
+        if slope:  # d z / dx on the old pieces (fewer than the new ones): [net, unit, piece]
+            dz = _linear(x[..., points + 1:], weight)
+        t, x, piece = _insert_crossings(t, z, hi - lo, slope)
+        z = x[..., :t.shape[1]]  # z at the new points
+        if slope:  # a new piece has its old piece's d z / dx, times fn' on it
+            up = torch.gather(dz, 2, piece[:, None, :].expand(-1, z.shape[1], -1),
+                              out=x[..., t.shape[1] + 1:])
+            _times_slope(act, up, z[..., :-1] + z[..., 1:])
+        if act.fn_ is not None:
+            act.fn_(z)
+        else:
+            z.copy_(act.fn(z))
     keep = torch.isfinite(t) & (t > lo) & (t < hi)
-    if slope is not None:
-        out = _linear(slope, params[-2])[:, 0]  # d output / dx on each piece: [net, piece]
+    if slope:
+        out = _linear(x[..., t.shape[1] + 1:], params[-2])[:, 0]  # d output / dx on each piece
         scale = torch.nan_to_num(out.abs(), nan=0.0).amax(1, keepdim=True)
         # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
         keep[:, 1:-1] &= (out[:, 1:] - out[:, :-1]).abs() > _SLOPE_RTOL * scale
@@ -171,9 +183,12 @@ def _insert_crossings(t: Tensor, z: Tensor, span: float, pieces: bool = True):
     between the points ``t`` [net, point] (sorted, NaN-padded).
 
     Returns the merged points [net, point'] (points within a hair of the previous one
-    dropped, so no piece is empty), ``z`` at them [net, unit, point'] (interpolated on
-    the piece each new point falls in) and, with ``pieces``, for each new piece the
-    index of the old piece it lies in [net, point' - 1] (else None).
+    dropped, so no piece is empty), a fresh buffer holding ``z`` at them in
+    ``[..., :point']`` (interpolated on the piece each new point falls in; column
+    point' takes the dropped values; with ``pieces`` [net, unit, 2 point'], the
+    columns after it are left for the caller's slopes on the new pieces, else
+    [net, unit, point' + 1]) and, with ``pieces``, for each new piece the index of
+    the old piece it lies in [net, point' - 1] (else None).
     Each value moves once: old and new columns are scattered straight to their places.
     """
     n, units, points = z.shape
@@ -194,18 +209,19 @@ def _insert_crossings(t: Tensor, z: Tensor, span: float, pieces: bool = True):
     pos, width = _positions(keep)  # in sorted order
     dest = torch.empty_like(pos).scatter_(1, order, pos)  # in source order
     merged_t = torch.full((n, width + 1), _NAN, dtype=t.dtype).scatter_(1, pos, both)
-    merged_z = torch.full((n, units, width + 1), _NAN, dtype=z.dtype)
+    buffer = torch.empty((n, units, 2 * width if pieces else width + 1), dtype=z.dtype)
+    merged_z = buffer[..., :width + 1].fill_(_NAN)
     merged_z.scatter_(2, dest[:, None, :points].expand(-1, units, -1), z)
     if extra:
         merged_z[net, :, dest[net, points + col]] = torch.lerp(
             z[net, :, piece], z[net, :, piece + 1], frac[:, None])  # [crossing, unit]
-    merged_t, merged_z = merged_t[:, :width], merged_z[..., :width]
+    merged_t = merged_t[:, :width]
     if not pieces:
-        return merged_t, merged_z, None
+        return merged_t, buffer, None
     old = torch.nan_to_num(t, nan=float("inf")).contiguous()
     mid = torch.nan_to_num(0.5 * (merged_t[:, :-1] + merged_t[:, 1:]), nan=float("inf"))
     inside = torch.searchsorted(old, mid.contiguous()) - 1
-    return merged_t, merged_z, inside.clamp_(0, max(points - 2, 0))
+    return merged_t, buffer, inside.clamp_(0, max(points - 2, 0))
 
 
 def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
@@ -229,12 +245,14 @@ def _times_slope(act, up: Tensor, twice_mid: Tensor) -> Tensor:
     """``up`` [net, unit, piece] times the activation's slope on each piece, read at
     ``twice_mid`` (twice the pre-activation at the piece's midpoint: its sign is what counts).
 
-    Written into ``up`` where the activation can. relu's backward reads only whether
+    Written into ``up``. relu's backward reads only whether
     its ``out`` is > 0, which is whether ``twice_mid`` is > 0 (NaN: neither), so
     ``twice_mid`` stands in for ``fn(twice_mid)`` and one pass is saved; leaky_relu's
     and abs's read ``pre``.
     """
-    return (act.backward_ or act.backward)(up, twice_mid, twice_mid)
+    if act.backward_ is not None:
+        return act.backward_(up, twice_mid, twice_mid)
+    return up.copy_(act.backward(up, twice_mid, twice_mid))
 
 
 def _check_kind(kind: str) -> str:
