@@ -177,3 +177,18 @@ def test_bad_bins_are_refused(bins):
     rec = random_walk(2, 3, width=3, depth=1)
     with pytest.raises(ValueError, match="`bins`"):
         breakpoint_histogram(rec, bins)
+
+
+@pytest.mark.parametrize("edges", [np.linspace(-1, 1, 9), np.array([-1.0, -0.3, 0.0, 0.05, 1.0])])
+def test_grouped_histogram_is_numpys_histogram_per_group(edges):
+    rng = np.random.default_rng(5)
+    values = rng.uniform(-1.3, 1.3, size=(12, 7))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[0, :3] = edges[[0, -1, 2]]  # on edges: the last one counts in the last bin
+    values[1, :2] = np.nextafter(edges[[0, -1]], [-2, 2])  # just outside: not counted
+    rows = rng.integers(0, 4, size=12)
+    got = _bp._grouped_histogram(values, rows, 5, edges)
+    for r in range(5):
+        pooled = values[rows == r].ravel()
+        want = np.histogram(pooled[np.isfinite(pooled)], edges)[0]
+        np.testing.assert_array_equal(got[r], want)

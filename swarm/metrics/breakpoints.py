@@ -23,7 +23,7 @@ _NAN = float("nan")
 _MERGE_EPS = 1e-12  # points closer than this fraction of the domain are one point
 _SLOPE_RTOL = 1e-12  # a bend changes the slope by more than this x the largest slope
 _CHUNK_NETS = 2048  # networks per batch at most (one hidden layer: cache-sized)
-_CHUNK_VALUES = 1 << 20  # [net, unit, point] values per batch of deeper networks
+_CHUNK_VALUES = 1 << 19  # [net, point, unit] values per batch of deeper networks
 _KINDS = ("output", "units")
 
 
@@ -72,33 +72,55 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
         return counts, edges
     live = live[bees]
     nets = _chunk_nets(rec)
-    if bees.size <= nets:  # whole epochs per batch of networks
-        work = [(part, slice(None)) for part in _parts(idx.size, nets // bees.size)]
-    else:  # an epoch's bees in several batches, their counts added
-        work = [(slice(e, e + 1), part) for e in range(idx.size) for part in _parts(bees.size, nets)]
+    # a batch is a bee's run of epochs (or a few bees' whole runs): a network changes
+    # little from one epoch to the next, so a batch's networks have about as many
+    # points, and the NaN padding to the batch's widest stays small
+    if idx.size >= nets:
+        work = [(slice(b, b + 1), part) for b in range(bees.size) for part in _parts(idx.size, nets)]
+    else:
+        work = [(part, slice(None)) for part in _parts(bees.size, nets // idx.size)]
 
     def count(unit: tuple[slice, slice]) -> np.ndarray:
-        chosen, part = unit
-        return _epoch_counts(rec, act, (lo, hi), kind, edges, idx[chosen], bees[part],
-                             live[part, chosen])
+        chosen_bees, chosen = unit
+        return _run_counts(rec, act, (lo, hi), kind, edges, bees[chosen_bees], idx[chosen],
+                           live[chosen_bees, chosen])
 
-    for (chosen, _), got in zip(work, map_cores(count, work)):
+    for (_, chosen), got in zip(work, map_cores(count, work)):
         counts[chosen] += got
     return counts, edges
 
 
-def _epoch_counts(rec, act, domain, kind, edges, chosen, bees, live) -> np.ndarray:
+def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray:
     """Counts int64 [epoch, bin] of the kinks of ``bees`` at the epochs ``chosen``, in one
     batch of networks, counting a bee's kinks where ``live`` [bee, epoch] is True."""
     params = []
-    for k in rec.layer_indices:  # [bee, epoch, ...] -> [epoch * bee, ...], epoch-major
+    for k in rec.layer_indices:  # [bee, epoch, ...] -> [bee * epoch, ...], bee-major
         for a in (rec.weights(k), rec.biases(k)):
-            sel = a[np.ix_(bees, chosen)].swapaxes(0, 1)
+            sel = a[np.ix_(bees, chosen)]
             params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:]),
                                           dtype=torch.float64))
-    found = kinks(params, act, *domain, kind).numpy()
-    found[~live.T.reshape(-1)] = np.nan
-    return _common.histogram_rows(found.reshape(chosen.size, -1), edges)
+    found = kinks(params, act, *domain, kind).numpy()  # [bee * epoch, kink]
+    found[~live.reshape(-1)] = np.nan
+    rows = np.broadcast_to(np.arange(chosen.size), live.shape).reshape(-1)  # each net's epoch
+    return _grouped_histogram(found, rows, chosen.size, edges)
+
+
+def _grouped_histogram(values: np.ndarray, rows: np.ndarray, n_rows: int,
+                       edges: np.ndarray) -> np.ndarray:
+    """Counts int64 [row, bin]: ``values`` [net, ...] (NaN ignored) binned by ``edges`` and
+    added up over the nets with the same ``rows`` [net] (in 0..n_rows-1).
+
+    np.histogram's rule (``_common.histogram_rows``): bin i holds edges[i] <= v < edges[i+1],
+    the last bin also its right edge, values outside the edges ignored. One vectorised
+    pass: a batch's values are few, and one np.histogram per net would cost more.
+    """
+    bins = edges.size - 1
+    flat = values.reshape(values.shape[0], -1)
+    where = np.searchsorted(edges, flat, side="right") - 1  # NaN sorts past the end
+    where[flat == edges[-1]] = bins - 1
+    ok = (where >= 0) & (where < bins)
+    keys = (np.broadcast_to(rows[:, None], flat.shape) * bins + where)[ok]
+    return np.bincount(keys, minlength=n_rows * bins).reshape(n_rows, bins)
 
 
 def _parts(size: int, most: int) -> list[slice]:
@@ -136,6 +158,10 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     slope d a / dx on each piece is carried along (a new point splits a piece into
     two with the same slope; the activation's slope on a piece is read from the
     sign of its ends' sum, the sign at its midpoint).
+
+    Arrays are point-major, [net, point, unit]: inserting points then moves whole
+    rows of units (contiguous copies), where a unit-major layout moved single
+    values through scatter/gather kernels that cost as much as the layer's product.
     """
     if len(params) == 4 and params[0].shape[2] == 1 and params[2].shape[1] == 1:
         return _one_hidden_layer(params, act, lo, hi, kind)
@@ -145,33 +171,23 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     n_layers = len(params) // 2
     if act.name == "identity":  # identity units cross zero without bending anything
         return torch.empty((n, 0), dtype=dtype)
-    # layer k's input on the points t [net, in, point] and, for "output", d a / dx on
-    # the pieces between them [net, in, piece], side by side in one buffer; the column
-    # between them is a spare one that _insert_crossings writes dropped values into
-    slope = kind == "output"
-    x = torch.cat([t, torch.tensor([[_NAN, 1.0]], dtype=dtype).expand(n, 2)], 1) if slope else t
-    x = x[:, None, :]
+    a = t[:, :, None]  # layer k's input at the points t: [net, point, in]
+    slope = torch.ones((n, 1, 1), dtype=dtype) if kind == "output" else None  # [net, piece, in]
     for k in range(n_layers - 1):
         weight, bias = params[2 * k], params[2 * k + 1]
-        points = t.shape[1]
-        # [net, unit, point], linear on each piece (the same product for either kind, so
-        # "output"'s points are "units"' to the last bit)
-        z = _linear(x[..., :points], weight).add_(bias[..., None])
-        if slope:  # d z / dx on the old pieces (fewer than the new ones): [net, unit, piece]
-            dz = _linear(x[..., points + 1:], weight)
-        t, x, piece = _insert_crossings(t, z, hi - lo, slope)
-        z = x[..., :t.shape[1]]  # z at the new points
-        if slope:  # a new piece has its old piece's d z / dx, times fn' on it
-            up = torch.gather(dz, 2, piece[:, None, :].expand(-1, z.shape[1], -1),
-                              out=x[..., t.shape[1] + 1:])
-            _times_slope(act, up, z[..., :-1] + z[..., 1:])
-        if act.fn_ is not None:
-            act.fn_(z)
-        else:
-            z.copy_(act.fn(z))
+        # [net, point, unit], linear on each piece; the same product for either kind, so
+        # "output"'s points are "units"' to the last bit
+        z = _linear(a, weight).add_(bias[:, None, :])
+        if slope is not None:  # d z / dx on the old pieces (fewer than the new ones)
+            slope = _linear(slope, weight)
+        t, merged, piece = _insert_crossings(t, z, hi - lo, slope is not None)
+        z = merged[:, :t.shape[1]]  # at the new points; merged's last row takes dropped ones
+        if slope is not None:  # a new piece has its old piece's d z / dx, times fn' on it
+            slope = _times_slope(act, _rows(slope, piece), z[:, :-1] + z[:, 1:])
+        a = act.fn_(z) if act.fn_ is not None else act.fn(z)  # z is a fresh tensor
     keep = torch.isfinite(t) & (t > lo) & (t < hi)
-    if slope:
-        out = _linear(x[..., t.shape[1] + 1:], params[-2])[:, 0]  # d output / dx on each piece
+    if slope is not None:
+        out = _linear(slope, params[-2])[..., 0]  # d output / dx on each piece: [net, piece]
         scale = torch.nan_to_num(out.abs(), nan=0.0).amax(1, keepdim=True)
         # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
         keep[:, 1:-1] &= (out[:, 1:] - out[:, :-1]).abs() > _SLOPE_RTOL * scale
@@ -179,22 +195,22 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
 
 
 def _insert_crossings(t: Tensor, z: Tensor, span: float, pieces: bool = True):
-    """Add the points where a unit's pre-activation ``z`` [net, unit, point] changes sign
-    between the points ``t`` [net, point] (sorted, NaN-padded).
+    """Add the points where a unit's pre-activation ``z`` [net, point, unit] (contiguous)
+    changes sign between the points ``t`` [net, point] (sorted, NaN-padded).
 
     Returns the merged points [net, point'] (points within a hair of the previous one
-    dropped, so no piece is empty), a fresh buffer holding ``z`` at them in
-    ``[..., :point']`` (interpolated on the piece each new point falls in; column
-    point' takes the dropped values; with ``pieces`` [net, unit, 2 point'], the
-    columns after it are left for the caller's slopes on the new pieces, else
-    [net, unit, point' + 1]) and, with ``pieces``, for each new piece the index of
-    the old piece it lies in [net, point' - 1] (else None).
-    Each value moves once: old and new columns are scattered straight to their places.
+    dropped, so no piece is empty), ``z`` at them as a fresh [net, point' + 1, unit]
+    (interpolated on the piece each new point falls in; the last row takes the
+    dropped points' rows) and, with ``pieces``, for each new piece the index of the
+    old piece it lies in [net, point' - 1] (else None).
+    Each row moves once: old and new rows are copied straight to their places.
     """
-    n, units, points = z.shape
-    cross = (z[..., :-1] * z[..., 1:]) < 0  # NaN compares False
-    net, unit, piece = torch.nonzero(cross, as_tuple=True)  # net ascending
-    zl, zr = z[net, unit, piece], z[net, unit, piece + 1]
+    n, points, units = z.shape
+    cross = (z[:, :-1] * z[:, 1:]) < 0  # [net, piece, unit]; NaN compares False
+    net, piece, unit = torch.nonzero(cross, as_tuple=True)  # net ascending
+    rows = z.view(n * points, units)
+    left = net * points + piece
+    zl, zr = rows[left, unit], rows[left + 1, unit]
     frac = zl / (zl - zr)
     tl, tr = t[net, piece], t[net, piece + 1]
     counts = torch.bincount(net, minlength=n)
@@ -208,20 +224,28 @@ def _insert_crossings(t: Tensor, z: Tensor, span: float, pieces: bool = True):
     keep[:, 1:] &= (both[:, 1:] - both[:, :-1]) > _MERGE_EPS * span
     pos, width = _positions(keep)  # in sorted order
     dest = torch.empty_like(pos).scatter_(1, order, pos)  # in source order
-    merged_t = torch.full((n, width + 1), _NAN, dtype=t.dtype).scatter_(1, pos, both)
-    buffer = torch.empty((n, units, 2 * width if pieces else width + 1), dtype=z.dtype)
-    merged_z = buffer[..., :width + 1].fill_(_NAN)
-    merged_z.scatter_(2, dest[:, None, :points].expand(-1, units, -1), z)
+    dest += torch.arange(0, n * (width + 1), width + 1)[:, None]  # a row of `merged` below
+    merged_t = torch.full((n, width + 1), _NAN, dtype=t.dtype).scatter_(1, pos, both)[:, :width]
+    merged = torch.full((n, width + 1, units), _NAN, dtype=z.dtype)
+    flat = merged.view(-1, units)  # rows sent to the same spare row: any one of them stays
+    flat.index_copy_(0, dest[:, :points].reshape(-1), rows)
     if extra:
-        merged_z[net, :, dest[net, points + col]] = torch.lerp(
-            z[net, :, piece], z[net, :, piece + 1], frac[:, None])  # [crossing, unit]
-    merged_t = merged_t[:, :width]
+        flat.index_copy_(0, dest[net, points + col], torch.lerp(
+            rows.index_select(0, left), rows.index_select(0, left + 1), frac[:, None]))
     if not pieces:
-        return merged_t, buffer, None
+        return merged_t, merged, None
     old = torch.nan_to_num(t, nan=float("inf")).contiguous()
     mid = torch.nan_to_num(0.5 * (merged_t[:, :-1] + merged_t[:, 1:]), nan=float("inf"))
     inside = torch.searchsorted(old, mid.contiguous()) - 1
-    return merged_t, buffer, inside.clamp_(0, max(points - 2, 0))
+    return merged_t, merged, inside.clamp_(0, max(points - 2, 0))
+
+
+def _rows(values: Tensor, index: Tensor) -> Tensor:
+    """``values`` [net, row, unit] (contiguous) at the rows ``index`` [net, k]: [net, k, unit],
+    whole rows copied."""
+    n, count, units = values.shape
+    flat = (index + torch.arange(0, n * count, count)[:, None]).reshape(-1)
+    return values.view(n * count, units).index_select(0, flat).view(n, -1, units)
 
 
 def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
@@ -242,7 +266,7 @@ def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
 
 
 def _times_slope(act, up: Tensor, twice_mid: Tensor) -> Tensor:
-    """``up`` [net, unit, piece] times the activation's slope on each piece, read at
+    """``up`` [net, piece, unit] times the activation's slope on each piece, read at
     ``twice_mid`` (twice the pre-activation at the piece's midpoint: its sign is what counts).
 
     Written into ``up``. relu's backward reads only whether
@@ -261,11 +285,11 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def _linear(a: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """W @ a (+ b): [net, in, point] -> [net, out, point]."""
+def _linear(a: Tensor, weight: Tensor) -> Tensor:
+    """a @ W^T: [net, point, in] -> [net, point, out] (a fresh tensor)."""
     if weight.shape[2] == 1:  # one input: a broadcast multiply
-        return a * weight if bias is None else torch.addcmul(bias[..., None], weight, a)
-    return torch.bmm(weight, a) if bias is None else torch.baddbmm(bias[..., None], weight, a)
+        return a * weight.transpose(1, 2)
+    return torch.bmm(a, weight.transpose(1, 2))
 
 
 def _compact(values: Tensor, keep: Tensor) -> Tensor:
