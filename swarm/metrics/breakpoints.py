@@ -85,6 +85,7 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
         return _run_counts(rec, act, (lo, hi), kind, edges, bees[chosen_bees], idx[chosen],
                            live[chosen_bees, chosen])
 
+    work = [(b, e) for b, e in work if live[b, e].any()]
     for (_, chosen), got in zip(work, map_cores(count, work)):
         counts[chosen] += got
     return counts, edges
@@ -92,16 +93,17 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
 
 def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray:
     """Counts int64 [epoch, bin] of the kinks of ``bees`` at the epochs ``chosen``, in one
-    batch of networks, counting a bee's kinks where ``live`` [bee, epoch] is True."""
+    batch of networks: the (bee, epoch) pairs where ``live`` [bee, epoch] is True (a
+    diverged bee's later networks are not walked)."""
+    live = live.reshape(-1)
     params = []
-    for k in rec.layer_indices:  # [bee, epoch, ...] -> [bee * epoch, ...], bee-major
+    for k in rec.layer_indices:  # [bee, epoch, ...] -> [live (bee, epoch), ...], bee-major
         for a in (rec.weights(k), rec.biases(k)):
             sel = a[np.ix_(bees, chosen)]
-            params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:]),
+            params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:])[live],
                                           dtype=torch.float64))
-    found = kinks(params, act, *domain, kind).numpy()  # [bee * epoch, kink]
-    found[~live.reshape(-1)] = np.nan
-    rows = np.broadcast_to(np.arange(chosen.size), live.shape).reshape(-1)  # each net's epoch
+    found = kinks(params, act, *domain, kind).numpy()  # [net, kink]
+    rows = np.tile(np.arange(chosen.size), bees.size)[live]  # each net's epoch
     return _grouped_histogram(found, rows, chosen.size, edges)
 
 
