@@ -50,7 +50,8 @@ def timed(fn):
     before, start = os.times(), time.perf_counter()
     out = fn()
     after = os.times()
-    return out, time.perf_counter() - start, (after.user - before.user) + (after.system - before.system)
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return out, time.perf_counter() - start, cpu
 
 
 def main() -> None:
@@ -68,7 +69,8 @@ def main() -> None:
     epochs = slice(None, None, args.every)
     print(f"{rec!r}, every {args.every} epoch(s), {args.bins} bins")
     old = baseline_module(args.baseline)
-    runs = [(f"baseline ({args.baseline})", lambda: old.breakpoint_histogram(rec, args.bins, epochs)),
+    runs = [(f"baseline ({args.baseline})",
+             lambda: old.breakpoint_histogram(rec, args.bins, epochs)),
             ("ours", lambda: metrics.breakpoint_histogram(rec, args.bins, epochs))]
     results = {}
     for name, run in runs:
