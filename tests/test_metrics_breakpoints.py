@@ -1,4 +1,6 @@
 """Exact breakpoints against closed forms (depth 1) and brute force on a fine grid."""
+import importlib
+
 import numpy as np
 import pytest
 import torch
@@ -7,6 +9,7 @@ from swarm._model import activations as _act
 from swarm.metrics import breakpoint_histogram, breakpoints
 from swarm.testing import from_params, random_walk
 
+_bp = importlib.import_module("swarm.metrics.breakpoints")  # the module, not the function
 GRID = 400_001  # brute-force resolution over [-3, 3]
 
 
@@ -117,18 +120,37 @@ def test_smooth_activations_are_refused():
         breakpoint_histogram(rec, 10)
 
 
-def test_histogram_counts_each_bee_until_it_diverged():
+@pytest.mark.parametrize("nets", [None, 1, 2, 3])
+def test_histogram_counts_each_bee_until_it_diverged(monkeypatch, nets):
+    # nets: networks per batch (None: all 5 bees of an epoch, several epochs per batch;
+    # fewer than 5: an epoch's bees split over batches); the batches run on map_cores
     diverged = np.array([False, True, False, False, False])
     rec = random_walk(5, 6, width=4, depth=2, step=0.1, seed=3, diverged=diverged)
     assert rec["diverged_at"][1] == 5  # bee 1 diverged at the last epoch
+    by_epoch = [breakpoints(rec, e) for e in range(6)]  # each epoch's 5 bees in one batch
+    if nets is not None:
+        monkeypatch.setattr(_bp, "_chunk_nets", lambda rec: nets)
     counts, edges = breakpoint_histogram(rec, 12)
     lo, hi = float(rec.x.min()), float(rec.x.max())
     np.testing.assert_allclose(edges, np.linspace(lo, hi, 13))
     assert counts.shape == (6, 12)
     for e in range(6):
         counted = [bee for bee in range(5) if not diverged[bee] or e < 5]
-        pooled = np.concatenate([breakpoints(rec, e)[bee] for bee in counted])
+        pooled = np.concatenate([by_epoch[e][bee] for bee in counted])
         np.testing.assert_array_equal(counts[e], np.histogram(pooled, edges)[0])
+
+
+@pytest.mark.parametrize("nets", [1, 2, 4])
+def test_breakpoints_in_batches_are_the_bees_one_at_a_time(monkeypatch, nets):
+    w, b = _random_params(np.random.default_rng(7), 9, 5, 3)
+    rec = from_params(w, b, target="x", x=np.linspace(-3, 3, 5))
+    alone = [breakpoints(from_params([a[i:i + 1] for a in w], [a[i:i + 1] for a in b], target="x",
+                                     x=np.linspace(-3, 3, 5)))[0] for i in range(9)]
+    monkeypatch.setattr(_bp, "_chunk_nets", lambda rec: nets)
+    found = breakpoints(rec)
+    assert len(found) == 9
+    for got, want in zip(found, alone):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
 
 
 def test_histogram_takes_epochs_and_edges():
@@ -155,3 +177,18 @@ def test_bad_bins_are_refused(bins):
     rec = random_walk(2, 3, width=3, depth=1)
     with pytest.raises(ValueError, match="`bins`"):
         breakpoint_histogram(rec, bins)
+
+
+@pytest.mark.parametrize("edges", [np.linspace(-1, 1, 9), np.array([-1.0, -0.3, 0.0, 0.05, 1.0])])
+def test_grouped_histogram_is_numpys_histogram_per_group(edges):
+    rng = np.random.default_rng(5)
+    values = rng.uniform(-1.3, 1.3, size=(12, 7))
+    values[rng.random(values.shape) < 0.2] = np.nan
+    values[0, :3] = edges[[0, -1, 2]]  # on edges: the last one counts in the last bin
+    values[1, :2] = np.nextafter(edges[[0, -1]], [-2, 2])  # just outside: not counted
+    rows = rng.integers(0, 4, size=12)
+    got = _bp._grouped_histogram(values, rows, 5, edges)
+    for r in range(5):
+        pooled = values[rows == r].ravel()
+        want = np.histogram(pooled[np.isfinite(pooled)], edges)[0]
+        np.testing.assert_array_equal(got[r], want)
