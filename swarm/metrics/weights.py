@@ -110,13 +110,15 @@ def _row_counts(values: np.ndarray, edges: np.ndarray, table: np.ndarray | None)
     if table is None or values.dtype != np.float32:
         return _common.histogram_rows(values, edges)
     bins = len(edges) - 1
-    codes = torch.from_numpy(np.take(table, np.right_shift(values.view(np.uint32), _SHIFT)))
+    keys = np.right_shift(values.view(np.uint32), _SHIFT).view(np.int32)  # < 2**20
+    codes = torch.from_numpy(table).index_select(0, torch.from_numpy(keys.reshape(-1)))
+    codes = codes.reshape(values.shape)  # (numpy's take widens the keys to int64 first)
     counts = np.zeros((len(values), bins), dtype=np.int64)
     for row in range(len(values)):
         tally = torch.bincount(codes[row].reshape(-1), minlength=bins + 2).numpy()  # numpy's
         counts[row] = tally[:bins]  # bincount would widen the codes to int64 first
         if tally[bins + 1]:  # values in groups that an edge splits: one by one
-            exact = _raw_codes(values[row][(codes[row] == bins + 1).numpy()], edges)
+            exact = _raw_codes(values[row][codes[row].numpy() == bins + 1], edges)
             counts[row] += np.bincount(exact[(exact >= 0) & (exact < bins)], minlength=bins)
     return counts
 
