@@ -64,7 +64,8 @@ def timed(fn):
     before, start = os.times(), time.perf_counter()
     out = fn()
     after = os.times()
-    return out, time.perf_counter() - start, (after.user - before.user) + (after.system - before.system)
+    cpu = (after.user - before.user) + (after.system - before.system)
+    return out, time.perf_counter() - start, cpu
 
 
 def main() -> None:

@@ -125,7 +125,7 @@ def test_bad_arguments_are_refused(call, match):
 
 
 def _tricky_values(rng, edges, size):
-    """float32 values on, beside and between the edges, with zeros, tiny, huge and non-finite ones."""
+    """float32 values on, beside and between the edges; zeros, tiny, huge and non-finite ones."""
     with np.errstate(over="ignore"):
         e32 = edges.astype(np.float32)
         spread = rng.uniform(edges[0] - 1, edges[-1] + 1, size).astype(np.float32)
@@ -133,7 +133,8 @@ def _tricky_values(rng, edges, size):
                              np.nextafter(e32, np.float32(-np.inf))])
     special = np.array([0.0, -0.0, 1e-45, -1e-45, 1e-39, -1e-39, 3e38, -3e38,
                         np.inf, -np.inf, np.nan], dtype=np.float32)
-    nans = np.array([0x7FC00000, 0xFFC00000, 0x7F800001, 0xFF812345], dtype=np.uint32).view(np.float32)
+    nans = np.array([0x7FC00000, 0xFFC00000, 0x7F800001, 0xFF812345],  # quiet, signalling
+                    dtype=np.uint32).view(np.float32)
     return np.concatenate([beside, special, nans, spread])
 
 
