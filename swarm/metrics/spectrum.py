@@ -151,7 +151,7 @@ def effective_rank_of(s):
 
 
 def _entropy_rank(s: torch.Tensor) -> torch.Tensor:
-    """exp(entropy of s / sum(s)) along the last axis: [..., k] -> [...]: 0 for zeros, NaN for NaN."""
+    """exp(entropy of s / sum(s)), [..., k] -> [...]: 0 for all zeros, NaN for NaN."""
     total = s.sum(-1, keepdim=True)
     p = s / torch.where(total > 0, total, 1.0)
     rank = torch.exp(torch.special.entr(p).sum(-1))  # entr(0) = 0

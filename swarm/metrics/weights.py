@@ -106,7 +106,7 @@ def _raw_codes(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 
 def _row_counts(values: np.ndarray, edges: np.ndarray, table: np.ndarray | None) -> np.ndarray:
-    """Counts int64 [row, bin] of ``values`` [row, ...], leaving out NaN and values outside the edges."""
+    """Counts int64 [row, bin] of ``values`` [row, ...]; NaN and values beyond the edges left out."""
     if table is None or values.dtype != np.float32:
         return _common.histogram_rows(values, edges)
     bins = len(edges) - 1
