@@ -37,9 +37,10 @@ def weight_density(rec, layer=None, bins=50, *, epochs=None) -> tuple[np.ndarray
     live = rec.live_by_epoch[:, idx]  # [bee, epoch]: a bee counts until it diverged
     arrays = _common.layer_arrays(rec, layer)  # views [bee, epoch, n]
     every = np.array_equal(idx, np.arange(rec.num_epochs))
-    size = max(1, rec.num_bees * sum(a.shape[-1] for a in arrays))
-    step = max(1, _DENSITY_VALUES // size)
-    chunks = [(a, slice(i, i + step)) for a in arrays for i in range(0, len(idx), step)]
+    chunks = []  # (layer's values, epoch positions): about _DENSITY_VALUES values each
+    for a in arrays:
+        step = max(1, _DENSITY_VALUES // max(1, a.shape[0] * a.shape[-1]))
+        chunks += [(a, slice(i, i + step)) for i in range(0, len(idx), step)]
 
     def block(a: np.ndarray, e: slice) -> np.ndarray:
         """[epoch, bee, n] values of the chunk's epochs, NaN where a bee had diverged."""
@@ -56,7 +57,7 @@ def weight_density(rec, layer=None, bins=50, *, epochs=None) -> tuple[np.ndarray
     edges = _common.bin_edges(bins, lo, hi)
     table = _bin_table(edges) if any(a.dtype == np.float32 for a in arrays) else None
     counts = np.zeros((len(idx), len(edges) - 1), dtype=np.int64)
-    for (a, e), part in zip(chunks, map_cores(lambda c: _row_counts(block(*c), edges, table),
+    for (_, e), part in zip(chunks, map_cores(lambda c: _row_counts(block(*c), edges, table),
                                               chunks)):
         counts[e] += part
     return counts, edges
