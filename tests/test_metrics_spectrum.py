@@ -156,3 +156,13 @@ def test_huge_and_tiny_float64_matrices_keep_their_singular_values():
     np.testing.assert_allclose(singular_values(np.diag([1e200, 1e199, 0.0])), [1e200, 1e199, 0.0])
     np.testing.assert_allclose(singular_values(np.diag([1e-200, 3e-201])), [1e-200, 3e-201])
     assert effective_rank(np.diag([1e-200, 1e-200])) == pytest.approx(2.0)
+
+
+def test_read_only_arrays_are_read_quietly():
+    w = np.random.default_rng(6).normal(size=(3, 4, 4)).astype(np.float32)
+    w.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = singular_values(w)
+    np.testing.assert_allclose(got, np.linalg.svd(w.astype(np.float64), compute_uv=False),
+                               rtol=1e-6)

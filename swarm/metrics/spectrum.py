@@ -19,6 +19,8 @@ this against numpy's SVD.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -44,7 +46,10 @@ def singular_values(W):
         w = W
     else:
         a = np.asarray(W)
-        w = torch.as_tensor(a if a.dtype in (np.float32, np.float64) else a.astype(np.float64))
+        a = a if a.dtype in (np.float32, np.float64) else a.astype(np.float64)
+        with warnings.catch_warnings():  # a read-only array (a memory map) is only read here
+            warnings.filterwarnings("ignore", "The given NumPy array is not writable")
+            w = torch.as_tensor(a)
     if w.ndim < 2:
         raise ValueError(f"`W` must have shape [..., m, n], got shape {tuple(w.shape)}")
     dtype = w.dtype if is_tensor and w.dtype.is_floating_point else torch.float64
