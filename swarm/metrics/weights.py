@@ -65,6 +65,10 @@ def weight_density(rec, layer=None, bins=50, *, epochs=None) -> tuple[np.ndarray
 
 def _finite_span(values: np.ndarray) -> tuple[float, float] | None:
     """(min, max) of the finite values, or None if there are none."""
+    if values.size:
+        lo, hi = float(np.min(values)), float(np.max(values))  # NaN or inf: look closer
+        if np.isfinite(lo) and np.isfinite(hi):
+            return lo, hi
     finite = np.isfinite(values)
     if not finite.any():
         return None
