@@ -71,3 +71,98 @@ def test_spectra_give_each_layers_singular_values_per_bee_and_epoch():
 def test_bad_shapes_are_refused():
     with pytest.raises(ValueError, match="`W`"):
         singular_values(np.ones(3))
+
+
+# --- the accuracy rule (swarm.metrics.spectrum's docstring) against numpy's SVD ---
+
+def _with_spectrum(rng, m, n, s):
+    """An m x n matrix whose singular values are s (descending), in random bases."""
+    k = min(m, n)
+    u, _ = np.linalg.qr(rng.normal(size=(m, m)))
+    v, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    return u[:, :k] @ np.diag(s) @ v[:k]
+
+
+def _entropy_rank(s):
+    p = s / s.sum(-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.exp(-np.where(p > 0, p * np.log(p), 0.0).sum(-1))
+
+
+def _spectra_kinds(rng, m, n):
+    k = min(m, n)
+    yield "normal", rng.normal(size=(m, n)), 1e-12
+    yield "exponential", _with_spectrum(rng, m, n, np.sort(rng.exponential(size=k))[::-1]), 1e-12
+    r = max(1, k // 3)
+    yield "rank-deficient", rng.normal(size=(m, r)) @ rng.normal(size=(r, n)), 1e-12
+    yield "spread to 1e-14", _with_spectrum(rng, m, n, np.logspace(0, -14, k)), 3e-6
+    yield "half near the threshold", _with_spectrum(
+        rng, m, n, np.r_[np.logspace(0, -3, k - k // 2), np.full(k // 2, 4e-8)]), 3e-6
+
+
+@pytest.mark.parametrize("m, n", [(2, 2), (8, 8), (32, 32), (48, 48), (32, 12), (5, 40)])
+@pytest.mark.parametrize("scale", [1e-120, 1e-3, 1.0, 1e150])
+def test_singular_values_and_effective_rank_within_the_stated_accuracy(m, n, scale):
+    from swarm.metrics.spectrum import TOL
+
+    rng = np.random.default_rng(m * 100 + n)
+    for kind, w, rank_rtol in _spectra_kinds(rng, m, n):
+        w = w * scale
+        want = np.linalg.svd(w, compute_uv=False)
+        got = singular_values(w)
+        assert np.abs(got - want).max() <= 1.5 * TOL * want[0], kind
+        assert (got[want < 1e-12 * want[0]] == 0).all(), kind  # zeros stay zeros
+        np.testing.assert_allclose(effective_rank(w), _entropy_rank(want), rtol=rank_rtol,
+                                   err_msg=kind)
+
+
+def test_small_singular_values_below_the_threshold_are_zero_and_above_it_kept():
+    from swarm.metrics.spectrum import TOL
+
+    s = singular_values(np.diag([1.0, 0.5, 1e3 * TOL, 0.1 * TOL]))
+    np.testing.assert_allclose(s[:3], [1.0, 0.5, 1e3 * TOL], rtol=1e-6)
+    assert s[3] == 0.0
+
+
+def test_many_matrices_in_chunks_on_every_core_match_numpy_one_by_one():
+    from swarm.metrics.spectrum import _CHUNK_VALUES
+
+    count = 37 * (2 * _CHUNK_VALUES // 64 // 37 + 1)  # three chunks of 8 x 8, the last one short
+    w = np.random.default_rng(5).normal(size=(count, 8, 8)).astype(np.float32)
+    w[17] = np.nan
+    w[count - 1, 2, 3] = np.inf
+    w[100] = 0.0
+    got = singular_values(w.reshape(count // 37, 37, 8, 8)).reshape(count, 8)
+    assert np.isnan(got[[17, count - 1]]).all()
+    assert (got[100] == 0).all()
+    ok = np.ones(count, bool)
+    ok[[17, count - 1]] = False
+    want = np.linalg.svd(w[ok].astype(np.float64), compute_uv=False)
+    assert np.abs(got[ok] - want).max() <= 1e-7 * want[:, :1].max()
+    np.testing.assert_allclose(got[ok], want, rtol=1e-6, atol=0)  # well conditioned: relative too
+
+
+def test_float32_tensors_give_float32_within_their_rounding():
+    w = torch.randn(6, 7, 5, generator=torch.Generator().manual_seed(3))
+    got = singular_values(w)
+    assert got.dtype == torch.float32 and got.shape == (6, 5)
+    want = np.linalg.svd(w.double().numpy(), compute_uv=False)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    one = singular_values(torch.tensor([[float("inf"), 0.0], [0.0, 1.0]]))
+    assert torch.isnan(one).all()
+
+
+def test_huge_and_tiny_float64_matrices_keep_their_singular_values():
+    np.testing.assert_allclose(singular_values(np.diag([1e200, 1e199, 0.0])), [1e200, 1e199, 0.0])
+    np.testing.assert_allclose(singular_values(np.diag([1e-200, 3e-201])), [1e-200, 3e-201])
+    assert effective_rank(np.diag([1e-200, 1e-200])) == pytest.approx(2.0)
+
+
+def test_read_only_arrays_are_read_quietly():
+    w = np.random.default_rng(6).normal(size=(3, 4, 4)).astype(np.float32)
+    w.flags.writeable = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = singular_values(w)
+    np.testing.assert_allclose(got, np.linalg.svd(w.astype(np.float64), compute_uv=False),
+                               rtol=1e-6)

@@ -122,3 +122,62 @@ def test_pca_projects_all_bees_on_a_basis_fitted_without_the_diverged():
 def test_bad_arguments_are_refused(call, match):
     with pytest.raises(ValueError, match=match):
         call(random_walk(2, 3, width=2, depth=1))
+
+
+def _tricky_values(rng, edges, size):
+    """float32 values on, beside and between the edges; zeros, tiny, huge and non-finite ones."""
+    with np.errstate(over="ignore"):
+        e32 = edges.astype(np.float32)
+        spread = rng.uniform(edges[0] - 1, edges[-1] + 1, size).astype(np.float32)
+    beside = np.concatenate([e32, np.nextafter(e32, np.float32(np.inf)),
+                             np.nextafter(e32, np.float32(-np.inf))])
+    special = np.array([0.0, -0.0, 1e-45, -1e-45, 1e-39, -1e-39, 3e38, -3e38,
+                        np.inf, -np.inf, np.nan], dtype=np.float32)
+    nans = np.array([0x7FC00000, 0xFFC00000, 0x7F800001, 0xFF812345],  # quiet, signalling
+                    dtype=np.uint32).view(np.float32)
+    return np.concatenate([beside, special, nans, spread])
+
+
+@pytest.mark.parametrize("edges", [
+    np.linspace(-0.7, 0.9, 61),  # equal bins, as the weights panel asks for
+    np.linspace(-1.0, 1.0, 9),  # an edge at exactly 0
+    np.array([-3.0, -0.1, 1e-30, 0.1 + 0.2, 0.3333333333333333, 2.0]),  # uneven, unrepresentable
+    np.array([-1e39, 0.0, 1e39]),  # beyond float32's range
+    np.linspace(0.25, 0.25 + 255 * 2.0 ** -20, 256),  # 255 bins, some narrower than a table group
+])
+def test_float32_counts_by_bit_table_equal_numpys_histogram_exactly(edges):
+    from swarm.metrics.weights import _bin_table, _row_counts
+
+    rng = np.random.default_rng(len(edges))
+    rows = np.stack([rng.permutation(_tricky_values(rng, edges, 3000)) for _ in range(4)])
+    rows[1, ::3] = rows[1, 1::3]  # repeats
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        strided = np.asfortranarray(rows)  # as the epochs of a recording: not contiguous rows
+        got = _row_counts(strided, edges, _bin_table(edges))
+        want = [np.histogram(r[np.isfinite(r)].astype(np.float64), edges)[0] for r in rows]
+    np.testing.assert_array_equal(got, want)
+
+
+def test_density_of_float32_weights_in_chunks_equals_the_float64_histograms():
+    rec = random_walk(7, 40, width=12, depth=3, step=0.05, seed=3,
+                      diverged=[False, True, False, False, False, True, False])
+    arrays = dict(rec)
+    for k in rec.layer_indices:
+        arrays[f"layer{k}.weight"] = arrays[f"layer{k}.weight"].astype(np.float32)
+    rec32 = type(rec)(arrays, rec.meta)
+    live = rec32.live_by_epoch
+    every = np.concatenate(_layers(rec32), -1).astype(np.float64)  # [bee, epoch, n]
+    import swarm.metrics.weights as weights_module
+    chunk = weights_module._DENSITY_VALUES
+    weights_module._DENSITY_VALUES = 7 * 12 * 12 * 3  # chunks of 3 epochs of the square layers
+    try:
+        counts, edges = weight_density(rec32, bins=13)
+        some, _ = weight_density(rec32, bins=edges, epochs=[5, 0, 39, 39])
+    finally:
+        weights_module._DENSITY_VALUES = chunk
+    values = every[live]
+    np.testing.assert_array_equal(edges, np.linspace(values.min(), values.max(), 14))
+    for e in range(40):
+        np.testing.assert_array_equal(counts[e], np.histogram(every[live[:, e], e], edges)[0])
+    np.testing.assert_array_equal(some, counts[[5, 0, 39, 39]])

@@ -11,9 +11,11 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from swarm._threads import map_cores
 from swarm.metrics import _common
 
 _CHUNK_VALUES = 1 << 22  # quantile values held at once in delta_w_correlation
+_DENSITY_VALUES = 1 << 20  # weight values per chunk of epochs in weight_density
 
 __all__ = ["weight_density", "relative_weight_change", "delta_w_correlation", "weight_pca",
            "WeightPCA"]
@@ -24,25 +26,106 @@ def weight_density(rec, layer=None, bins=50, *, epochs=None) -> tuple[np.ndarray
 
     ``layer``: one layer's weights, or None for all layers together. ``bins``: a
     count (edges span the finite values over all chosen epochs, so every epoch
-    shares them) or increasing edges. Returns ``(counts int64 [epoch, bin], edges)``.
+    shares them) or increasing edges. Returns ``(counts int64 [epoch, bin], edges)``:
+    each row is exactly ``np.histogram(values, edges)`` of that epoch's values
+    (float64 edges; the last bin holds its right edge). Epochs are counted in
+    chunks on every core; float32 weights by the bit-pattern table of
+    :func:`_bin_table`.
     """
     rec = _common.check_recording(rec)
     idx = _common.epoch_indices(rec, epochs)
     live = rec.live_by_epoch[:, idx]  # [bee, epoch]: a bee counts until it diverged
-    kept = live.any(1)
-    every = kept.all() and np.array_equal(idx, np.arange(rec.num_epochs))
-    arrays = [a if every else a[kept][:, idx] for a in _common.layer_arrays(rec, layer)]
-    values = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, -1)  # [bee, epoch, n]
-    if not live[kept].all():  # NaN where a bee had diverged (a copy: never write to rec)
-        values = np.where(live[kept][..., None], values, np.nan)
-    values = values.swapaxes(0, 1)  # [epoch, bee, n]
+    arrays = _common.layer_arrays(rec, layer)  # views [bee, epoch, n]
+    every = np.array_equal(idx, np.arange(rec.num_epochs))
+    chunks = []  # (layer's values, epoch positions): about _DENSITY_VALUES values each
+    for a in arrays:
+        step = max(1, _DENSITY_VALUES // max(1, a.shape[0] * a.shape[-1]))
+        chunks += [(a, slice(i, i + step)) for i in range(0, len(idx), step)]
+
+    def block(a: np.ndarray, e: slice) -> np.ndarray:
+        """[epoch, bee, n] values of the chunk's epochs, NaN where a bee had diverged."""
+        values = a[:, e] if every else a[:, idx[e]]
+        if not live[:, e].all():  # a copy: never write to rec
+            values = np.where(live[:, e, None], values, np.nan)
+        return values.swapaxes(0, 1)
+
     if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
-        finite = values[np.isfinite(values)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        spans = [s for s in map_cores(lambda c: _finite_span(block(*c)), chunks) if s]
+        lo, hi = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else (0.0, 1.0)
     else:
         lo = hi = 0.0  # edges given: not used
     edges = _common.bin_edges(bins, lo, hi)
-    return _common.histogram_rows(values, edges), edges
+    table = _bin_table(edges) if any(a.dtype == np.float32 for a in arrays) else None
+    counts = np.zeros((len(idx), len(edges) - 1), dtype=np.int64)
+    for (_, e), part in zip(chunks, map_cores(lambda c: _row_counts(block(*c), edges, table),
+                                              chunks)):
+        counts[e] += part
+    return counts, edges
+
+
+def _finite_span(values: np.ndarray) -> tuple[float, float] | None:
+    """(min, max) of the finite values, or None if there are none."""
+    if values.size:
+        lo, hi = float(np.min(values)), float(np.max(values))  # NaN or inf: look closer
+        if np.isfinite(lo) and np.isfinite(hi):
+            return lo, hi
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    return (float(np.min(values, where=finite, initial=np.inf)),
+            float(np.max(values, where=finite, initial=-np.inf)))
+
+
+_SHIFT = 12  # float32 values go by their top 20 bits: sign, exponent and 11 mantissa bits
+
+
+def _bin_table(edges: np.ndarray) -> np.ndarray:
+    """The bin of every float32 value group that shares its top 20 bits, uint8 or int32 [2**20].
+
+    A group is a run of consecutive float32s 2**-11 of its magnitude wide, so
+    all but the groups that hold the two float32s either side of an edge lie in
+    one bin (or outside: code ``bins``); those get code ``bins + 1`` and their
+    values are binned one by one. Counting then reads each value once with no
+    arithmetic, and the counts are exactly np.histogram's.
+    """
+    bins = len(edges) - 1
+    groups = np.arange(1 << (32 - _SHIFT), dtype=np.uint32)
+    code = _raw_codes((groups << _SHIFT).view(np.float32), edges)  # each group's first value
+    code[(code < 0) | (code >= bins)] = bins
+    # split: the groups of the float32s either side of each edge (at or above it, below it);
+    # the last edge's own boundary (at or below it, above it) lies between two of those too
+    with np.errstate(over="ignore"):
+        above = edges.astype(np.float32)
+        above = np.where(above < edges, np.nextafter(above, np.float32(np.inf)), above)
+        beside = np.concatenate([above, np.nextafter(above, np.float32(-np.inf))])
+    code[np.right_shift(beside.view(np.uint32), _SHIFT)] = bins + 1
+    return code.astype(np.uint8 if bins + 2 <= 256 else np.int32)  # as torch.bincount takes
+
+
+def _raw_codes(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """np.histogram's bin of each value: -1 below the edges, ``bins`` above them or NaN."""
+    with np.errstate(invalid="ignore"):  # signalling NaNs (the table's groups) cast quietly
+        code = np.searchsorted(edges, values, side="right") - 1  # float32 compared as float64
+        code[values == edges[-1]] = len(edges) - 2  # the last bin holds its right edge
+    return code
+
+
+def _row_counts(values: np.ndarray, edges: np.ndarray, table: np.ndarray | None) -> np.ndarray:
+    """Counts int64 [row, bin] of ``values`` [row, ...]; NaN and values beyond the edges left out."""
+    if table is None or values.dtype != np.float32:
+        return _common.histogram_rows(values, edges)
+    bins = len(edges) - 1
+    keys = np.right_shift(values.view(np.uint32), _SHIFT).view(np.int32)  # < 2**20
+    codes = torch.from_numpy(table).index_select(0, torch.from_numpy(keys.reshape(-1)))
+    codes = codes.reshape(values.shape)  # (numpy's take widens the keys to int64 first)
+    counts = np.zeros((len(values), bins), dtype=np.int64)
+    for row in range(len(values)):
+        tally = torch.bincount(codes[row].reshape(-1), minlength=bins + 2).numpy()  # numpy's
+        counts[row] = tally[:bins]  # bincount would widen the codes to int64 first
+        if tally[bins + 1]:  # values in groups that an edge splits: one by one
+            exact = _raw_codes(values[row][codes[row].numpy() == bins + 1], edges)
+            counts[row] += np.bincount(exact[(exact >= 0) & (exact < bins)], minlength=bins)
+    return counts
 
 
 def relative_weight_change(rec) -> np.ndarray:

@@ -38,16 +38,19 @@ class WeightsPanel(Panel):
         return None
 
     def __init__(self, rec, tracked=(), *, bins: int = 60, layers=None):
+        from swarm._threads import map_cores  # here: render workers need no torch
+
         self.layers = list(rec.layer_indices if layers is None else layers)
         self.names = [layer_label(rec, k) for k in self.layers]  # a custom model's own names
         live = rec.live_by_epoch  # [bee, epoch]
         self.epoch = np.asarray(rec.epoch)
         self.tracked = np.asarray(tracked, dtype=np.int64)
-        self.edges, self.counts, self.tracked_w = [], [], []
-        for k in self.layers:
+        self.edges = map_cores(lambda k: _value_edges(np.asarray(rec.weights(k)), live, bins),
+                               self.layers)
+        self.counts, self.tracked_w = [], []
+        for k, edges in zip(self.layers, self.edges):  # each density runs on every core
             weights = np.asarray(rec.weights(k))
-            self.edges.append(_value_edges(weights, live, bins))
-            self.counts.append(_density(rec, k, self.edges[-1]))  # [epoch, bin]
+            self.counts.append(_density(rec, k, edges))  # [epoch, bin]
             self.tracked_w.append(np.where(  # a tracked bee's weights until it diverged
                 live[self.tracked][..., None], weights[self.tracked].reshape(
                     len(self.tracked), len(self.epoch), weights[0, 0].size), np.nan))
