@@ -6,6 +6,7 @@ otherwise. Aggregates over bees leave out the bees that diverged.
 """
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -148,25 +149,25 @@ def weight_pca(rec, layer=None, components: int = 2, *, biases: bool = False) ->
         raise ValueError(f"`components` must be an integer from 1 to {d} (the parameters "
                          f"compared), got {components!r}")
     kept = _common.kept_bees(rec)
-    # runs of bees, one thread per core: no copy of the whole recording is ever made
+    # runs of bees, on one thread per core: no copy of the whole recording is ever made;
+    # each thread merges its runs' moments, so a few [d, d] scatters are held at once
     step = max(1, _PCA_POINTS // max(1, rec.num_epochs))
     runs = [slice(b, b + step) for b in range(0, rec.num_bees, step)]
-    parts = [p for p in map_cores(lambda bees: _pca_moments(_fit_points(arrays, kept, bees)),
-                                  runs) if p[0] > 0]
-    count = sum(p[0] for p in parts)
+    groups = [runs[i::2 * cores()] for i in range(min(len(runs), 2 * cores()))]
+    count, mean, scatter = functools.reduce(_merge_moments, map_cores(
+        lambda group: functools.reduce(_merge_moments, (
+            _pca_moments(_fit_points(arrays, kept, bees)) for bees in group), _NO_POINTS),
+        groups), _NO_POINTS)
     if count < 2:
         raise ValueError("`rec` needs at least two finite (bee, epoch) points from bees that "
                          "did not diverge for a PCA")
-    mean = sum(p[0] * p[1] for p in parts) / count
     if components <= count < d:
         # fewer points than parameters: SVD of the points, not eigh of the [d, d] scatter
         # (a layer of 2,000 weights seen at a few hundred points took 30 s as eigh, 1 s so)
         centred = torch.cat([_fit_points(arrays, kept, bees) for bees in runs]) - mean
         _, singular, vectors = torch.linalg.svd(centred, full_matrices=False)  # descending
         variance, basis = singular.square(), vectors[:components]
-    else:  # eigh of the [d, d] scatter, merged from the runs' own (Chan et al.'s rule)
-        # (the SVD of 200,000 points of 144 weights took 7 s)
-        scatter = sum(p[2] + p[0] * torch.outer(p[1] - mean, p[1] - mean) for p in parts)
+    else:  # many points: eigh of the scatter (the SVD of 200,000 points of 144 took 7 s)
         variance, vectors = torch.linalg.eigh(scatter)  # ascending
         variance, basis = variance.flip(0).clamp_min(0), vectors.flip(1)[:, :components].T
     sign = torch.sign(basis.gather(1, basis.abs().argmax(1, keepdim=True)))
@@ -192,10 +193,22 @@ def _fit_points(arrays: list[np.ndarray], kept: np.ndarray, bees: slice) -> torc
     return points if bool(keep.all()) else points[keep]
 
 
+_NO_POINTS = (0, None, None)  # the moments of no points
+
+
 def _pca_moments(points: torch.Tensor):
     """(count, mean [d], scatter about that mean [d, d]) of ``points`` [point, d]."""
     if points.shape[0] == 0:
-        return 0, None, None
+        return _NO_POINTS
     mean = points.mean(0)
     centred = points - mean
     return points.shape[0], mean, centred.T @ centred
+
+
+def _merge_moments(a, b):
+    """The moments of two sets of points together (Chan, Golub and LeVeque's update)."""
+    if a[0] == 0 or b[0] == 0:
+        return b if a[0] == 0 else a
+    n = a[0] + b[0]
+    delta = b[1] - a[1]
+    return n, a[1] + delta * (b[0] / n), a[2] + b[2] + torch.outer(delta, delta) * (a[0] * b[0] / n)
