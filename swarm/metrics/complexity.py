@@ -6,9 +6,10 @@ compressed to raw size is low for structured (repetitive) weights and close to
 
 ``gzip_complexity`` is the definition: gzip's (zlib's) own compressed size.
 ``weight_complexity`` compresses every (bee, epoch) network, 200,000 of them for
-a 500 x 400 recording, so by default it uses zlib-ng at the same level: the same
-DEFLATE search in faster code, nearly the same choices (float weights make zlib slow: each float32 written
-as float64 holds three zero bytes, and the hash chains for them are long).
+a 500 x 400 recording, so by default it uses zlib-ng at the same level: zlib's
+DEFLATE search in faster code, making nearly the same choices (float weights make
+zlib slow: each float32 written as float64 holds three zero bytes, and the hash
+chains for them are long).
 Measured by ``bench/complexity_ranking.py`` (sin and moons trained, sin as a random
 walk, digits trained): 1.2-2.7x less time (6x on digits' 2,368 weights), the same
 size as zlib's for 99.4-99.8% of the small networks, and the same order: Spearman's
