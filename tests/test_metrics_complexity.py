@@ -89,9 +89,11 @@ def test_zlib_ng_ranks_random_walks_as_gzip_does():
     assert overall > 0.999 and bees > 0.99 and epochs > 0.99
 
 
-def test_zlib_ng_ranks_a_trained_swarm_as_gzip_does():
-    """The seed's use: complexity rising over the epochs as the bees learn sin."""
-    rec = swarm.train("sin", bees=20, epochs=30, width=8, depth=3, lr=0.05, progress=False)
+@pytest.mark.parametrize("target, shape", [("sin", dict(width=8, depth=3, lr=0.05)),
+                                           ("moons", dict(width=16, depth=2, lr=0.1))])
+def test_zlib_ng_ranks_a_trained_swarm_as_gzip_does(target, shape):
+    """The seed's use: complexity changing over the epochs as the bees learn."""
+    rec = swarm.train(target, bees=20, epochs=30, progress=False, **shape)
     fast, exact = weight_complexity(rec), weight_complexity(rec, compressor="gzip")
     overall, bees, epochs = _ranks_alike(fast, exact)
     assert overall > 0.999 and bees > 0.99 and epochs > 0.99
