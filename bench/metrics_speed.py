@@ -122,9 +122,11 @@ def analyses_old_vs_new(rec) -> None:
         "delta_w_correlation": (lambda: old_delta_w_correlation(rec),
                                 lambda: metrics.delta_w_correlation(rec)),
     }
-    print(f"{'before -> ours':<40} {'before':>8} {'ours':>8} {'ratio':>6}  agreement")
+    print(f"{'before -> ours (wall, then cpu)':<40} {'before':>8} {'ours':>8} {'ratio':>6} "
+          f"{'before':>8} {'ours':>8} {'ratio':>6}  agreement")
     for name, (old, new) in pairs.items():
         before, a = timed(old)
+        before_cpu = timed.cpu
         ours, b = timed(new)
         a, b = np.asarray(a), np.asarray(b)
         if name.startswith("weight_complexity"):
@@ -132,7 +134,8 @@ def analyses_old_vs_new(rec) -> None:
                      f"{np.mean(a == b):.1%} equal")
         else:
             agree = f"max |difference| {np.nanmax(np.abs(a - b)):.1e}"
-        print(f"{name:<40} {before:7.2f}s {ours:7.2f}s {before / ours:5.1f}x  {agree}")
+        print(f"{name:<40} {before:7.2f}s {ours:7.2f}s {before / ours:5.1f}x {before_cpu:7.2f}s "
+              f"{timed.cpu:7.2f}s {before_cpu / timed.cpu:5.1f}x  {agree}")
 
 
 def timed(fn, *args, **kwargs):
