@@ -5,7 +5,10 @@ by ``swarm.train`` (or, with ``--synthetic``, a random walk of weights). Each
 metric is timed once over the whole recording. For breakpoints and effective
 rank the baseline is a straightforward loop over bees and epochs (one network,
 one matrix at a time, numpy), timed on a sample of networks in this process and
-scaled to the whole recording; the ratio is baseline / ours.
+scaled to the whole recording; the ratio is baseline / ours. For weight_complexity, minimal_ratio, weight_pca and delta_w_correlation
+the baseline is the code before issue 23 (gzip level 9; one autograd graph for
+all bees on torch's threads; the SVD of all points; epoch chunks on one thread),
+timed on the whole recording with the largest difference from ours.
 
     python bench/metrics_speed.py [--synthetic] [--threads N]
 """
@@ -20,6 +23,7 @@ import torch
 
 import swarm
 from swarm import metrics
+from swarm.metrics import _common, landscape, weights
 from swarm.testing import random_walk
 
 BEES, EPOCHS, WIDTH, DEPTH = 500, 400, 8, 3
@@ -70,6 +74,70 @@ def loop_effective_rank(rec, pairs) -> None:
             np.exp(-np.sum(p[p > 0] * np.log(p[p > 0])))
 
 
+def old_minimal_ratio(rec) -> torch.Tensor:
+    """Eigenvalues as before: every bee's Hessian in one autograd graph (all bees finite)."""
+    params = _common.torch_params(rec, rec.num_epochs - 1)
+    flat = torch.cat([p.reshape(p.shape[0], -1) for p in params], 1)
+    return torch.linalg.eigvalsh(landscape._hessians(rec, _common.activation(rec), params, flat)[0])
+
+
+def old_weight_pca(rec, components: int = 2) -> np.ndarray:
+    """Trajectories as before: the SVD of all the kept bees' centred points."""
+    x = np.concatenate(_common.layer_arrays(rec), -1)
+    fit = x[rec.live].reshape(-1, x.shape[-1])
+    fit = torch.as_tensor(fit[np.isfinite(fit).all(-1)], dtype=torch.float64)
+    mean = fit.mean(0)
+    basis = torch.linalg.svd(fit - mean, full_matrices=False)[2][:components]
+    basis = basis * torch.sign(basis.gather(1, basis.abs().argmax(1, keepdim=True)))
+    return ((torch.as_tensor(x.reshape(-1, x.shape[-1]), dtype=torch.float64) - mean)
+            @ basis.T).numpy().reshape(x.shape[:2] + (components,))
+
+
+def old_delta_w_correlation(rec, quantiles: int = 64) -> np.ndarray:
+    """As before: copies of the kept bees' layers, epoch chunks one after another."""
+    layers = [w[rec.live] for w in _common.layer_arrays(rec)]
+    q = np.linspace(0.0, 1.0, quantiles)
+    out = np.full((rec.num_epochs, len(layers) - 1), np.nan)
+    step = max(1, (1 << 22) // (layers[0].shape[0] * q.size))
+    for start in range(0, rec.num_epochs, step):
+        e = slice(start, start + step)
+        qq = [weights._unit_quantiles(w[:, e], w[:, :1], q) for w in layers]
+        for d in range(1, len(layers)):
+            pairs = [(qq[i] * qq[i + d]).sum(-1) for i in range(len(layers) - d)]
+            out[e, d - 1] = _common.masked_mean(np.concatenate(pairs, 0), axis=0)
+    return out
+
+
+def analyses_old_vs_new(rec) -> None:
+    """Issue 23's analyses: the code before against ours, each on the whole recording."""
+    from scipy.stats import spearmanr
+    pairs = {
+        "weight_complexity (gzip 9 -> zlib-ng 9)":
+            (lambda: metrics.weight_complexity(rec, compressor="gzip"),
+             lambda: metrics.weight_complexity(rec)),
+        "minimal_ratio (eigenvalues)": (lambda: old_minimal_ratio(rec),
+                                        lambda: metrics.minimal_ratio(rec).eigenvalues),
+        "weight_pca (trajectories)": (lambda: old_weight_pca(rec),
+                                      lambda: metrics.weight_pca(rec).trajectories),
+        "delta_w_correlation": (lambda: old_delta_w_correlation(rec),
+                                lambda: metrics.delta_w_correlation(rec)),
+    }
+    print(f"{'before -> ours (wall, then cpu)':<40} {'before':>8} {'ours':>8} {'ratio':>6} "
+          f"{'before':>8} {'ours':>8} {'ratio':>6}  agreement")
+    for name, (old, new) in pairs.items():
+        before, a = timed(old)
+        before_cpu = timed.cpu
+        ours, b = timed(new)
+        a, b = np.asarray(a), np.asarray(b)
+        if name.startswith("weight_complexity"):
+            agree = (f"Spearman rho {spearmanr(a.ravel(), b.ravel())[0]:.5f}, "
+                     f"{np.mean(a == b):.1%} equal")
+        else:
+            agree = f"max |difference| {np.nanmax(np.abs(a - b)):.1e}"
+        print(f"{name:<40} {before:7.2f}s {ours:7.2f}s {before / ours:5.1f}x {before_cpu:7.2f}s "
+              f"{timed.cpu:7.2f}s {before_cpu / timed.cpu:5.1f}x  {agree}")
+
+
 def timed(fn, *args, **kwargs):
     """(wall seconds, result); the CPU seconds of the last call are kept in ``timed.cpu``."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -117,6 +185,7 @@ def main() -> None:
         total, total_cpu = total + seconds, total_cpu + timed.cpu
         print(f"{name:<38} {seconds:7.3f}s {timed.cpu:7.3f}s")
     print(f"{'all metrics':<38} {total:7.3f}s {total_cpu:7.3f}s (goal: under 10 s)")
+    analyses_old_vs_new(rec)
 
     loop_bp, found = timed(loop_breakpoints, rec, pairs)
     per_net = loop_bp / SAMPLE

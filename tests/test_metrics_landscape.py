@@ -53,6 +53,27 @@ def test_hessian_eigenvalues_match_plain_autograd_for_each_bee(loss):
         assert out.ratio[bee] == np.mean(eig > 1e-6 * np.abs(eig).max())
 
 
+def test_bees_in_chunks_on_threads_each_get_their_own_hessian(monkeypatch):
+    monkeypatch.setattr("swarm.metrics.landscape._HESSIAN_BEES", 2)  # three chunks of bees
+    rec = random_walk(6, 2, width=3, depth=2, step=0.2, seed=4)
+    arrays = dict(rec)
+    arrays["layer0.bias"] = arrays["layer0.bias"].copy()
+    arrays["layer0.bias"][2, -1, 1] = np.nan
+    rec = type(rec)(arrays, rec.meta)
+    out = minimal_ratio(rec)
+    names = [f"layer{k}.{kind}" for k in rec.layer_indices for kind in ("weight", "bias")]
+    for bee in range(6):
+        if bee == 2:
+            assert np.isnan(out.ratio[bee]) and np.isnan(out.eigenvalues[bee]).all()
+            continue
+        flat = torch.cat([torch.as_tensor(rec[n][bee, -1], dtype=torch.float64).ravel()
+                          for n in names])
+        h = torch.autograd.functional.hessian(lambda v: _plain_loss(rec, bee, -1, flat=v), flat)
+        eig = np.linalg.eigvalsh(h.numpy())
+        np.testing.assert_allclose(out.eigenvalues[bee], eig, atol=1e-9 * np.abs(eig).max())
+        assert out.loss[bee] == pytest.approx(float(_plain_loss(rec, bee, -1)), rel=1e-12)
+
+
 def test_bees_with_non_finite_weights_get_nan():
     rec = random_walk(2, 2, width=2, depth=1)
     arrays = dict(rec)

@@ -35,7 +35,7 @@ def test_summary_leaves_the_diverged_bee_out_and_is_strict_json():
     assert out["final_loss"]["min"] == pytest.approx(final.min())
     rank = effective_rank(rec.weights(1)[kept][:, [0, -1]]).mean(0)
     np.testing.assert_allclose(out["effective_rank"]["layer1"], rank)
-    gz = weight_complexity(rec.bees(kept), [0, 4]).mean(0)
+    gz = weight_complexity(rec.bees(kept), [0, 4], compressor="gzip").mean(0)
     np.testing.assert_allclose(out["gzip_complexity"], gz)
     assert out["breakpoint_alignment"] == breakpoint_alignment(rec)
 

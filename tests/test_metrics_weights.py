@@ -181,3 +181,53 @@ def test_density_of_float32_weights_in_chunks_equals_the_float64_histograms():
     for e in range(40):
         np.testing.assert_array_equal(counts[e], np.histogram(every[live[:, e], e], edges)[0])
     np.testing.assert_array_equal(some, counts[[5, 0, 39, 39]])
+
+
+def test_change_correlation_in_many_epoch_runs_leaves_the_diverged_bees_out(monkeypatch):
+    monkeypatch.setattr("swarm.metrics.weights._CHUNK_VALUES", 20)  # one epoch per run
+    rec = random_walk(4, 6, width=4, depth=3, step=0.3, seed=8,
+                      diverged=[False, True, False, False])
+    out = delta_w_correlation(rec, quantiles=7)
+    q = np.linspace(0, 1, 7)
+    w = [a.astype(np.float64)[[0, 2, 3]] for a in _layers(rec)]
+    qs = [np.quantile(np.abs(a - a[:, :1]), q, axis=-1) for a in w]  # [q, bee, epoch]
+    for e in range(1, 6):
+        for d in (1, 2, 3):
+            expected = np.mean([np.corrcoef(qs[i][:, bee, e], qs[i + d][:, bee, e])[0, 1]
+                                for i in range(4 - d) for bee in range(3)])
+            assert out[e, d - 1] == pytest.approx(expected, rel=1e-9)
+    assert np.isnan(out[0]).all()
+
+
+def _numpy_pca(points, components):
+    """Reference PCA: numpy's SVD of the centred points, signs as weight_pca sets them."""
+    mean = points.mean(0)
+    _, s, vt = np.linalg.svd(points - mean, full_matrices=False)
+    basis = vt[:components] * np.sign(vt[:components][np.arange(components),
+                                                        np.abs(vt[:components]).argmax(1)])[:, None]
+    return mean, basis, s[:components] ** 2 / np.sum(s ** 2)
+
+
+@pytest.mark.parametrize("bees, epochs, layer", [(5, 30, None), (3, 3, 1)])
+def test_pca_matches_numpys_svd_of_the_fitted_points(monkeypatch, bees, epochs, layer):
+    """Many points (the scatter, merged over runs of bees) and fewer points than weights
+    (the SVD of the points); a diverged bee and a non-finite point stay out of the fit."""
+    monkeypatch.setattr("swarm.metrics.weights._PCA_POINTS", 40)
+    rec = random_walk(bees, epochs, width=5, depth=2, step=0.2, seed=9,
+                      diverged=[False] * (bees - 1) + [True])
+    arrays = dict(rec)
+    arrays["layer1.weight"] = arrays["layer1.weight"].copy()
+    arrays["layer1.weight"][0, 1, 0, 0] = np.nan  # bee 0, epoch 1: left out of the fit
+    rec = type(rec)(arrays, rec.meta)
+    x = np.concatenate(_layers(rec) if layer is None else [_layers(rec)[layer]], -1)
+    x = x.astype(np.float64)
+    fit = x[:-1].reshape(-1, x.shape[-1])
+    fit = fit[np.isfinite(fit).all(1)]
+    assert (fit.shape[0] < fit.shape[1]) == (layer is not None)
+    pca = weight_pca(rec, layer=layer, components=3)
+    mean, basis, explained = _numpy_pca(fit, 3)
+    np.testing.assert_allclose(pca.mean, mean, rtol=1e-12)
+    np.testing.assert_allclose(pca.components, basis, atol=1e-9)
+    np.testing.assert_allclose(pca.explained, explained, rtol=1e-9)
+    np.testing.assert_allclose(pca.trajectories, (x - mean) @ basis.T, atol=1e-9)
+    assert np.isnan(pca.trajectories[0, 1]).all() and np.isfinite(pca.trajectories[-1]).all()

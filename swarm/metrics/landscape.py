@@ -14,11 +14,13 @@ from typing import NamedTuple
 import numpy as np
 import torch
 from swarm._model import losses as _losses, mlp as _mlp
+from swarm._threads import cores, map_cores
 from swarm.metrics import _common
 
 __all__ = ["minimal_ratio", "sensitivity", "interpolate", "MinimalRatio"]
 
-_HESSIAN_VALUES = 1 << 24  # Hessian entries held at once (128 MiB of float64)
+_HESSIAN_VALUES = 1 << 24  # Hessian entries held at once over all threads (128 MiB of float64)
+_HESSIAN_BEES = 64  # bees per chunk at most: their autograd tensors stay in cache
 
 
 class MinimalRatio(NamedTuple):
@@ -47,10 +49,18 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     eig = torch.full((n, size), float("nan"), dtype=torch.float64)
     loss = torch.full((n,), float("nan"), dtype=torch.float64)
     ok = torch.isfinite(flat).all(1).nonzero()[:, 0]
-    step = max(1, _HESSIAN_VALUES // (size * size))
-    for chunk in ok.split(step):
-        hess, loss[chunk] = _hessians(rec, act, params, flat[chunk])
-        eig[chunk] = torch.linalg.eigvalsh(hess)
+    if ok.numel():
+        # chunks of bees on one thread per core: a chunk's tensors stay in cache, and the
+        # many small autograd passes keep no intra-op barrier (see swarm._threads)
+        step = max(1, min(_HESSIAN_BEES, _HESSIAN_VALUES // (size * size * cores())))
+        chunks = ok.split(step)
+
+        def one(chunk):
+            hess, value = _hessians(rec, act, params, flat[chunk])
+            return torch.linalg.eigvalsh(hess), value
+
+        for chunk, (values, value) in zip(chunks, map_cores(one, chunks)):
+            eig[chunk], loss[chunk] = values, value
     top = eig.abs().amax(1, keepdim=True)
     ratio = (eig > rtol * top).double().mean(1)
     ratio = torch.where(torch.isfinite(top[:, 0]), ratio, float("nan"))

@@ -52,7 +52,8 @@ def summary(rec) -> dict:
         "breakpoint_alignment": _alignment(rec),
         "effective_rank": {f"layer{k}": [_mean(effective_rank(rec.weights(k)[kept][:, e]))
                                          for e in ends] for k in rec.layer_indices},
-        "gzip_complexity": ([_mean(c) for c in weight_complexity(rec.bees(kept), ends).T]
+        "gzip_complexity": ([_mean(c) for c in  # two epochs: gzip's exact values are cheap
+                             weight_complexity(rec.bees(kept), ends, compressor="gzip").T]
                             if kept.any() and rec.num_layers else [None, None]),
     }
     if rec.loss_units:
