@@ -100,3 +100,20 @@ def test_render_validates_before_work(tmp_path):
         render(scene, tmp_path / "out.mp4", np.zeros((3, 1), int), jobs=0)
     with pytest.raises(ValueError, match="extension"):
         render(scene, tmp_path / "out.mov", np.zeros((3, 1), int))
+
+
+def test_pieces_split_evenly_over_the_workers():
+    """Every worker renders the same number of pieces, of sizes within one frame; pieces last
+    about 2 s; every frame is in exactly one piece, in order."""
+    from swarm.render.compose import piece_bounds
+
+    for frames in range(1, 130):
+        for workers in range(1, 6):
+            for fps in (5, 30):
+                bounds = piece_bounds(frames, workers, fps)
+                sizes = np.diff(bounds)
+                assert bounds[0] == 0 and bounds[-1] == frames and (sizes >= 1).all()
+                assert sizes.max() - sizes.min() <= 1
+                assert sizes.max() <= max(round(2 * fps), -(-frames // workers))
+                assert len(sizes) % workers == 0 or len(sizes) == frames < workers
+    np.testing.assert_array_equal(np.diff(piece_bounds(400, 2, 30)), [50] * 8)  # 60s made 7
