@@ -440,24 +440,6 @@ def _check_run(args, plan: dict, typed: set[str], parser) -> None:
     plan["panels"] = choose_panels(shown, args.panels)
 
 
-def _warm_up(args) -> bool:
-    """Start the render workers now, in the background: each spends a second or more
-    importing matplotlib and the panels, done while the swarm trains instead of while the
-    panels prepare (``swarm.animation.animate`` reuses them; ``_run`` stops them on an error).
-    Not before the flags are all checked: a mistake kills no half-started pool."""
-    from swarm.render.workers import warm_up
-
-    warm_up(args.jobs, ["swarm.panels"])
-    return True
-
-
-def _stop_workers() -> None:
-    """Kill the render workers if any started (after an error or an interruption)."""
-    workers = sys.modules.get("swarm.render.workers")
-    if workers is not None:
-        workers.stop_workers()
-
-
 def _on_sigterm(signum, frame):
     raise KeyboardInterrupt("terminated")
 
@@ -501,12 +483,6 @@ def _run(args, typed: set[str], parser) -> int:
         _work(args, plan, outputs)
     except KeyboardInterrupt as err:
         err.written = outputs.committed  # what main says about it
-        if plan.get("warm"):
-            _stop_workers()
-        raise
-    except BaseException:
-        if plan.get("warm"):
-            _stop_workers()  # started before training: no worker outlives a failed run
         raise
     finally:
         outputs.discard()
@@ -520,7 +496,6 @@ def _work(args, plan: dict, outputs) -> None:
     from swarm.animation import animate
 
     timings: dict[str, float] = {}
-    plan["warm"] = _warm_up(args)  # every flag is checked: workers start while the swarm trains
     if "rec" in plan:
         rec = plan["rec"]
     else:
