@@ -127,8 +127,9 @@ out["x264 (1 thread)"] = 1e3 * x264 / len(schedule)
 print(json.dumps(out))
 """
     env = dict(os.environ, PYTHONPATH=str(tree))
-    done = subprocess.run([sys.executable, "-c", code, str(frames)], env=env, capture_output=True,
-                          text=True, check=True)
+    with tempfile.TemporaryDirectory() as folder:  # `python -c` puts the folder it runs in first
+        done = subprocess.run([sys.executable, "-c", code, str(frames)], env=env, cwd=folder,
+                              capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
