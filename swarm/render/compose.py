@@ -29,7 +29,8 @@ from tqdm.auto import tqdm
 from swarm._files import check_writable
 from swarm.render.canvas import Canvas, Pane
 from swarm.render.clock import follow, frame_epochs
-from swarm.render.workers import keep_memory, load_scene, share_scene, sigterm_raises, worker_count
+from swarm.render.workers import (fork_map, forks, keep_memory, load_scene, share_scene, sigterm_raises,
+                                  worker_count)
 from swarm.render.writer import (VideoWriter, check_size, join_pieces, output_format, piece_suffix,
                                  save_png)
 
@@ -243,13 +244,20 @@ def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict
     bounds = piece_bounds(len(schedule), workers, fps)
     workdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
-        shared = share_scene(scene, workdir)  # sent once, memory-mapped by every worker
         pieces = [str(workdir / f"piece{k:05d}{piece_suffix(fmt)}") for k in range(len(bounds) - 1)]
         threads = 1 if workers >= (os.cpu_count() or 1) else None  # the cores are taken already
-        tasks = (delayed(_render_piece)(shared, schedule[a:b], piece, fps,
-                                        dict(codec, piece_of=fmt, threads=threads), make_writer)
-                 for a, b, piece in zip(bounds[:-1], bounds[1:], pieces))
-        for done in Parallel(n_jobs=workers, return_as="generator_unordered")(tasks):
+        codec = dict(codec, piece_of=fmt, threads=threads)
+        if forks():  # the workers inherit the scene and every module: nothing to send or import
+            key = str(workdir / "scene")
+            done_pieces = fork_map(_render_piece, [(key, schedule[a:b], piece, fps, codec, make_writer)
+                                                   for a, b, piece in zip(bounds[:-1], bounds[1:], pieces)],
+                                   workers, shared=scene)
+        else:
+            shared = share_scene(scene, workdir)  # sent once, memory-mapped by every worker
+            done_pieces = Parallel(n_jobs=workers, return_as="generator_unordered")(
+                delayed(_render_piece)(shared, schedule[a:b], piece, fps, codec, make_writer)
+                for a, b, piece in zip(bounds[:-1], bounds[1:], pieces))
+        for done in done_pieces:
             bar.update(done)
         join_pieces(pieces, path, fps)
     finally:
