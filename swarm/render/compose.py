@@ -3,7 +3,8 @@
 The fast path: matplotlib (Agg) draws every static part once into a background
 RGB array; for each frame the panels paint only what moves, in numpy, into
 their Axes' pixel boxes of a copy of that background. Frames are rendered in
-parallel chunks (joblib, all cores); each chunk streams its frames to its own
+parallel chunks (all cores: forked workers on Linux, joblib's elsewhere, see
+``swarm.render.workers``); each chunk streams its frames to its own
 ffmpeg (a piece with the same codec settings) and the pieces are joined without
 re-encoding. Frames are never all in memory and never on disk.
 

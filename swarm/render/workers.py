@@ -54,8 +54,10 @@ _WARMING: list[threading.Thread] = []  # warm-up threads that may still be start
 
 def forks() -> bool:
     """Whether renders run in forked workers (:func:`fork_map`): on Linux, where forking a
-    process with threads (torch's, tqdm's) is safe for a child that only paints and pipes."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    process with threads (torch's, tqdm's) is safe for a child that only paints and pipes,
+    unless this process is itself a daemonic worker (which may have no children)."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
 
 
 def fork_map(fn, calls, workers: int, shared=None):
