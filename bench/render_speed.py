@@ -16,7 +16,10 @@
    prepare + render + encode of the default video.
 
     python bench/render_speed.py [--from REC.npz] [--jobs N] [--baseline-frames 40]
-                                 [--contourf-frames 2] [--datasets-only]
+                                 [--contourf-frames 2] [--datasets-only | --line-only]
+
+``--line-only`` runs section 1 alone; with ``PYTHONPATH`` pointing at another tree
+(a before), the same script measures that tree's renderer.
 """
 from __future__ import annotations
 
@@ -165,6 +168,7 @@ def main() -> None:
     parser.add_argument("--baseline-frames", type=int, default=40)
     parser.add_argument("--contourf-frames", type=int, default=2)
     parser.add_argument("--datasets-only", action="store_true", help="section 3 only")
+    parser.add_argument("--line-only", action="store_true", help="section 1 only")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}")
     if args.datasets_only:
@@ -192,6 +196,9 @@ def main() -> None:
         print(f"  CPU per frame, renderer + ffmpeg, one process each (does not depend on the load): "
               f"ours {ours_cpu * 1e3:.0f} ms, matplotlib {base_cpu * 1e3:.0f} ms, "
               f"ratio {base_cpu / ours_cpu:.1f}x")
+        if args.line_only:
+            print(f"load average at end: {os.getloadavg()[0]:.1f}")
+            return
         timings = {}
         animate(rec, tmp / "full.mp4", jobs=args.jobs, progress=False, timings=timings)
         frames = probe(tmp / "full.mp4")["frames"]

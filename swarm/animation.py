@@ -10,6 +10,8 @@ function ``swarm.animate``.)
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -214,13 +216,44 @@ def _prepare(rec, names, epoch_of_frame, bees, size, title):
     shown = np.unique(epoch_of_frame)
     if shown.size < rec.num_epochs:  # panels prepare only the epochs the video shows
         rec = rec.epochs(shown)
-    built = [get_panel(n)(rec, tracked=bees, **get_panel(n).frame_options(size))
-             if isinstance(n, str) else n for n in names]
+    built = _build_panels(rec, names, bees, size)
     layout = default_layout(names) if all(isinstance(n, str) for n in names) else None
     scene = Scene(built, size, layout, dpi=scaled_dpi(size),
                   title=describe(rec) if title is None else title)
     lead = np.searchsorted(shown, epoch_of_frame)
     return scene, follow(lead, len(shown), [p.num_frames for p in built])
+
+
+def _build_panels(rec, names, bees, size) -> list:
+    """The panels of ``names`` (names or panel objects) built on ``rec``, in order.
+
+    The first (the lead panel: the line fit, the boundary, ...) builds on a side
+    thread while the others build here: their numpy work (medians, histograms)
+    releases the GIL, so two cores prepare at once. Only one side thread: the
+    others may size torch's threads (``swarm._threads``), which two of them at
+    once could leave wrong. A daemon thread, so Ctrl-C here never waits for it.
+    """
+    def build(name):
+        return get_panel(name)(rec, tracked=bees, **get_panel(name).frame_options(size)) \
+            if isinstance(name, str) else name
+
+    if len(names) < 2 or (os.cpu_count() or 1) < 2:
+        return [build(n) for n in names]
+    lead: dict = {}
+
+    def build_lead():
+        try:
+            lead["panel"] = build(names[0])
+        except BaseException as err:  # raised on this thread below
+            lead["error"] = err
+
+    thread = threading.Thread(target=build_lead, name="swarm-prepare", daemon=True)
+    thread.start()
+    rest = [build(n) for n in names[1:]]
+    thread.join()
+    if "error" in lead:
+        raise lead["error"]
+    return [lead["panel"], *rest]
 
 
 def _panel_modules(names) -> list[str]:

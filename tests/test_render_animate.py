@@ -111,3 +111,43 @@ def test_the_title_says_1_epoch_and_n_epochs():
 
     assert describe(tiny(epochs=1)).endswith("  ·  1 epoch")
     assert describe(tiny(epochs=2)).endswith("  ·  2 epochs")
+
+
+def test_panels_built_two_at_a_time_paint_the_frames_built_one_at_a_time(monkeypatch):
+    """The lead panel builds on a side thread on a multi-core machine; the same frames result."""
+    import swarm.animation as animation
+    from swarm.panels import pick_tracked
+    from swarm.render import render_frame
+
+    rec = tiny(depth=2)
+    names = default_panels(rec)
+    epochs = np.arange(rec.num_epochs)
+
+    def frames(cores):
+        monkeypatch.setattr(animation.os, "cpu_count", lambda: cores)
+        scene, schedule = animation._prepare(rec, names, epochs, pick_tracked(rec, 2), (320, 180),
+                                             None)
+        return [render_frame(scene, row) for row in schedule[::4]]
+
+    for threaded, serial in zip(frames(2), frames(1)):
+        np.testing.assert_array_equal(threaded, serial)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_panel_that_fails_to_build_fails_the_video(which, tmp_path, monkeypatch):
+    """The side thread's error (the lead panel) and the main thread's reach the caller alike."""
+    import swarm.animation as animation
+    from swarm import panels
+
+    name = ["line", "loss"][which]
+
+    class Broken(panels.PANELS[name]):
+        def __init__(self, rec, **kwargs):
+            raise RuntimeError(f"{name} broke")
+
+    monkeypatch.setattr(animation.os, "cpu_count", lambda: 2)
+    monkeypatch.setitem(panels.PANELS, name, Broken)
+    with pytest.raises(RuntimeError, match=f"{name} broke"):
+        animate(tiny(), tmp_path / "out.mp4", panels="line,loss", size=(160, 90), jobs=1,
+                progress=False, writer=CountingWriter)
+    assert list(tmp_path.iterdir()) == []

@@ -2,10 +2,11 @@
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from swarm.render.canvas import Canvas, Pane
-from swarm.render.shade import DensityShader, blend, density_levels
+from swarm.render.shade import DensityShader, blend, density_levels, rgb255
 from swarm.render.text import text_mask
 
 
@@ -125,3 +126,50 @@ def test_dashed_line_leaves_gaps():
     row = canvas.rgb[int(canvas.pane.rows(1.0))].astype(int).sum(-1)
     dark = row < 500
     assert 0.3 < dark.mean() < 0.7
+
+
+def test_blend_by_channel_gives_the_bytes_of_one_blend_over_all_channels():
+    """The reference: the whole-pixel float32 formula (the blend before it ran per channel)."""
+    rng = np.random.default_rng(0)
+    frame = rng.integers(0, 256, (40, 50, 4), dtype=np.uint8)
+    alpha = rng.random((30, 20)).astype(np.float32)
+    alpha[:5] = 0.0
+    alpha[5:10] = 1.0
+    for color in ("C0", "white", (0.2, 0.7, 0.1), [0.9, 0.1, 0.5]):
+        pixels = frame.copy()
+        region = pixels[5:35, 10:30, :3]  # RGB view of RGBX pixels, as canvases paint
+        expected = region.astype(np.float32)
+        expected -= (expected - np.asarray(to_rgb(color), np.float32) * 255) * alpha[..., None]
+        expected += 0.5
+        blend(region, alpha, color)
+        np.testing.assert_array_equal(region, expected.astype(np.uint8))
+        np.testing.assert_array_equal(pixels[..., 3], frame[..., 3])  # X untouched
+        outside = np.ones(frame.shape[:2], bool)
+        outside[5:35, 10:30] = False
+        np.testing.assert_array_equal(pixels[outside], frame[outside])
+    scattered = frame[:7, 0, :3].copy()  # blend_pixels' gathered [pixel, 3]
+    blend(scattered, np.float32(0.25), "black")
+    np.testing.assert_array_equal(scattered, (frame[:7, 0, :3] * np.float32(0.75) + np.float32(0.5))
+                                  .astype(np.uint8))
+
+
+def test_rgb255_parses_each_colour_and_takes_unhashable_ones():
+    np.testing.assert_array_equal(rgb255("red"), [255, 0, 0])
+    np.testing.assert_array_equal(rgb255([0, 0.5, 1]), [0, 127.5, 255])
+    assert rgb255("C1") is rgb255("C1")  # parsed once
+    with pytest.raises(ValueError):
+        rgb255("no-such-colour")
+
+
+def test_image_pastes_rgb_into_rgbx_pixels():
+    canvas, frame = white_canvas(channels=4)
+    frame[..., 3] = 7
+    h, w = canvas.shape
+    image = np.random.default_rng(1).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    canvas.image(image, rows=slice(3, 9))
+    box = frame[canvas.pane.top:canvas.pane.top + h, canvas.pane.left:canvas.pane.left + w]
+    np.testing.assert_array_equal(box[3:9, :, :3], image[3:9])
+    assert (box[:3, :, :3] == 255).all() and (box[9:, :, :3] == 255).all()
+    assert (frame[..., 3] == 7).all()
+    canvas.image(image)
+    np.testing.assert_array_equal(box[..., :3], image)

@@ -1,10 +1,13 @@
 """The compositor: layout, frame schedules, the render loop (fake writer) and real parallel encodes."""
+import subprocess
+
 import numpy as np
 import pytest
 
 from swarm.panels.base import Panel
 from swarm.render.compose import Scene, frame_schedule, grid_slots, render, render_frame
 from swarm.render.probe import probe
+from swarm.render.writer import ffmpeg_exe
 from render_helpers import CountingWriter
 
 
@@ -74,7 +77,15 @@ def test_render_loop_writes_every_scheduled_frame(tmp_path):
     assert (first != writer.last[..., :3]).any()  # the line moved
 
 
-def test_parallel_render_joins_pieces_into_one_video(tmp_path):
+@pytest.mark.parametrize("fork", [True, False])
+def test_parallel_render_joins_pieces_into_one_video(tmp_path, monkeypatch, fork):
+    """Forked workers (Linux) or loky's: the same video, no file left beside it."""
+    import swarm.render.compose as compose
+    from swarm.render.workers import forks
+
+    if fork and not forks():
+        pytest.skip("this system does not fork")
+    monkeypatch.setattr(compose, "forks", lambda: fork)
     scene = Scene([ramp_panel(30)], size=(160, 120))
     out = render(scene, tmp_path / "out.mp4", frame_schedule(scene.panels, 75), jobs=2,
                  progress=False, poster=tmp_path / "poster.png")
@@ -100,3 +111,52 @@ def test_render_validates_before_work(tmp_path):
         render(scene, tmp_path / "out.mp4", np.zeros((3, 1), int), jobs=0)
     with pytest.raises(ValueError, match="extension"):
         render(scene, tmp_path / "out.mov", np.zeros((3, 1), int))
+
+
+def test_pieces_split_evenly_over_the_workers():
+    """Every worker renders the same number of pieces, of sizes within one frame; pieces last
+    about 2 s; every frame is in exactly one piece, in order."""
+    from swarm.render.compose import piece_bounds
+
+    for frames in range(1, 130):
+        for workers in range(1, 6):
+            for fps in (5, 30):
+                bounds = piece_bounds(frames, workers, fps)
+                sizes = np.diff(bounds)
+                assert bounds[0] == 0 and bounds[-1] == frames and (sizes >= 1).all()
+                assert sizes.max() - sizes.min() <= 1
+                assert sizes.max() <= max(round(2 * fps), -(-frames // workers))
+                assert len(sizes) % workers == 0 or len(sizes) == frames < workers
+    np.testing.assert_array_equal(np.diff(piece_bounds(400, 2, 30)), [50] * 8)  # 60s made 7
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_panel_defined_here_renders_in_parallel_frame_for_frame(tmp_path, monkeypatch, fork):
+    """A panel class local to a function (no module can import it) reaches the workers: inherited
+    by forked ones, cloudpickled to loky's; the video decodes to the frames painted here."""
+    import swarm.render.compose as compose
+    from swarm.render.workers import forks
+
+    if fork and not forks():
+        pytest.skip("this system does not fork")
+    monkeypatch.setattr(compose, "forks", lambda: fork)
+
+    class Local(Panel):
+        num_frames = 12
+
+        def plot_init(self, ax):
+            ax.set(xlim=(0, 1), ylim=(0, 1))
+
+        def draw(self, canvas, frame):
+            canvas.rect(0, canvas.pane.width * (frame + 1) / 12, 0, canvas.pane.height, "C3")
+
+    CountingWriter.instances.clear()
+    scene = Scene([Local()], size=(96, 64))
+    schedule = frame_schedule(scene.panels, 12)
+    out = render(scene, tmp_path / "out.mp4", schedule, jobs=2, progress=False)
+    assert probe(out)["frames"] == 12
+    raw = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(out), "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+    decoded = np.frombuffer(raw, np.uint8).reshape(12, 64, 96, 3).astype(int)
+    for got, row in zip(decoded, schedule):
+        assert np.abs(got - render_frame(scene, row)).mean() < 3  # lossy, but this frame

@@ -3,7 +3,8 @@
 The fast path: matplotlib (Agg) draws every static part once into a background
 RGB array; for each frame the panels paint only what moves, in numpy, into
 their Axes' pixel boxes of a copy of that background. Frames are rendered in
-parallel chunks (joblib, all cores); each chunk streams its frames to its own
+parallel chunks (all cores: forked workers on Linux, joblib's elsewhere, see
+``swarm.render.workers``); each chunk streams its frames to its own
 ffmpeg (a piece with the same codec settings) and the pieces are joined without
 re-encoding. Frames are never all in memory and never on disk.
 
@@ -29,7 +30,8 @@ from tqdm.auto import tqdm
 from swarm._files import check_writable
 from swarm.render.canvas import Canvas, Pane
 from swarm.render.clock import follow, frame_epochs
-from swarm.render.workers import keep_memory, load_scene, share_scene, sigterm_raises, worker_count
+from swarm.render.workers import (fork_map, forks, keep_memory, load_scene, share_scene, sigterm_raises,
+                                  worker_count)
 from swarm.render.writer import (VideoWriter, check_size, join_pieces, output_format, piece_suffix,
                                  save_png)
 
@@ -225,19 +227,38 @@ def render(scene: Scene, path, schedule, *, fps: float = 30, jobs: int | None = 
     return path
 
 
+def piece_bounds(frames: int, workers: int, fps: float) -> np.ndarray:
+    """Where the pieces of a parallel render start and end: int64 [pieces + 1], 0 .. ``frames``.
+
+    Pieces last about ``_PIECE_SECONDS`` of video (the bar moves) and come in a
+    multiple of ``workers``, with sizes that differ by at most one frame, so every
+    worker renders the same share (7 pieces of 60 frames on 2 workers left one
+    worker alone on the last; 8 of 50 do not). Fewer frames than workers: one each.
+    """
+    size = max(1, min(int(round(_PIECE_SECONDS * fps)), math.ceil(frames / workers)))
+    pieces = min(frames, workers * math.ceil(math.ceil(frames / size) / workers))
+    return np.linspace(0, frames, pieces + 1).round().astype(np.int64)
+
+
 def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict, bar, fmt: str,
                      make_writer):
-    size = max(1, min(int(round(_PIECE_SECONDS * fps)), math.ceil(len(schedule) / workers)))
-    starts = range(0, len(schedule), size)
+    bounds = piece_bounds(len(schedule), workers, fps)
     workdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
-        shared = share_scene(scene, workdir)  # sent once, memory-mapped by every worker
-        pieces = [str(workdir / f"piece{k:05d}{piece_suffix(fmt)}") for k in range(len(starts))]
+        pieces = [str(workdir / f"piece{k:05d}{piece_suffix(fmt)}") for k in range(len(bounds) - 1)]
         threads = 1 if workers >= (os.cpu_count() or 1) else None  # the cores are taken already
-        tasks = (delayed(_render_piece)(shared, schedule[s:s + size], piece, fps,
-                                        dict(codec, piece_of=fmt, threads=threads), make_writer)
-                 for s, piece in zip(starts, pieces))
-        for done in Parallel(n_jobs=workers, return_as="generator_unordered")(tasks):
+        codec = dict(codec, piece_of=fmt, threads=threads)
+        if forks():  # the workers inherit the scene and every module: nothing to send or import
+            key = str(workdir / "scene")
+            done_pieces = fork_map(_render_piece, [(key, schedule[a:b], piece, fps, codec, make_writer)
+                                                   for a, b, piece in zip(bounds[:-1], bounds[1:], pieces)],
+                                   workers, shared=scene)
+        else:
+            shared = share_scene(scene, workdir)  # sent once, memory-mapped by every worker
+            done_pieces = Parallel(n_jobs=workers, return_as="generator_unordered")(
+                delayed(_render_piece)(shared, schedule[a:b], piece, fps, codec, make_writer)
+                for a, b, piece in zip(bounds[:-1], bounds[1:], pieces))
+        for done in done_pieces:
             bar.update(done)
         join_pieces(pieces, path, fps)
     finally:

@@ -23,7 +23,17 @@ _STEPS = 8  # table entries per unit count for fractional (anti-aliased) counts
 
 def rgb255(color) -> np.ndarray:
     """Any matplotlib colour as float32 [3] in 0..255."""
-    return np.asarray(to_rgb(color), dtype=np.float32) * 255
+    try:
+        return _rgb255(color)  # parsed once per colour: frames repeat their few colours
+    except TypeError:  # unhashable (a list or an array)
+        return np.asarray(to_rgb(color), dtype=np.float32) * 255
+
+
+@lru_cache(maxsize=256)
+def _rgb255(color) -> np.ndarray:
+    out = np.asarray(to_rgb(color), dtype=np.float32) * 255
+    out.flags.writeable = False
+    return out
 
 
 def density_levels(counts, total: float, gamma: float = 0.5) -> np.ndarray:
@@ -87,12 +97,17 @@ class DensityShader:
 def blend(pixels: np.ndarray, alpha: np.ndarray, color) -> None:
     """pixels = pixels * (1 - alpha) + color * alpha, in place.
 
-    ``pixels`` uint8 [..., 3]; ``alpha`` [...] in 0..1.
+    ``pixels`` uint8 [..., 3]; ``alpha`` [...] in 0..1. One channel at a time: on the
+    frame's RGBX pixels an innermost axis of 3 makes every numpy loop a short one, and
+    [row, col] planes run about 5x faster (the same float32 arithmetic, the same bytes).
     """
-    value = pixels.astype(np.float32)
-    value -= (value - rgb255(color)) * np.asarray(alpha, np.float32)[..., None]
-    value += 0.5
-    pixels[...] = value
+    alpha = np.asarray(alpha, np.float32)
+    for k, target in enumerate(rgb255(color)):
+        channel = pixels[..., k]
+        value = channel.astype(np.float32)
+        value -= (value - target) * alpha
+        value += 0.5
+        channel[...] = value
 
 
 def blend_pixels(pixels: np.ndarray, rows, cols, alpha, color) -> None:
