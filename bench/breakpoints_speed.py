@@ -8,7 +8,7 @@ are exact). The recording is ``--from REC.npz`` or, without it, the 500 x 400 de
 sin swarm of ``bench/metrics_speed.py``. Ours also runs on one core (``map_cores``
 with one worker) to show what the threads add. ``uptime``'s load is printed.
 
-    python bench/breakpoints_speed.py --from /work/tmp/deep.npz [--every 5] [--bins 100]
+    python bench/breakpoints_speed.py [--from REC.npz] [--every 5] [--bins 100]
     python bench/breakpoints_speed.py            # trains the metrics_speed swarm (~5 s)
 """
 from __future__ import annotations
@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ import numpy as np
 import swarm
 import swarm._threads as threads
 from swarm import metrics
+from _timing import timed  # bench/ is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = "swarm/metrics/breakpoints.py"
@@ -43,15 +43,6 @@ def baseline_module(ref: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def timed(fn):
-    """(result, wall seconds, CPU seconds of the process) of ``fn()``."""
-    before, start = os.times(), time.perf_counter()
-    out = fn()
-    after = os.times()
-    cpu = (after.user - before.user) + (after.system - before.system)
-    return out, time.perf_counter() - start, cpu
 
 
 def main() -> None:

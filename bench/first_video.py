@@ -12,8 +12,8 @@ are the whole process tree's (workers and ffmpeg included). Runs alternate
 CPU goes: each panel's painting and x264 (same settings as the video: veryfast,
 crf 23, yuv420p, one thread), for both trees.
 
-    git worktree add /work/wt/sinbefore 518fae4    # the before, once
-    python bench/first_video.py [--before /work/wt/sinbefore] [--rounds 3] [--frames 100]
+    git worktree add ../before REF    # the before, once
+    python bench/first_video.py --before ../before [--rounds 3] [--frames 100]
 """
 from __future__ import annotations
 
@@ -135,7 +135,8 @@ print(json.dumps(out))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--before", default="/work/wt/sinbefore", help="the tree to compare with")
+    parser.add_argument("--before", required=True,
+                        help="a checkout of the code to compare with (git worktree add PATH REF)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--frames", type=int, default=100, help="frames for the per-frame costs")
     args = parser.parse_args()

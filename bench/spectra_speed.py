@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 import torch
@@ -24,6 +23,7 @@ import torch
 import swarm
 from swarm.metrics import _common, spectra, weight_density
 from swarm.metrics.spectrum import effective_rank_of
+from _timing import timed  # bench/ is on the path
 
 CHUNK_VALUES = 1 << 18  # as main's spectra
 
@@ -58,14 +58,6 @@ def old_density(rec, layer, edges) -> np.ndarray:
     """main's weight_density for given edges and no diverged bee: np.histogram per epoch."""
     values = _common.layer_arrays(rec, layer)[0].swapaxes(0, 1)  # [epoch, bee, n]
     return _common.histogram_rows(values, edges)
-
-
-def timed(fn):
-    before, start = os.times(), time.perf_counter()
-    out = fn()
-    after = os.times()
-    cpu = (after.user - before.user) + (after.system - before.system)
-    return out, time.perf_counter() - start, cpu
 
 
 def main() -> None:
