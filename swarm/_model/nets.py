@@ -12,14 +12,13 @@ from torch import nn
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
 from swarm import _random
-from swarm._threads import cores, map_cores
+from swarm._threads import map_cores
 from swarm._model import activations as _act, losses as _losses, mlp as _mlp
 
 __all__ = ["FusedMLP", "FuncNet", "builtin_module", "check_factory"]
 
 Tensor = torch.Tensor
 _CHUNK_FLOATS = 1 << 20  # [bee, unit, point] floats per chunk on CPU (4 MB: stays in cache)
-SHARED_CHUNK = 64  # bees per chunk at least when a swarm is split to give every core a chunk
 
 
 class FusedMLP:
@@ -42,12 +41,11 @@ class FusedMLP:
         per bee (issue 23, load 17-32 on 2 cores, best of 15-40): digits' minibatches of 64
         ran 1.6-2.8x faster in one chunk of 200-256 bees than in chunks of 128 (the rule's
         1 MB before), its full-batch evaluation alike in chunks of 8 to 32, moons
-        2-16-16-2 alike in chunks of 16 to 64. A swarm that would be one chunk is split so
-        that every core gets one, down to SHARED_CHUNK bees (smaller chunks pay more in
-        per-operation overhead than the cores give back)."""
-        size = self.chunk if self.flat else \
+        2-16-16-2 alike in chunks of 16 to 64. A swarm of one chunk is not split to give
+        every core one: sin's 500 x 1-20-1 took 0.73 s so against 0.61 s (its epochs are
+        too short for the threads' hand-offs), digits' minibatches gained 6%."""
+        return self.chunk if self.flat else \
             max(8, _CHUNK_FLOATS // (self.width * max(1, x.shape[-1])))
-        return min(size, max(SHARED_CHUNK, -(-self.params[0].shape[0] // cores())))
 
     def evaluate(self, x: Tensor, y: Tensor):
         n, chunk = self.params[0].shape[0], self._chunk(x)
