@@ -23,10 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-import swarm
 import swarm._threads as threads
 from swarm import metrics
-from _timing import timed  # bench/ is on the path
+from _bench import recording, timed  # bench/ is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE = "swarm/metrics/breakpoints.py"
@@ -53,10 +52,7 @@ def main() -> None:
     parser.add_argument("--bins", type=int, default=100)
     args = parser.parse_args()
     print(f"cores: {threads.cores()}, load average at start: {os.getloadavg()[0]:.1f}")
-    if args.source:
-        rec = swarm.load(args.source)
-    else:
-        rec = swarm.train("sin", bees=500, epochs=400, width=8, depth=3, lr=0.01, progress=False)
+    rec = recording(args.source)
     epochs = slice(None, None, args.every)
     print(f"{rec!r}, every {args.every} epoch(s), {args.bins} bins")
     old = baseline_module(args.baseline)

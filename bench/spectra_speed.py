@@ -20,10 +20,9 @@ import os
 import numpy as np
 import torch
 
-import swarm
 from swarm.metrics import _common, spectra, weight_density
 from swarm.metrics.spectrum import effective_rank_of
-from _timing import timed  # bench/ is on the path
+from _bench import recording, timed  # bench/ is on the path
 
 CHUNK_VALUES = 1 << 18  # as main's spectra
 
@@ -65,10 +64,7 @@ def main() -> None:
     parser.add_argument("--from", dest="source", help="a saved recording")
     args = parser.parse_args()
     print(f"cores {os.cpu_count()}, load average at start {os.getloadavg()[0]:.1f}")
-    if args.source:
-        rec = swarm.load(args.source)
-    else:
-        rec = swarm.train("sin", bees=500, epochs=400, width=8, depth=3, lr=0.01, progress=False)
+    rec = recording(args.source)
     print(f"recording: {rec!r}")
 
     new, new_wall, new_cpu = timed(lambda: spectra(rec))
