@@ -17,20 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
+from swarm._cores import cores
 from swarm._malloc import keep_memory
 
 __all__ = ["idle_core_threads", "map_cores", "cores"]
-
-
-def cores() -> int:
-    """The cores this process may run on, at most ``$SWARM_CORES`` where that is set
-    (a whole number; say 1 on a shared machine)."""
-    try:
-        count = len(os.sched_getaffinity(0))
-    except (OSError, AttributeError):
-        count = os.cpu_count() or 1
-    limit = os.environ.get("SWARM_CORES", "").strip()
-    return max(1, min(count, int(limit))) if limit.isdigit() else count
 
 
 @contextlib.contextmanager

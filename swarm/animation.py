@@ -10,13 +10,13 @@ function ``swarm.animate``.)
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
+from swarm._cores import cores
 from swarm._files import check_writable
 from swarm.datasets import training_defaults
 from swarm.panels import PANELS, get_panel, pick_tracked
@@ -237,7 +237,7 @@ def _build_panels(rec, names, bees, size) -> list:
         return get_panel(name)(rec, tracked=bees, **get_panel(name).frame_options(size)) \
             if isinstance(name, str) else name
 
-    if len(names) < 2 or (os.cpu_count() or 1) < 2:
+    if len(names) < 2 or cores() < 2:
         return [build(n) for n in names]
     lead: dict = {}
 

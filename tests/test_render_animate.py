@@ -124,7 +124,7 @@ def test_panels_built_two_at_a_time_paint_the_frames_built_one_at_a_time(monkeyp
     epochs = np.arange(rec.num_epochs)
 
     def frames(cores):
-        monkeypatch.setattr(animation.os, "cpu_count", lambda: cores)
+        monkeypatch.setattr(animation, "cores", lambda: cores)
         scene, schedule = animation._prepare(rec, names, epochs, pick_tracked(rec, 2), (320, 180),
                                              None)
         return [render_frame(scene, row) for row in schedule[::4]]
@@ -145,7 +145,7 @@ def test_a_panel_that_fails_to_build_fails_the_video(which, tmp_path, monkeypatc
         def __init__(self, rec, **kwargs):
             raise RuntimeError(f"{name} broke")
 
-    monkeypatch.setattr(animation.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(animation, "cores", lambda: 2)
     monkeypatch.setitem(panels.PANELS, name, Broken)
     with pytest.raises(RuntimeError, match=f"{name} broke"):
         animate(tiny(), tmp_path / "out.mp4", panels="line,loss", size=(160, 90), jobs=1,

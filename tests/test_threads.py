@@ -81,3 +81,11 @@ def test_map_cores_from_other_threads_runs_items_single_threaded():
     for t in threads:
         t.join(timeout=60)
     assert seen == [1] * 12 and torch.get_num_threads() == before
+
+
+def test_swarm_cores_caps_the_render_workers_too(monkeypatch):
+    from swarm.render.workers import worker_count
+
+    monkeypatch.setenv("SWARM_CORES", "1")
+    assert worker_count(None, 100) == 1 and worker_count(-1, 100) == 1
+    assert worker_count(3, 100) == 3  # a number asked for is a number given

@@ -103,6 +103,14 @@ def layer_shapes(rec) -> list[tuple[int, int]] | None:
     return [(o, i) for i, o in zip(dims[:-1], dims[1:])]
 
 
+def built_in_only(rec, where: str = "") -> str | None:
+    """Why a panel that evaluates the built-in MLP from the recorded weights cannot show a
+    custom model's run (``where``: what it evaluates on, e.g. " on the plane"), or None."""
+    if (rec.meta.get("spec") or {}).get("model"):
+        return f"it evaluates the built-in MLP{where}; this run trained a custom model"
+    return None
+
+
 def layer_label(rec, k: int) -> str:
     """What to call layer ``k``'s weights: a custom model's own module name ("fc.weight",
     from ``meta["modules"]``), else "layer k" (the built-in MLP's)."""

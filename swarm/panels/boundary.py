@@ -15,6 +15,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from swarm.panels._plane import PlanePanel, class_colors, key_frames, point_legend, two_inputs
+from swarm.panels.base import built_in_only
 from swarm.render.shade import density_levels
 
 __all__ = ["BoundaryPanel", "vote_colors", "boundary_image"]
@@ -63,13 +64,7 @@ class BoundaryPanel(PlanePanel):
         task = rec.task
         if task != "classification":
             return f"it shows a classifier's vote; this is a {task} run"
-        reason = two_inputs(rec)
-        if reason:
-            return reason
-        spec = rec.meta.get("spec") or {}
-        if spec.get("model"):
-            return "it evaluates the built-in MLP on the plane; this run trained a custom model"
-        return None
+        return two_inputs(rec) or built_in_only(rec, " on the plane")
 
     def __init__(self, rec, tracked=(), *, size: int = 64, keys: int = 40):
         from swarm.metrics.decision import decision_maps  # here: render workers need no torch

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 
-from swarm.panels.base import Panel, SpecOnly, diverged_notes, draw_note, track_color
+from swarm.panels.base import Panel, SpecOnly, built_in_only, diverged_notes, draw_note, track_color
 from swarm.panels.line import MEDIAN_COLOR
 
 __all__ = ["PredictionsPanel", "target_label"]
@@ -35,8 +35,8 @@ class PredictionsPanel(Panel):
         task = rec.task
         if task != "regression":
             return f"it shows a regression's predictions; this is a {task} run"
-        if (rec.meta.get("spec") or {}).get("model"):
-            return "it evaluates the built-in MLP; this run trained a custom model"
+        if reason := built_in_only(rec):
+            return reason
         if not isinstance(rec, SpecOnly) and np.ndim(rec.y) == 2 and np.shape(rec.y)[1] > 1:
             return "it plots one target; this run has several outputs"
         return None

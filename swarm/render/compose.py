@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import shutil
 import tempfile
 import warnings
@@ -27,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
+from swarm._cores import cores
 from swarm._files import check_writable
 from swarm.render.canvas import Canvas, Pane
 from swarm.render.clock import follow, frame_epochs
@@ -246,7 +246,7 @@ def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict
     workdir = Path(tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent))
     try:
         pieces = [str(workdir / f"piece{k:05d}{piece_suffix(fmt)}") for k in range(len(bounds) - 1)]
-        threads = 1 if workers >= (os.cpu_count() or 1) else None  # the cores are taken already
+        threads = 1 if workers >= cores() else None  # the cores are taken already
         codec = dict(codec, piece_of=fmt, threads=threads)
         if forks():  # the workers inherit the scene and every module: nothing to send or import
             key = str(workdir / "scene")

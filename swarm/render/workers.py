@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import multiprocessing
-import os
 import pickle
 import signal
 import sys
@@ -31,6 +30,7 @@ import cloudpickle
 import numpy as np
 from joblib import Parallel, delayed
 
+from swarm._cores import cores
 from swarm._malloc import keep_memory
 
 __all__ = ["warm_up", "stop_workers", "sigterm_raises", "worker_count", "share_scene", "load_scene",
@@ -38,14 +38,14 @@ __all__ = ["warm_up", "stop_workers", "sigterm_raises", "worker_count", "share_s
 
 
 def worker_count(jobs, frames: int) -> int:
-    """Processes to use: ``jobs`` (None or -1: all cores, -2: all but one), at most one per frame."""
+    """Processes to use: ``jobs`` (None or -1: all cores swarm may use, -2: all but one), at most one per frame."""
     if jobs is None:
-        jobs = os.cpu_count() or 1
+        jobs = cores()
     if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs == 0:
         raise ValueError(f"`jobs` must be a positive number of processes (or -1 for all cores), "
                          f"got {jobs!r}")
     if jobs < 0:
-        jobs = max(1, (os.cpu_count() or 1) + 1 + int(jobs))
+        jobs = max(1, cores() + 1 + int(jobs))
     return int(max(1, min(jobs, frames)))
 
 
