@@ -40,7 +40,7 @@ from matplotlib.animation import FFMpegWriter, FuncAnimation  # noqa: E402
 import swarm  # noqa: E402
 from swarm.panels import BoundaryPanel, LinePanel, pick_tracked  # noqa: E402
 from swarm.render import Scene, animate, frame_schedule, probe, render, warm_up  # noqa: E402
-from swarm.render.writer import ffmpeg_exe  # noqa: E402
+from swarm.render.writer import codec_args, ffmpeg_exe  # noqa: E402
 
 SIZE = (1280, 720)
 FRAMES = 400
@@ -88,7 +88,7 @@ def baseline_line(rec, out: Path, frames: int) -> float:
         return lines
 
     writer = FFMpegWriter(fps=30, codec="libx264",
-                          extra_args=["-preset", PRESET, "-crf", str(CRF), "-pix_fmt", "yuv420p"])
+                          extra_args=codec_args(".mp4", PRESET, CRF))
     FuncAnimation(fig, update, frames=frames).save(str(out), writer=writer, dpi=100)
     plt.close(fig)
     return time.perf_counter() - start
@@ -116,7 +116,7 @@ def baseline_boundary(rec, out: Path, frames: int) -> float:
     w0, b0, w1, b1 = (rec[k] for k in ("layer0.weight", "layer0.bias", "layer1.weight", "layer1.bias"))
     fig, ax = plt.subplots(figsize=(8, 7.2), dpi=100)
     writer = FFMpegWriter(fps=30, codec="libx264",
-                          extra_args=["-preset", PRESET, "-crf", str(CRF), "-pix_fmt", "yuv420p"])
+                          extra_args=codec_args(".mp4", PRESET, CRF))
     start = time.perf_counter()
     with writer.saving(fig, str(out), dpi=100):
         for frame in np.linspace(0, rec.num_epochs - 1, frames).astype(int):
@@ -188,7 +188,7 @@ def main() -> None:
         base_cpu = (cpu_seconds() - cpu) / args.baseline_frames
         base_fps = args.baseline_frames / base
         print(f"line panel, {rec.num_bees} bees, {FRAMES} frames at {SIZE[0]}x{SIZE[1]}, "
-              f"libx264 -preset {PRESET} -crf {CRF}:")
+              f"libx264 {' '.join(codec_args('.mp4', PRESET, CRF))}:")
         print(f"  ours:       {FRAMES / ours:7.1f} frames/s ({ours:.1f} s for {FRAMES} frames)")
         print(f"  matplotlib: {base_fps:7.2f} frames/s (timed on {args.baseline_frames} frames, "
               f"{base:.1f} s; {FRAMES / base_fps:.0f} s scaled to {FRAMES})")

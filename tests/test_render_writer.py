@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from swarm.render.probe import mp4_atoms, probe
-from swarm.render.writer import VideoWriter, join_pieces, piece_suffix, save_png
+from swarm.render.writer import VideoWriter, codec_args, join_pieces, piece_suffix, save_png
 
 
 def moving_bar(i, size=(48, 32), channels=3):
@@ -34,6 +34,23 @@ def test_mp4_is_browser_ready_and_padded_to_even(tmp_path):
     assert (info["width"], info["height"]) == (48, 32)
     atoms = mp4_atoms(tmp_path / "odd.mp4")
     assert atoms.index("moov") < atoms.index("mdat")
+
+
+def x264_options(path) -> str:
+    """The option string x264 writes into every H.264 stream it makes (its SEI message)."""
+    data = path.read_bytes()
+    start = data.index(b"options: ")
+    return data[start:data.index(b"\x00", start)].decode("ascii", "replace")
+
+
+@pytest.mark.parametrize("preset, tuned", [("veryfast", True), ("faster", False)])
+def test_default_preset_runs_the_cheaper_motion_search(tmp_path, preset, tuned):
+    # veryfast (the default) with superfast's diamond search and one subpixel pass; other
+    # presets exactly as x264 defines them
+    options = x264_options(write(tmp_path / "out.mp4", 5, preset=preset))
+    assert (" me=dia " in options and " subme=1 " in options) is tuned
+    assert ("me=hex" in options) is not tuned
+    assert ("-x264-params" in codec_args(".mp4", preset, None)) is tuned
 
 
 @pytest.mark.parametrize("suffix", [".mp4", ".webm", ".gif"])
