@@ -42,22 +42,30 @@ class ColumnPlan:
     flipped: bool
 
     def spans(self, y_px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(lo, hi) [curve, column]: the rows each curve covers in each column; NaN curves give NaN."""
+        """(lo, hi) [curve, column]: the rows each curve covers in each column; NaN curves give NaN.
+
+        Both are transposed views of [column, curve] arrays: gathering whole rows of
+        the curves' values point by point is ~3x faster than gathering along each
+        curve, and :func:`span_counts` deposits column by column, in cache.
+        """
         y = np.asarray(y_px, dtype=np.float32)
         if self.flipped:
             y = y[..., ::-1]
-        left = np.take(y, self.seg, axis=-1)
-        edge = np.take(y, self.seg + 1, axis=-1)
+        y = np.ascontiguousarray(np.atleast_2d(y).T)  # [point, curve]
+        left = np.take(y, self.seg, axis=0)
+        edge = np.take(y, self.seg + 1, axis=0)
         edge -= left
-        edge *= self.t
-        edge += left  # the curve at every column edge, [curve, num_cols + 1]
-        lo = np.minimum(edge[..., :-1], edge[..., 1:])
-        hi = np.maximum(edge[..., :-1], edge[..., 1:])
+        edge *= self.t[:, None]
+        edge += left  # the curves at every column edge, [num_cols + 1, curve]
+        lo = np.minimum(edge[:-1], edge[1:])
+        hi = np.maximum(edge[:-1], edge[1:])
         for vertices, cols in self.inner:  # a vertex inside a column can reach beyond both edges
-            vertex = np.take(y, vertices, axis=-1)
-            lo[..., cols] = np.minimum(lo[..., cols], vertex)
-            hi[..., cols] = np.maximum(hi[..., cols], vertex)
-        return lo, hi
+            vertex = np.take(y, vertices, axis=0)
+            lo[cols] = np.minimum(lo[cols], vertex)
+            hi[cols] = np.maximum(hi[cols], vertex)
+        if np.ndim(y_px) == 1:
+            return lo[:, 0], hi[:, 0]
+        return lo.T, hi.T
 
 
 def column_plan(x_px, width: int) -> ColumnPlan:
@@ -100,11 +108,12 @@ def span_counts(lo: np.ndarray, hi: np.ndarray, height: int, antialias: bool = T
     rows floor(lo) .. floor(hi) whole (int32, about twice as fast). Either way
     a pixel crossed by k curves holds about k.
     """
-    lo, hi = np.atleast_2d(lo), np.atleast_2d(hi)
-    num_cols = lo.shape[-1]
+    # deposits column by column ([column, curve] order: each column's rows stay in cache)
+    lo, hi = np.atleast_2d(lo).T, np.atleast_2d(hi).T
+    num_cols = lo.shape[0]
     stride = height + 2  # two guard rows take the deposits of spans ending at the bottom
     size = num_cols * stride
-    base = np.arange(num_cols) * stride  # flat positions in a [column, row] buffer
+    base = (np.arange(num_cols) * stride)[:, None]  # flat positions in a [column, row] buffer
     if not antialias:
         start = np.clip(lo, 0, height).astype(np.intp)
         start += base
