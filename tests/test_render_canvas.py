@@ -6,7 +6,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from swarm.render.canvas import Canvas, Pane
-from swarm.render.shade import DensityShader, blend, density_levels, rgb255
+from swarm.render.shade import DensityShader, blend, blend_pixels, density_levels, rgb255
 from swarm.render.text import text_mask
 
 
@@ -151,6 +151,27 @@ def test_blend_by_channel_gives_the_bytes_of_one_blend_over_all_channels():
     blend(scattered, np.float32(0.25), "black")
     np.testing.assert_array_equal(scattered, (frame[:7, 0, :3] * np.float32(0.75) + np.float32(0.5))
                                   .astype(np.uint8))
+
+
+def test_blend_pixels_on_rgbx_words_matches_the_per_pixel_formula():
+    """Scattered pixels of a box of RGBX pixels, blended as 32-bit words: the float32 formula's
+    bytes per pixel, the X byte and every other pixel untouched; the RGB layout alike."""
+    rng = np.random.default_rng(1)
+    frame = rng.integers(0, 256, (40, 50, 4), dtype=np.uint8)
+    rows, cols = np.divmod(rng.choice(30 * 20, 150, replace=False), 20)  # each pixel once
+    alpha = rng.random(150).astype(np.float32)
+    alpha[:10], alpha[10:20] = 0.0, 1.0
+    expected = frame.copy()
+    for r, c, a in zip(rows, cols, alpha):  # one pixel at a time, by hand
+        value = expected[5 + r, 10 + c, :3].astype(np.float32)
+        value -= (value - np.array([255, 127.5, 0], np.float32)) * a
+        expected[5 + r, 10 + c, :3] = (value + np.float32(0.5)).astype(np.uint8)
+    rgbx = frame.copy()
+    blend_pixels(rgbx[5:35, 10:30], rows, cols, alpha, (1.0, 0.5, 0.0))  # a box of the frame
+    np.testing.assert_array_equal(rgbx, expected)
+    rgb = frame[..., :3].copy()
+    blend_pixels(rgb[5:35, 10:30], rows, cols, alpha, (1.0, 0.5, 0.0))
+    np.testing.assert_array_equal(rgb, expected[..., :3])
 
 
 def test_rgb255_parses_each_colour_and_takes_unhashable_ones():

@@ -177,7 +177,7 @@ class Canvas:
         if dash:
             keep = cols % (dash[0] + dash[1]) < dash[0]
             rows, cols, cover = rows[keep], cols[keep], cover[keep]
-        blend_pixels(self.rgb, rows, cols, np.minimum(cover, 1) * alpha, color)
+        blend_pixels(self.pixels, rows, cols, np.minimum(cover, 1) * alpha, color)
 
     def fill_between(self, x, lo, hi, color="C0", alpha: float = 0.3) -> None:
         """Fill between curves ``lo`` and ``hi`` [point] over ``x`` [point] (as matplotlib's)."""
@@ -233,9 +233,7 @@ class Canvas:
         keep = (overlap > 0) & (touched >= 0) & (touched < self.pane.width)
         col_cover = np.minimum(np.bincount(touched[keep], overlap[keep], self.pane.width), 1.0)
         hit = np.flatnonzero(col_cover)  # blend only the columns the lines touch
-        picked = self.rgb[rows, hit]
-        blend(picked, row_cover[:, None] * col_cover[None, hit] * alpha, color)
-        self.rgb[rows, hit] = picked
+        blend_pixels(self.pixels, rows, hit, row_cover[:, None] * col_cover[None, hit] * alpha, color)
 
     def hline(self, y, color="black", width: float = 1.0, alpha: float = 1.0) -> None:
         """A horizontal line at data ``y`` across the box."""

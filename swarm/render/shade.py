@@ -111,7 +111,19 @@ def blend(pixels: np.ndarray, alpha: np.ndarray, color) -> None:
 
 
 def blend_pixels(pixels: np.ndarray, rows, cols, alpha, color) -> None:
-    """:func:`blend` at scattered pixels (each listed once)."""
+    """:func:`blend` at ``pixels[rows, cols]`` (each pixel once) of uint8 [row, col, 3 or 4] ``pixels``.
+
+    ``rows``/``cols`` index as numpy does (arrays of scattered pixels, or a slice and
+    an array for a block); ``alpha`` matches the picked pixels' shape.
+    RGBX pixels (the frame's layout) are gathered and put back as one 32-bit word
+    each, the 4th byte kept: ~4x faster than gathering three bytes a pixel.
+    """
+    if pixels.shape[-1] == 4:
+        words = pixels.view(np.uint32)[..., 0]  # [row, col]
+        picked = words[rows, cols]
+        blend(picked[..., None].view(np.uint8)[..., :3], alpha, color)  # [..., RGB] of the words
+        words[rows, cols] = picked
+        return
     picked = pixels[rows, cols]
     blend(picked, alpha, color)
     pixels[rows, cols] = picked
