@@ -15,12 +15,12 @@ import numpy as np
 import torch
 from swarm._model import losses as _losses, mlp as _mlp
 from swarm._threads import cores, map_cores
-from swarm.metrics import _common
+from swarm.metrics import _common, _hessian
 
 __all__ = ["minimal_ratio", "sensitivity", "interpolate", "MinimalRatio"]
 
 _HESSIAN_VALUES = 1 << 24  # Hessian entries held at once over all threads (128 MiB of float64)
-_HESSIAN_BEES = 64  # bees per chunk at most: their autograd tensors stay in cache
+_HESSIAN_BEES = 64  # bees per chunk at most (fewer where their Jacobians outgrow the budget)
 
 
 class MinimalRatio(NamedTuple):
@@ -35,9 +35,10 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     """Fraction of the loss Hessian's eigenvalues above ``rtol`` x its largest |eigenvalue|.
 
     The Hessian is over all parameters of each bee at the recorded ``epoch``
-    (a position in the recorded epochs): one double-backward pass per
-    parameter, all bees at once, so the cost grows with the parameter count,
-    not with the bees. Bees with non-finite weights give NaN.
+    (a position in the recorded epochs), exact and written out layer by layer
+    (``swarm.metrics._hessian``: batched matmuls over bees and samples, 3-4x less
+    CPU than one double-backward pass per parameter). Bees with non-finite
+    weights give NaN.
     """
     rec = _common.check_recording(rec)
     act = _common.activation(rec)
@@ -51,8 +52,9 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     ok = torch.isfinite(flat).all(1).nonzero()[:, 0]
     if ok.numel():
         # chunks of bees on one thread per core: a chunk's tensors stay in cache, and the
-        # many small autograd passes keep no intra-op barrier (see swarm._threads)
-        step = max(1, min(_HESSIAN_BEES, _HESSIAN_VALUES // (size * size * cores())))
+        # many small matmuls keep no intra-op barrier (see swarm._threads)
+        step = max(1, min(_HESSIAN_BEES, _HESSIAN_VALUES // (size * size * cores()),
+                          _hessian.bees_at_once(params, _data(rec)[0].shape[-1])))
         chunks = ok.split(step)
 
         def one(chunk):
@@ -68,23 +70,13 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
 
 
 def _hessians(rec, act, params, flat: torch.Tensor):
-    """Each bee's loss Hessian [bee, parameter, parameter] and loss [bee] at ``flat``.
-
-    Bees are independent, so the gradient of the summed loss holds every bee's
-    gradient, and differentiating its column j again gives column j of every
-    bee's Hessian at once.
-    """
+    """Each bee's loss Hessian [bee, parameter, parameter] and loss [bee] at ``flat``
+    [bee, parameter], written out layer by layer (``swarm.metrics._hessian``)."""
     x, y, loss_name = _data(rec)
-    flat = flat.detach().requires_grad_(True)
     sizes = [math.prod(p.shape[1:]) for p in params]
     stacked = [piece.reshape((flat.shape[0],) + p.shape[1:])
                for piece, p in zip(flat.split(sizes, 1), params)]
-    loss = _losses.get(loss_name).value(_mlp.forward(stacked, x, act), y)
-    (grad,) = torch.autograd.grad(loss.sum(), flat, create_graph=True)
-    columns = [torch.autograd.grad(grad[:, j].sum(), flat, retain_graph=True,
-                                   allow_unused=True)[0] for j in range(flat.shape[1])]
-    columns = [torch.zeros_like(flat) if c is None else c for c in columns]
-    return torch.stack(columns, 2).detach(), loss.detach()
+    return _hessian.hessians(stacked, x, y, act, _losses.get(loss_name))
 
 
 def sensitivity(rec, epoch: int = -1) -> np.ndarray:
