@@ -132,7 +132,8 @@ def _add_gram(hess: Tensor, jac: Tensor, bent: Tensor) -> None:
     """hess[:, :Q, :Q] += sum over units and samples of jac^T bent ([bee, unit, sample, Q])."""
     q = jac.shape[-1]
     rows = jac.shape[1] * jac.shape[2]
-    hess[:, :q, :q] += torch.bmm(jac.view(-1, rows, q).transpose(1, 2), bent.reshape(-1, rows, q))
+    block = hess if q == hess.shape[1] else hess[:, :q, :q]  # whole: one pass, no temporary
+    block.baddbmm_(jac.view(-1, rows, q).transpose(1, 2), bent.reshape(-1, rows, q))
 
 
 def _own_columns(into: Tensor, a_in: Tensor) -> None:
