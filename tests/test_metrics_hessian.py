@@ -77,9 +77,17 @@ def test_every_activation_at_depth_1_to_4_with_rectangular_layers(act_name, dims
     _check(dims, act_name, "mse", "target")
 
 
+@pytest.fixture(params=[True, False], ids=["gradient-rows", "layer-pairs"])
+def route(request, monkeypatch):
+    """The loss's curvature both ways: as a Gram of per-sample gradient rows, and
+    carried down the layer pairs (which one runs by default depends on the shapes)."""
+    monkeypatch.setattr(_hessian, "_by_rows", lambda weights: request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("loss_name, task", [
     (name, task) for name, loss in _losses.LOSSES.items() for task in loss.tasks])
-def test_every_loss_on_every_task_it_takes(loss_name, task):
+def test_every_loss_on_every_task_it_takes(loss_name, task, route):
     dims = [1, 4, 3, 1] if task == "target" else [3, 4, 5, 4]  # several outputs on datasets
     _check(dims, "tanh", loss_name, task, seed=5)
     _check(dims, "relu", loss_name, task, seed=6)
@@ -97,12 +105,12 @@ def test_relu_kinks_take_autograds_zero_slope():
         np.testing.assert_allclose(hess[bee], ref, rtol=0, atol=TOL * float(ref.abs().max()))
 
 
-def test_chunks_of_samples_add_up_to_the_whole(monkeypatch):
+def test_chunks_of_samples_add_up_to_the_whole(monkeypatch, route):
     act, loss = _act.get("softplus"), _losses.get("cross_entropy")
     params = _params([2, 4, 3, 3], 3, 8)
     x, y = _data([2, 4, 3, 3], 17, loss, "classification", 8)
     whole, _ = _hessian.hessians(params, x, y, act, loss)
-    monkeypatch.setattr(_hessian, "_JACOBIAN_VALUES", 100)  # one sample at a time
+    monkeypatch.setattr(_hessian, "_BLOCK_VALUES", 100)  # one sample at a time
     assert _hessian.bees_at_once(params, 17) == 1
     parts, _ = _hessian.hessians(params, x, y, act, loss)
     np.testing.assert_allclose(parts, whole, rtol=0, atol=1e-13 * float(whole.abs().max()))
@@ -128,3 +136,18 @@ def test_minimal_ratio_on_a_dataset_with_a_non_finite_bee():
         np.testing.assert_allclose(out.eigenvalues[bee], eig, rtol=0, atol=TOL * np.abs(eig).max())
         assert out.ratio[bee] == np.mean(eig > 1e-6 * np.abs(eig).max())
         assert out.loss[bee] == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize("act_name, dims, loss_name, task", [
+    ("relu", [1, 4, 3, 1], "mse", "target"),
+    ("tanh", [3, 4, 5, 4], "cross_entropy", "classification")])
+def test_eigenvalues_from_the_upper_blocks_are_the_full_hessians(act_name, dims, loss_name, task):
+    act, loss = _act.get(act_name), _losses.get(loss_name)
+    params = _params(dims, 3, 9)
+    x, y = _data(dims, 11, loss, task, 9)
+    eig, value = _hessian.eigenvalues(params, x, y, act, loss)
+    for bee in range(3):
+        ref, ref_value = _autograd_hessian(params, bee, x, y, act, loss)
+        full = np.linalg.eigvalsh(ref.numpy())
+        np.testing.assert_allclose(eig[bee], full, rtol=0, atol=TOL * np.abs(full).max())
+        assert float(value[bee]) == pytest.approx(ref_value, rel=1e-12)

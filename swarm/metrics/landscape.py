@@ -20,7 +20,8 @@ from swarm.metrics import _common, _hessian
 __all__ = ["minimal_ratio", "sensitivity", "interpolate", "MinimalRatio"]
 
 _HESSIAN_VALUES = 1 << 24  # Hessian entries held at once over all threads (128 MiB of float64)
-_HESSIAN_BEES = 64  # bees per chunk at most (fewer where their Jacobians outgrow the budget)
+_HESSIAN_BEES = 64  # bees per chunk at most (fewer where their per-sample factors outgrow
+# swarm.metrics._hessian's budget)
 
 
 class MinimalRatio(NamedTuple):
@@ -35,10 +36,10 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     """Fraction of the loss Hessian's eigenvalues above ``rtol`` x its largest |eigenvalue|.
 
     The Hessian is over all parameters of each bee at the recorded ``epoch``
-    (a position in the recorded epochs), exact and written out layer by layer
-    (``swarm.metrics._hessian``: batched matmuls over bees and samples, 3-4x less
-    CPU than one double-backward pass per parameter). Bees with non-finite
-    weights give NaN.
+    (a position in the recorded epochs), exact and written out per layer pair
+    (``swarm.metrics._hessian``: batched matmuls over bees and samples, in place
+    of one double-backward pass per parameter). Bees with non-finite weights
+    give NaN.
     """
     rec = _common.check_recording(rec)
     act = _common.activation(rec)
@@ -53,13 +54,14 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     if ok.numel():
         # chunks of bees on one thread per core: a chunk's tensors stay in cache, and the
         # many small matmuls keep no intra-op barrier (see swarm._threads)
+        x, y, loss_name = _data(rec)
+        loss_fn = _losses.get(loss_name)
         step = max(1, min(_HESSIAN_BEES, _HESSIAN_VALUES // (size * size * cores()),
-                          _hessian.bees_at_once(params, _data(rec)[0].shape[-1])))
+                          _hessian.bees_at_once(params, x.shape[-1])))
         chunks = ok.split(step)
 
         def one(chunk):
-            hess, value = _hessians(rec, act, params, flat[chunk])
-            return torch.linalg.eigvalsh(hess), value
+            return _hessian.eigenvalues(_stacked(params, flat[chunk]), x, y, act, loss_fn)
 
         for chunk, (values, value) in zip(chunks, map_cores(one, chunks)):
             eig[chunk], loss[chunk] = values, value
@@ -69,14 +71,11 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     return MinimalRatio(ratio.numpy(), loss.numpy(), eig.numpy())
 
 
-def _hessians(rec, act, params, flat: torch.Tensor):
-    """Each bee's loss Hessian [bee, parameter, parameter] and loss [bee] at ``flat``
-    [bee, parameter], written out layer by layer (``swarm.metrics._hessian``)."""
-    x, y, loss_name = _data(rec)
+def _stacked(params, flat: torch.Tensor) -> list[torch.Tensor]:
+    """``flat`` [bee, parameter] cut into the shapes of ``params`` [W0, b0, ...] (bees of flat)."""
     sizes = [math.prod(p.shape[1:]) for p in params]
-    stacked = [piece.reshape((flat.shape[0],) + p.shape[1:])
-               for piece, p in zip(flat.split(sizes, 1), params)]
-    return _hessian.hessians(stacked, x, y, act, _losses.get(loss_name))
+    return [piece.reshape((flat.shape[0],) + p.shape[1:])
+            for piece, p in zip(flat.split(sizes, 1), params)]
 
 
 def sensitivity(rec, epoch: int = -1) -> np.ndarray:
