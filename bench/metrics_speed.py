@@ -8,13 +8,16 @@ one matrix at a time, numpy), timed on a sample of networks in this process and
 scaled to the whole recording; the ratio is baseline / ours. For weight_complexity, minimal_ratio, weight_pca and delta_w_correlation
 the baseline is the code before issue 23 (gzip level 9; one autograd graph for
 all bees on torch's threads; the SVD of all points; epoch chunks on one thread),
-timed on the whole recording with the largest difference from ours.
+timed on the whole recording with the largest difference from ours; minimal_ratio
+also against main before i24 (autograd, chunks of bees on one thread per core), on
+this recording and on a few digits bees (10 outputs, 2,410 parameters).
 
-    python bench/metrics_speed.py [--synthetic] [--threads N]
+    python bench/metrics_speed.py [--synthetic | --from REC.npz] [--threads N] [--only TEXT]
 """
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import time
 
@@ -23,6 +26,8 @@ import torch
 
 import swarm
 from swarm import metrics
+from swarm._model import losses as _losses, mlp as _mlp
+from swarm._threads import map_cores
 from swarm.metrics import _common, landscape, weights
 from swarm.testing import random_walk
 
@@ -30,7 +35,9 @@ BEES, EPOCHS, WIDTH, DEPTH = 500, 400, 8, 3
 SAMPLE = 2000  # networks (or matrices) timed in the loops
 
 
-def recording(synthetic: bool):
+def recording(synthetic: bool, source: str | None = None):
+    if source:
+        return swarm.load(source)
     if synthetic:
         return random_walk(BEES, EPOCHS, width=WIDTH, depth=DEPTH, step=0.01)
     return swarm.train("sin", bees=BEES, epochs=EPOCHS, width=WIDTH, depth=DEPTH, lr=0.01,
@@ -74,11 +81,34 @@ def loop_effective_rank(rec, pairs) -> None:
             np.exp(-np.sum(p[p > 0] * np.log(p[p > 0])))
 
 
-def old_minimal_ratio(rec) -> torch.Tensor:
-    """Eigenvalues as before: every bee's Hessian in one autograd graph (all bees finite)."""
+def autograd_hessians(rec, act, params, flat: torch.Tensor) -> torch.Tensor:
+    """The Hessian before i24: bees are independent, so the gradient of the summed loss
+    holds every bee's gradient, and differentiating its column j again gives column j
+    of every bee's Hessian at once (one double-backward pass per parameter)."""
+    x, y, loss_name = landscape._data(rec)
+    flat = flat.detach().requires_grad_(True)
+    sizes = [math.prod(p.shape[1:]) for p in params]
+    stacked = [piece.reshape((flat.shape[0],) + p.shape[1:])
+               for piece, p in zip(flat.split(sizes, 1), params)]
+    loss = _losses.get(loss_name).value(_mlp.forward(stacked, x, act), y)
+    (grad,) = torch.autograd.grad(loss.sum(), flat, create_graph=True)
+    columns = [torch.autograd.grad(grad[:, j].sum(), flat, retain_graph=True,
+                                   allow_unused=True)[0] for j in range(flat.shape[1])]
+    return torch.stack([torch.zeros_like(flat) if c is None else c for c in columns], 2)
+
+
+def old_minimal_ratio(rec, on_cores: bool) -> torch.Tensor:
+    """Eigenvalues by autograd (all bees finite): before issue 23 every bee's Hessian in
+    one graph on torch's threads; with ``on_cores`` as main had it before i24, chunks of
+    64 bees on one thread per core (``map_cores``)."""
     params = _common.torch_params(rec, rec.num_epochs - 1)
     flat = torch.cat([p.reshape(p.shape[0], -1) for p in params], 1)
-    return torch.linalg.eigvalsh(landscape._hessians(rec, _common.activation(rec), params, flat)[0])
+    act = _common.activation(rec)
+    if not on_cores:
+        return torch.linalg.eigvalsh(autograd_hessians(rec, act, params, flat).detach())
+    chunks = flat.split(64)
+    return torch.cat(map_cores(lambda chunk: torch.linalg.eigvalsh(
+        autograd_hessians(rec, act, params, chunk).detach()), chunks))
 
 
 def old_weight_pca(rec, components: int = 2) -> np.ndarray:
@@ -108,15 +138,17 @@ def old_delta_w_correlation(rec, quantiles: int = 64) -> np.ndarray:
     return out
 
 
-def analyses_old_vs_new(rec) -> None:
+def analyses_old_vs_new(rec, only: str = "") -> None:
     """Issue 23's analyses: the code before against ours, each on the whole recording."""
     from scipy.stats import spearmanr
     pairs = {
         "weight_complexity (gzip 9 -> zlib-ng 9)":
             (lambda: metrics.weight_complexity(rec, compressor="gzip"),
              lambda: metrics.weight_complexity(rec)),
-        "minimal_ratio (eigenvalues)": (lambda: old_minimal_ratio(rec),
+        "minimal_ratio (eigenvalues)": (lambda: old_minimal_ratio(rec, False),
                                         lambda: metrics.minimal_ratio(rec).eigenvalues),
+        "minimal_ratio (autograd on cores, i24)": (lambda: old_minimal_ratio(rec, True),
+                                                   lambda: metrics.minimal_ratio(rec).eigenvalues),
         "weight_pca (trajectories)": (lambda: old_weight_pca(rec),
                                       lambda: metrics.weight_pca(rec).trajectories),
         "delta_w_correlation": (lambda: old_delta_w_correlation(rec),
@@ -125,6 +157,8 @@ def analyses_old_vs_new(rec) -> None:
     print(f"{'before -> ours (wall, then cpu)':<40} {'before':>8} {'ours':>8} {'ratio':>6} "
           f"{'before':>8} {'ours':>8} {'ratio':>6}  agreement")
     for name, (old, new) in pairs.items():
+        if only not in name:
+            continue
         before, a = timed(old)
         before_cpu = timed.cpu
         ours, b = timed(new)
@@ -138,6 +172,20 @@ def analyses_old_vs_new(rec) -> None:
               f"{timed.cpu:7.2f}s {before_cpu / timed.cpu:5.1f}x  {agree}")
 
 
+def digits_minimal_ratio(bees: int = 4) -> None:
+    """minimal_ratio where outputs are many: a digits swarm (64-32-10, 2,410 parameters,
+    cross-entropy over 1,438 samples, a few bees after 2 epochs), autograd on cores
+    (main before i24) against the written-out Hessian."""
+    rec = swarm.train("digits", bees=bees, epochs=2, width=32, depth=1, progress=False)
+    before, a = timed(old_minimal_ratio, rec, True)
+    before_cpu = timed.cpu
+    ours, b = timed(lambda: metrics.minimal_ratio(rec).eigenvalues)
+    name = f"minimal_ratio digits, {bees} bees (i24)"
+    print(f"{name:<40} {before:7.2f}s {ours:7.2f}s {before / ours:5.1f}x {before_cpu:7.2f}s "
+          f"{timed.cpu:7.2f}s {before_cpu / timed.cpu:5.1f}x  max |difference| "
+          f"{np.nanmax(np.abs(np.asarray(a) - b)):.1e}")
+
+
 def timed(fn, *args, **kwargs):
     """(wall seconds, result); the CPU seconds of the last call are kept in ``timed.cpu``."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -149,13 +197,15 @@ def timed(fn, *args, **kwargs):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", action="store_true", help="random-walk weights, no training")
+    parser.add_argument("--from", dest="source", help="a saved recording instead of training")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    parser.add_argument("--only", default="", help="time only the metrics whose name holds this")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     print(f"cores {os.cpu_count()}, torch threads {torch.get_num_threads()}, "
           f"load average {os.getloadavg()[0]:.1f}")
-    seconds, rec = timed(recording, args.synthetic)
+    seconds, rec = timed(recording, args.synthetic, args.source)
     print(f"recording: {rec!r} built in {seconds:.1f} s")
     nets = rec.num_bees * rec.num_epochs
     rng = np.random.default_rng(0)
@@ -181,11 +231,17 @@ def main() -> None:
     total = total_cpu = 0.0
     print(f"{'metric':<38} {'wall':>8} {'cpu':>8}")
     for name, run in runs.items():
+        if args.only not in name:
+            continue
         seconds, _ = timed(run)
         total, total_cpu = total + seconds, total_cpu + timed.cpu
         print(f"{name:<38} {seconds:7.3f}s {timed.cpu:7.3f}s")
     print(f"{'all metrics':<38} {total:7.3f}s {total_cpu:7.3f}s (goal: under 10 s)")
-    analyses_old_vs_new(rec)
+    analyses_old_vs_new(rec, args.only)
+    if args.only in "minimal_ratio digits":
+        digits_minimal_ratio()
+    if args.only:
+        return
 
     loop_bp, found = timed(loop_breakpoints, rec, pairs)
     per_net = loop_bp / SAMPLE

@@ -15,12 +15,13 @@ import numpy as np
 import torch
 from swarm._model import losses as _losses, mlp as _mlp
 from swarm._threads import cores, map_cores
-from swarm.metrics import _common
+from swarm.metrics import _common, _hessian
 
 __all__ = ["minimal_ratio", "sensitivity", "interpolate", "MinimalRatio"]
 
 _HESSIAN_VALUES = 1 << 24  # Hessian entries held at once over all threads (128 MiB of float64)
-_HESSIAN_BEES = 64  # bees per chunk at most: their autograd tensors stay in cache
+_HESSIAN_BEES = 64  # bees per chunk at most (fewer where their per-sample factors outgrow
+# swarm.metrics._hessian's budget)
 
 
 class MinimalRatio(NamedTuple):
@@ -35,9 +36,10 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     """Fraction of the loss Hessian's eigenvalues above ``rtol`` x its largest |eigenvalue|.
 
     The Hessian is over all parameters of each bee at the recorded ``epoch``
-    (a position in the recorded epochs): one double-backward pass per
-    parameter, all bees at once, so the cost grows with the parameter count,
-    not with the bees. Bees with non-finite weights give NaN.
+    (a position in the recorded epochs), exact and written out per layer pair
+    (``swarm.metrics._hessian``: batched matmuls over bees and samples, in place
+    of one double-backward pass per parameter). Bees with non-finite weights
+    give NaN.
     """
     rec = _common.check_recording(rec)
     act = _common.activation(rec)
@@ -51,13 +53,15 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     ok = torch.isfinite(flat).all(1).nonzero()[:, 0]
     if ok.numel():
         # chunks of bees on one thread per core: a chunk's tensors stay in cache, and the
-        # many small autograd passes keep no intra-op barrier (see swarm._threads)
-        step = max(1, min(_HESSIAN_BEES, _HESSIAN_VALUES // (size * size * cores())))
+        # many small matmuls keep no intra-op barrier (see swarm._threads)
+        x, y, loss_name = _data(rec)
+        loss_fn = _losses.get(loss_name)
+        step = max(1, min(_HESSIAN_BEES, _HESSIAN_VALUES // (size * size * cores()),
+                          _hessian.bees_at_once(params, x.shape[-1])))
         chunks = ok.split(step)
 
         def one(chunk):
-            hess, value = _hessians(rec, act, params, flat[chunk])
-            return torch.linalg.eigvalsh(hess), value
+            return _hessian.eigenvalues(_stacked(params, flat[chunk]), x, y, act, loss_fn)
 
         for chunk, (values, value) in zip(chunks, map_cores(one, chunks)):
             eig[chunk], loss[chunk] = values, value
@@ -67,24 +71,11 @@ def minimal_ratio(rec, epoch: int = -1, *, rtol: float = 1e-6) -> MinimalRatio:
     return MinimalRatio(ratio.numpy(), loss.numpy(), eig.numpy())
 
 
-def _hessians(rec, act, params, flat: torch.Tensor):
-    """Each bee's loss Hessian [bee, parameter, parameter] and loss [bee] at ``flat``.
-
-    Bees are independent, so the gradient of the summed loss holds every bee's
-    gradient, and differentiating its column j again gives column j of every
-    bee's Hessian at once.
-    """
-    x, y, loss_name = _data(rec)
-    flat = flat.detach().requires_grad_(True)
+def _stacked(params, flat: torch.Tensor) -> list[torch.Tensor]:
+    """``flat`` [bee, parameter] cut into the shapes of ``params`` [W0, b0, ...] (bees of flat)."""
     sizes = [math.prod(p.shape[1:]) for p in params]
-    stacked = [piece.reshape((flat.shape[0],) + p.shape[1:])
-               for piece, p in zip(flat.split(sizes, 1), params)]
-    loss = _losses.get(loss_name).value(_mlp.forward(stacked, x, act), y)
-    (grad,) = torch.autograd.grad(loss.sum(), flat, create_graph=True)
-    columns = [torch.autograd.grad(grad[:, j].sum(), flat, retain_graph=True,
-                                   allow_unused=True)[0] for j in range(flat.shape[1])]
-    columns = [torch.zeros_like(flat) if c is None else c for c in columns]
-    return torch.stack(columns, 2).detach(), loss.detach()
+    return [piece.reshape((flat.shape[0],) + p.shape[1:])
+            for piece, p in zip(flat.split(sizes, 1), params)]
 
 
 def sensitivity(rec, epoch: int = -1) -> np.ndarray:
