@@ -31,14 +31,18 @@ OURS = Path(__file__).resolve().parents[1]
 COMMAND = ["sin", "--bees", "500"]
 STAGES = ("start-up + imports", "training", "preparing", "rendering + encoding", "summary + exit")
 
-# Runs the command in the child, writing its time.time() marks as JSON to the pipe
-# whose file descriptor SWARM_BENCH_MARKS names.
+# Runs the command in the child as the tree's console script does (``command`` where the
+# tree has one, else ``sys.exit(main())``), writing its time.time() marks as JSON to the
+# pipe whose file descriptor SWARM_BENCH_MARKS names once rendering is done.
 _DRIVER = r"""
 import json, os, sys, time
 marks = {"start": time.time()}
 sys.argv = ["swarm-animate"] + sys.argv[1:]
 import swarm, swarm.cli, swarm.animation as an
-def mark(module, name, before, after):
+def send():
+    with os.fdopen(int(os.environ["SWARM_BENCH_MARKS"]), "w") as out:
+        out.write(json.dumps(marks))
+def mark(module, name, before, after, last=False):
     f = getattr(module, name)
     def wrapped(*a, **k):
         marks.setdefault(before, time.time())
@@ -46,16 +50,15 @@ def mark(module, name, before, after):
             return f(*a, **k)
         finally:
             marks[after] = time.time()
+            if last:  # the rest is timed by the parent, up to the process's end
+                send()
     setattr(module, name, wrapped)
 mark(swarm, "train", "train", "trained")
 mark(an, "animate", "animate", "animated")
-mark(an, "render", "render", "rendered")
-try:
-    code = swarm.cli.main()
-finally:
-    with os.fdopen(int(os.environ["SWARM_BENCH_MARKS"]), "w") as out:
-        out.write(json.dumps(marks))
-sys.exit(code)
+mark(an, "render", "render", "rendered", last=True)
+if hasattr(swarm.cli, "command"):  # the tree's own entry point, as its console script runs it
+    swarm.cli.command()
+sys.exit(swarm.cli.main())
 """
 
 

@@ -444,6 +444,24 @@ def test_a_reader_that_stops_reading_the_summary_is_no_error(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["sin.mp4"]
 
 
+
+def test_the_command_ends_with_its_summary_written_to_a_file(tmp_path):
+    """``command`` ends the process without the interpreter's teardown: what it printed to a
+    file (block-buffered) is all there, the same as ``main`` prints, and the exit code is main's."""
+    argv = ["sin", "--bees", "2", "--epochs", "2", "--points", "11", "--fps", "5", "--duration",
+            "0.4", "--size", "64x48", "--jobs", "1"]
+    with open(tmp_path / "out.txt", "w") as out, open(tmp_path / "err.txt", "w") as err:
+        code = subprocess.run([sys.executable, "-m", "swarm.cli", *argv], cwd=tmp_path,
+                              stdout=out, stderr=err, timeout=120).returncode
+    printed = (tmp_path / "out.txt").read_text()
+    assert code == 0, (tmp_path / "err.txt").read_text()
+    assert printed.startswith("sin  ·  2 bees") and printed.endswith("output: sin.mp4\n")
+    with open(tmp_path / "err.txt", "w") as err:
+        code = subprocess.run([sys.executable, "-m", "swarm.cli", "sin", "--bees", "0"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err, timeout=120).returncode
+    assert code == 2 and (tmp_path / "err.txt").read_text() == \
+        "swarm-animate: error: --bees must be a positive integer, got 0\n"
+
 # --- datasets: TARGET names a dataset or a CSV file (issue 14 section 4) ---
 
 TINY_RUN = ["--bees", "2", "--epochs", "3", "--size", "96x64", "--fps", "5", "--duration", "0.4",
