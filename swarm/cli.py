@@ -244,6 +244,7 @@ _LIBRARY_NAME = re.compile(r"`(\w+)`(=?)|\b([a-z_]+)='?(\w+)'?")
 DATA_NAMES = {"data_seed": "seed"}  # a dataset flag's argument in swarm.datasets, where it differs
 GRID = ("domain", "points")  # the flags of a 1-D target's grid
 OUTPUTS = ("output", "poster", "save", "report", "explore")  # the files a run may write
+PRINTED = ("breakpoint_alignment",)  # what the summary prints of swarm.metrics.summary
 
 
 def _flag(action) -> str:
@@ -523,7 +524,7 @@ def _work(args, plan: dict, outputs) -> None:
         started = time.perf_counter()
         explore(rec, staged["explore"])
         timings["explore"] = time.perf_counter() - started
-    summary = None if args.quiet else metrics.summary(rec)
+    summary = None if args.quiet else metrics.summary(rec, keys=PRINTED)  # only what is printed
     outputs.commit()  # every output appears now, together
     if summary is not None:
         _print_summary(rec, summary, timings, plan)
