@@ -166,13 +166,12 @@ def _pack(payload, memfd: int) -> bytes:
     buffers = []
     try:
         head = pickle.dumps(payload, protocol=5, buffer_callback=buffers.append)
-    except Exception as err:  # noqa: BLE001 - an exception that does not pickle
+    except Exception:  # noqa: BLE001 - an exception that does not pickle: its name and message
         if payload[0] != "error":
             raise
         buffers = []
         head = pickle.dumps(("error", RuntimeError(f"{type(payload[1]).__name__}: {payload[1]}")),
                             protocol=5)
-        del err
     raws = [b.raw() for b in buffers]
     layout, total = [], 0
     for raw in raws:
