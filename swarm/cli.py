@@ -555,7 +555,7 @@ def _trains_forked(spec) -> bool:
     program's own process (``command``; ``main`` called from Python trains in the caller's
     process, where its logging and patches are), on Linux, on the CPU, for a recording of
     at most ``_FORK_BYTES``, and while a core is idle: on a busy machine the two
-    processes only shared one core (measured at load 2.5 on 2 cores: 0.7 s slower)."""
+    processes only shared one core (measured at load 2.2-2.9 on 2 cores: 0.2-0.7 s slower)."""
     from swarm._cores import idle_cores
     from swarm._forked import can_fork
 
