@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["cores"]
+__all__ = ["cores", "idle_cores"]
 
 
 def cores() -> int:
@@ -15,3 +15,13 @@ def cores() -> int:
         count = os.cpu_count() or 1
     limit = os.environ.get("SWARM_CORES", "").strip()
     return max(1, min(count, int(limit))) if limit.isdigit() else count
+
+
+def idle_cores() -> float:
+    """Cores with nothing to run: :func:`cores` less the 1-minute load average (all of them
+    where the system does not say)."""
+    try:
+        busy = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        busy = 0.0
+    return cores() - busy

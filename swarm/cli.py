@@ -62,6 +62,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, not usage + message
         raise UserError(message)
 
+    def format_help(self):
+        """The help, its panels' list read only now: a run imports matplotlib while it trains."""
+        for group in self._action_groups:
+            if group.title == "video" and group.description is None:
+                group.description = _panels_help()
+        return super().format_help()
+
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -160,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--sep", metavar="CHAR",
                    help="a CSV's delimiter, e.g. ';' or '\\t' (default: tab for .tsv, "
                         "else detected)")
-    v = p.add_argument_group("video", _panels_help())
+    v = p.add_argument_group("video")  # its description, the panels, when help is shown
     v.add_argument("--panels", default=None, metavar="A,B,...",
                    help="comma-separated panels, shown in the order given (default: those of "
                         "the run's kind that apply)")
@@ -244,6 +251,7 @@ _LIBRARY_NAME = re.compile(r"`(\w+)`(=?)|\b([a-z_]+)='?(\w+)'?")
 DATA_NAMES = {"data_seed": "seed"}  # a dataset flag's argument in swarm.datasets, where it differs
 GRID = ("domain", "points")  # the flags of a 1-D target's grid
 OUTPUTS = ("output", "poster", "save", "report", "explore")  # the files a run may write
+PRINTED = ("breakpoint_alignment",)  # what the summary prints of swarm.metrics.summary
 
 
 def _flag(action) -> str:
@@ -431,6 +439,17 @@ def _check_run(args, plan: dict, typed: set[str], parser) -> None:
             plan["rec"] = swarm.load(args.source)
         except (ValueError, FileNotFoundError) as err:
             raise UserError(f"--from: {err}") from None
+    # the default panels (which always apply) are chosen while the swarm trains in a child;
+    # panels named by --panels were checked above, importing them: nothing left to overlap
+    plan["fork"] = args.panels is None and "spec" in plan and _trains_forked(plan["spec"])
+    if plan["fork"]:
+        return
+    _choose_panels(args, plan)
+
+
+def _choose_panels(args, plan: dict) -> None:
+    """The panels to show, into ``plan``: checked against the spec (before training) or the
+    loaded recording; a ValueError says which does not apply and why."""
     from swarm.panels import SpecOnly
     from swarm.animation import choose_panels
 
@@ -491,18 +510,16 @@ def _run(args, typed: set[str], parser) -> int:
 
 def _work(args, plan: dict, outputs) -> None:
     """Train (or take the loaded recording), render, save, report; then move every output in."""
-    import swarm
-    from swarm import metrics
-    from swarm.animation import animate
-
     timings: dict[str, float] = {}
     if "rec" in plan:
         rec = plan["rec"]
     else:
         started = time.perf_counter()
-        spec = plan["spec"]
-        rec = swarm.train(spec.target if spec.dataset is None else spec.dataset, **_train_kwargs(spec))
+        rec = _train(plan["spec"], plan.get("fork", False), meanwhile=lambda: _meanwhile(args, plan))
         timings["train"] = time.perf_counter() - started
+    from swarm import metrics
+    from swarm.animation import animate  # imported already (matplotlib: while training)
+
     stages: dict[str, float] = {}
     staged = {k: plan[k] and outputs[plan[k]] for k in OUTPUTS}
     animate(rec, staged["output"], panels=plan["panels"], fps=args.fps, duration=args.duration,
@@ -523,10 +540,64 @@ def _work(args, plan: dict, outputs) -> None:
         started = time.perf_counter()
         explore(rec, staged["explore"])
         timings["explore"] = time.perf_counter() - started
-    summary = None if args.quiet else metrics.summary(rec)
+    summary = None if args.quiet else metrics.summary(rec, keys=PRINTED)  # only what is printed
     outputs.commit()  # every output appears now, together
     if summary is not None:
         _print_summary(rec, summary, timings, plan)
+
+
+_FORK_TRAINING = False  # set by `command`: the process is the program's own, nothing else runs in it
+_FORK_BYTES = 1 << 30  # a bigger recording trains here: sending it back would cost seconds
+
+
+def _trains_forked(spec) -> bool:
+    """Whether ``spec``'s swarm trains in a forked child (:func:`_train`): only in the
+    program's own process (``command``; ``main`` called from Python trains in the caller's
+    process, where its logging and patches are), on Linux, on the CPU, for a recording of
+    at most ``_FORK_BYTES``, and while a core is idle: on a busy machine the two
+    processes only shared one core (measured at load 2.2-2.9 on 2 cores: 0.2-0.7 s slower)."""
+    from swarm._cores import idle_cores
+    from swarm._forked import can_fork
+
+    needed = spec.memory_info.get("needed")
+    return (_FORK_TRAINING and can_fork() and spec.device.type == "cpu" and needed is not None
+            and needed <= _FORK_BYTES and idle_cores() >= 1)
+
+
+def _train(spec, fork: bool = False, meanwhile=lambda: None):
+    """The swarm of ``spec`` trained (a Recording); ``meanwhile()`` runs while it trains.
+
+    With ``fork`` (:func:`_trains_forked`), training runs in a child forked now
+    (``swarm._forked``) and ``meanwhile`` (importing matplotlib and the panels,
+    0.5-0.8 s that held the GIL) runs here on the other core; else one after the other.
+    The same numbers either way (the child trains with one torch thread: results do not
+    depend on the count).
+    """
+    import swarm
+
+    def run():
+        return swarm.train(spec.target if spec.dataset is None else spec.dataset,
+                           **_train_kwargs(spec))
+
+    if not fork:
+        rec = run()
+        meanwhile()
+        return rec
+    from swarm._forked import Forked
+
+    with Forked(run) as child:  # an error or interruption here kills the child
+        meanwhile()
+        return child.result()
+
+
+def _meanwhile(args, plan: dict) -> None:
+    """What the command does while the swarm trains: the default panels chosen (their
+    modules, matplotlib with them, imported) when that waited for training."""
+    if "panels" not in plan:
+        try:
+            _choose_panels(args, plan)
+        except ValueError as err:
+            raise UserError(_as_flags(str(err), plan["parser"])) from None
 
 
 def _train_kwargs(spec) -> dict:
@@ -604,5 +675,28 @@ def main(argv=None) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
+def command() -> None:
+    """The ``swarm-animate`` program (``python -m swarm.cli``): :func:`main`, then the process ends.
+
+    Its own process, so training may run in a forked child (:func:`_train`).
+
+    It ends with ``os._exit`` once the streams and the log are flushed: everything
+    is written and every child process is gone by then (main's cleanup ran), and
+    the interpreter's own teardown (torch's modules and libraries, every object
+    freed one by one) took 0.4-0.7 s of the first video's wall time. ``main``
+    itself returns, for callers in Python.
+    """
+    global _FORK_TRAINING
+    _FORK_TRAINING = True
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): what could be written was
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    command()

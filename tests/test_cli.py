@@ -331,7 +331,7 @@ def test_a_mistake_is_reported_before_torch_is_imported(tmp_path):
 
 
 STAGE = '''
-import sys, time
+import os, sys, time
 from pathlib import Path
 import swarm, swarm.cli
 from swarm import panels
@@ -341,7 +341,7 @@ stage, flag = sys.argv[1], Path(sys.argv[2])
 
 
 def pause():  # the stage is under way: the test signals now
-    flag.touch()
+    flag.write_text(str(os.getpid()))  # the process that pauses: a forked child's while it trains
     for _ in range(600):  # a signal reaches Python between steps, not inside one long sleep
         time.sleep(0.1)
 
@@ -367,8 +367,13 @@ class Slow(panels.LinePanel):
 
 
 panels.PANELS["line"] = Slow
-if stage == "training":
+if stage in ("training", "forked"):
     swarm.train = after(swarm.train)
+if stage == "forked":  # as the program runs: training in a forked child (a core idle or not)
+    import swarm._cores
+    swarm._cores.idle_cores = lambda: 2.0
+    sys.argv[1:] = sys.argv[3:]
+    swarm.cli.command()
 elif stage == "saving":
     Recording.save = after(Recording.save)
 elif stage == "reporting":
@@ -381,7 +386,8 @@ sys.exit(swarm.cli.main(sys.argv[3:]))
 
 
 @pytest.mark.parametrize("stage,how", [
-    ("training", "SIGTERM"), ("training", "SIGINT"), ("preparing", "SIGTERM"),
+    ("training", "SIGTERM"), ("training", "SIGINT"), ("forked", "SIGTERM"), ("forked", "SIGINT"),
+    ("preparing", "SIGTERM"),
     ("rendering", "SIGTERM"), ("rendering", "SIGINT"), ("saving", "SIGTERM"),
     ("reporting", "SIGTERM"), ("reporting", "SIGINT"), ("summary", "SIGTERM")])
 def test_an_interrupt_at_any_stage_leaves_none_of_the_outputs(stage, how, tmp_path):
@@ -397,6 +403,8 @@ def test_an_interrupt_at_any_stage_leaves_none_of_the_outputs(stage, how, tmp_pa
             "--size", "96x64", "--fps", "5", "--duration", "0.6", "--jobs", "1", "-o", "out.mp4",
             "--poster", "poster.png", "--save", "run.npz", "--report", "report.md"]
     argv += [] if stage == "summary" else ["--quiet"]  # the summary stage prints (and shows bars)
+    if stage == "forked":  # the default panels: chosen (imported) while the child trains
+        argv[argv.index("--panels"):argv.index("--panels") + 2] = []
     proc = subprocess.Popen([sys.executable, str(script), stage, str(flag), *argv], cwd=work,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -420,7 +428,45 @@ def test_an_interrupt_at_any_stage_leaves_none_of_the_outputs(stage, how, tmp_pa
     else:
         assert err == f"swarm-animate: {reason}; nothing was written\n"
         assert left == []
+    paused = int(flag.read_text())
+    assert (paused != proc.pid) == (stage == "forked")
+    for _ in range(100):  # the forked child was killed and waited for: gone
+        try:
+            os.kill(paused, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"process {paused} outlived the command")
 
+
+
+def test_the_program_trains_in_a_forked_child_with_the_same_numbers(tmp_path):
+    """``swarm-animate`` (``command``) trains in a child while it imports the panels; the
+    recording it saves and the summary it prints are those of training here."""
+    code = ("import os, sys\nimport swarm, swarm._cores, swarm.cli\n"
+            "swarm._cores.idle_cores = lambda: 2.0  # a core idle: it forks\n"
+            "train = swarm.train\n"
+            "def noted(*a, **k):\n"
+            "    open('pid', 'w').write(str(os.getpid()))\n"
+            "    return train(*a, **k)\n"
+            "swarm.train = noted\n"
+            "print(os.getpid())\n"
+            "swarm.cli.command()\n")
+    argv = ["sin", "--bees", "3", "--epochs", "5", "--points", "11", "--seed", "2", "--fps", "5",
+            "--duration", "0.6", "--size", "96x64", "--jobs", "1", "--save", "run.npz"]
+    done = subprocess.run([sys.executable, "-c", code, *argv], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    parent, *summary = done.stdout.splitlines()
+    assert int((tmp_path / "pid").read_text()) != int(parent)  # trained in another process
+    rec = swarm.load(tmp_path / "run.npz")
+    same = swarm.train("sin", bees=3, epochs=5, points=11, seed=2, progress=False)
+    for key in same:
+        np.testing.assert_array_equal(rec[key], same[key])
+    assert summary[0].startswith("sin  ·  3 bees") and "output: sin.mp4" in summary
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pid", "run.npz", "sin.mp4"]
+    assert "Traceback" not in done.stderr
 
 def test_an_output_name_with_a_quote_renders_in_parallel(tmp_path, monkeypatch):
     from swarm.render.probe import probe
@@ -443,6 +489,24 @@ def test_a_reader_that_stops_reading_the_summary_is_no_error(tmp_path):
     assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "Error" not in err
     assert [p.name for p in tmp_path.iterdir()] == ["sin.mp4"]
 
+
+
+def test_the_command_ends_with_its_summary_written_to_a_file(tmp_path):
+    """``command`` ends the process without the interpreter's teardown: what it printed to a
+    file (block-buffered) is all there, the same as ``main`` prints, and the exit code is main's."""
+    argv = ["sin", "--bees", "2", "--epochs", "2", "--points", "11", "--fps", "5", "--duration",
+            "0.4", "--size", "64x48", "--jobs", "1"]
+    with open(tmp_path / "out.txt", "w") as out, open(tmp_path / "err.txt", "w") as err:
+        code = subprocess.run([sys.executable, "-m", "swarm.cli", *argv], cwd=tmp_path,
+                              stdout=out, stderr=err, timeout=120).returncode
+    printed = (tmp_path / "out.txt").read_text()
+    assert code == 0, (tmp_path / "err.txt").read_text()
+    assert printed.startswith("sin  ·  2 bees") and printed.endswith("output: sin.mp4\n")
+    with open(tmp_path / "err.txt", "w") as err:
+        code = subprocess.run([sys.executable, "-m", "swarm.cli", "sin", "--bees", "0"],
+                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=err, timeout=120).returncode
+    assert code == 2 and (tmp_path / "err.txt").read_text() == \
+        "swarm-animate: error: --bees must be a positive integer, got 0\n"
 
 # --- datasets: TARGET names a dataset or a CSV file (issue 14 section 4) ---
 

@@ -62,3 +62,16 @@ def test_every_bee_diverged():
     out = summary(type(rec)(arrays, rec.meta))
     assert out["final_loss"] is None and out["gzip_complexity"] == [None, None]
     assert "every bee diverged" in format_summary(out)
+
+
+def test_keys_compute_only_what_is_asked_for_with_the_same_values():
+    rec = _with_a_diverged_bee()
+    full = summary(rec)
+    for key in full:
+        assert summary(rec, keys=[key]) == {key: full[key]}
+    assert summary(rec, keys="breakpoint_alignment") == {"breakpoint_alignment":
+                                                          breakpoint_alignment(rec)}
+    assert summary(rec, keys=["diverged", "bees"]) == {"bees": 4, "diverged": 1}  # summary's order
+    assert summary(rec, keys=["accuracy"]) == {}  # no accuracy in a 1-D target's recording
+    with pytest.raises(ValueError, match="'kinks'"):
+        summary(rec, keys=["bees", "kinks"])

@@ -83,3 +83,21 @@ def test_median_target_tracked_and_epoch_label():
 def test_ylim_is_checked():
     with pytest.raises(ValueError, match="`ylim`"):
         LinePanel(tiny(), ylim=(1, 1))
+
+
+@pytest.mark.parametrize("bees", [1, 2, 3, 6, 7, 500])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_median_of_all_bees_is_numpys_to_the_bit(bees, dtype):
+    from swarm.panels.line import _median_of_all
+
+    rng = np.random.default_rng(bees)
+    ypred = rng.standard_normal((bees, 5, 7)).astype(dtype) * 10.0 ** rng.integers(-3, 4, (bees, 5, 7))
+    ypred[:, 0, 0] = ypred[0, 0, 0]  # ties
+    ypred[-1, 1, 2] = np.nan  # NaN anywhere: the median is NaN
+    ypred[0, 2, 3] = np.inf
+    ypred[:, 3, 4] = -np.inf
+    ypred[:, 4, 5] = np.finfo(dtype).max  # the middle two's sum overflows as np.median's does
+    with np.errstate(over="ignore", invalid="ignore"):
+        got, want = _median_of_all(ypred), np.median(ypred, axis=0)
+    assert got.dtype == want.dtype and got.shape == want.shape == (5, 7)
+    np.testing.assert_array_equal(got, want)  # NaN where NaN

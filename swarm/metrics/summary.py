@@ -22,7 +22,7 @@ log = logging.getLogger("swarm")
 _QUANTILES = {"min": 0.0, "q25": 0.25, "median": 0.5, "q75": 0.75, "max": 1.0}
 
 
-def summary(rec) -> dict:
+def summary(rec, keys=None) -> dict:
     """Headline numbers of ``rec``; every number a plain int/float, None when undefined.
 
     Keys: ``run`` (:meth:`Recording.describe`), ``bees``, ``epochs`` (recorded),
@@ -36,36 +36,55 @@ def summary(rec) -> dict:
     (quantiles of each bee's train minus test accuracy); the test ones only when it has
     a test split; for regression ``loss_units``
     ("standardized" or "original": the targets' units the losses are in).
+    ``keys``: compute only these (of those above; one that does not apply to
+    ``rec`` is left out), e.g. the command line prints only the alignment.
     """
     rec = _common.check_recording(rec)
     kept = _common.kept_bees(rec)
-    diverged_at = np.asarray(rec["diverged_at"])[~kept]
     ends = [0, rec.num_epochs - 1]
-    out = {
-        "run": rec.describe(),
-        "bees": rec.num_bees,
-        "epochs": rec.num_epochs,
-        "last_epoch": int(rec.epoch[-1]) if rec.num_epochs else None,
-        "final_loss": _quantiles(rec["loss"][kept, -1]),
-        "diverged": int((~kept).sum()),
-        "first_divergence_epoch": int(diverged_at.min()) if diverged_at.size else None,
-        "breakpoint_alignment": _alignment(rec),
-        "effective_rank": {f"layer{k}": [_mean(effective_rank(rec.weights(k)[kept][:, e]))
-                                         for e in ends] for k in rec.layer_indices},
-        "gzip_complexity": ([_mean(c) for c in  # two epochs: gzip's exact values are cheap
-                             weight_complexity(rec.bees(kept), ends, compressor="gzip").T]
-                            if kept.any() and rec.num_layers else [None, None]),
+
+    def first_divergence():
+        diverged_at = np.asarray(rec["diverged_at"])[~kept]
+        return int(diverged_at.min()) if diverged_at.size else None
+
+    def gzip():  # two epochs: gzip's exact values are cheap
+        if not (kept.any() and rec.num_layers):
+            return [None, None]
+        return [_mean(c) for c in weight_complexity(rec.bees(kept), ends, compressor="gzip").T]
+
+    def accuracy_gap():
+        return _quantiles(rec["accuracy"][kept, -1] - rec["test_accuracy"][kept, -1])
+
+    parts = {  # each key's computation, run only when asked for
+        "run": rec.describe,
+        "bees": lambda: rec.num_bees,
+        "epochs": lambda: rec.num_epochs,
+        "last_epoch": lambda: int(rec.epoch[-1]) if rec.num_epochs else None,
+        "final_loss": lambda: _quantiles(rec["loss"][kept, -1]),
+        "diverged": lambda: int((~kept).sum()),
+        "first_divergence_epoch": first_divergence,
+        "breakpoint_alignment": lambda: _alignment(rec),
+        "effective_rank": lambda: {f"layer{k}": [_mean(effective_rank(rec.weights(k)[kept][:, e]))
+                                                 for e in ends] for k in rec.layer_indices},
+        "gzip_complexity": gzip,
+        "loss_units": lambda: rec.loss_units,
+        "final_test_loss": lambda: _quantiles(rec["test_loss"][kept, -1]),
+        "accuracy": lambda: _quantiles(rec["accuracy"][kept, -1]),
+        "test_accuracy": lambda: _quantiles(rec["test_accuracy"][kept, -1]),
+        "accuracy_gap": accuracy_gap,
     }
-    if rec.loss_units:
-        out["loss_units"] = rec.loss_units
-    if "test_loss" in rec:
-        out["final_test_loss"] = _quantiles(rec["test_loss"][kept, -1])
-    if "accuracy" in rec:
-        out["accuracy"] = _quantiles(rec["accuracy"][kept, -1])
-    if "test_accuracy" in rec:  # not with test=0: no test split
-        train, test = rec["accuracy"][kept, -1], rec["test_accuracy"][kept, -1]
-        out.update(test_accuracy=_quantiles(test), accuracy_gap=_quantiles(train - test))
-    return out
+    applies = {"loss_units": bool(rec.loss_units), "final_test_loss": "test_loss" in rec,
+               "accuracy": "accuracy" in rec,  # the test ones not with test=0: no test split
+               "test_accuracy": "test_accuracy" in rec, "accuracy_gap": "test_accuracy" in rec}
+    if keys is None:
+        keys = parts
+    else:
+        keys = [keys] if isinstance(keys, str) else list(keys)
+        unknown = [k for k in keys if k not in parts]
+        if unknown:
+            raise ValueError(f"`keys`: unknown {', '.join(map(repr, unknown))}; choose from "
+                             f"{', '.join(parts)}")
+    return {k: parts[k]() for k in parts if k in keys and applies.get(k, True)}
 
 
 def format_summary(d: dict) -> str:

@@ -83,11 +83,27 @@ class LinePanel(Panel):
 def _median(ypred: np.ndarray, live: np.ndarray) -> np.ndarray:
     """Median over the live bees of ``ypred`` [bee, epoch, point] at each epoch (NaN: none live)."""
     if live.all():
-        return np.median(ypred, axis=0) if len(ypred) else np.full(ypred.shape[1:], np.nan)
+        return _median_of_all(ypred) if len(ypred) else np.full(ypred.shape[1:], np.nan)
     out = np.full(ypred.shape[1:], np.nan)
     for e in np.flatnonzero(live.any(0)):
         out[e] = np.median(ypred[live[:, e], e], axis=0)
     return out
+
+
+def _median_of_all(ypred: np.ndarray) -> np.ndarray:
+    """``np.median(ypred, axis=0)`` [epoch, point], the same numbers, in a third of the time.
+
+    A sort along contiguous rows of the transposed [epoch * point, bee] values (numpy's
+    vectorized sort) beat the median's partition of 500 strided values per point
+    (0.18 s against 0.45-0.6 s for 500 bees x 400 epochs x 101 points); the middle
+    two (of an even count) are then averaged as ``np.median`` does (``np.mean`` of
+    both, in their dtype), and a NaN anywhere makes the median NaN, as there.
+    """
+    values = np.sort(ypred.reshape(len(ypred), -1).T, axis=-1)  # [epoch * point, bee]
+    n = values.shape[-1]
+    middle = np.mean(values[:, [n // 2 - 1, n // 2]], axis=-1) if n % 2 == 0 else values[:, n // 2]
+    middle[np.isnan(values[:, -1])] = np.nan  # the sort puts NaNs last
+    return middle.reshape(ypred.shape[1:])
 
 
 def _padded(y: np.ndarray) -> tuple[float, float]:

@@ -21,7 +21,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from joblib import Parallel, delayed
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
@@ -254,6 +253,8 @@ def _render_parallel(scene, path: Path, schedule, fps, workers: int, codec: dict
                                                    for a, b, piece in zip(bounds[:-1], bounds[1:], pieces)],
                                    workers, shared=scene)
         else:
+            from joblib import Parallel, delayed  # here: forked renders never need it (0.1 s)
+
             shared = share_scene(scene, workdir)  # sent once, memory-mapped by every worker
             done_pieces = Parallel(n_jobs=workers, return_as="generator_unordered")(
                 delayed(_render_piece)(shared, schedule[a:b], piece, fps, codec, make_writer)

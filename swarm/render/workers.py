@@ -28,7 +28,6 @@ from pathlib import Path
 
 import cloudpickle
 import numpy as np
-from joblib import Parallel, delayed
 
 from swarm._cores import cores
 from swarm._malloc import keep_memory
@@ -125,6 +124,8 @@ def stop_workers(timeout: float = 5.0) -> None:
     Waits (up to ``timeout`` s) for a warm-up that is still creating the pool,
     so no worker appears after this returns.
     """
+    if "joblib" not in sys.modules and not _WARMING:  # no pool started (forked renders use none)
+        return
     from joblib.externals.loky import reusable_executor
 
     deadline = time.monotonic() + timeout
@@ -141,6 +142,8 @@ def stop_workers(timeout: float = 5.0) -> None:
 
 
 def _start_workers(workers: int, modules) -> None:
+    from joblib import Parallel, delayed  # here: forked renders never import it (0.1 s)
+
     with contextlib.suppress(BaseException):  # only a head start: a failure shows in the render
         Parallel(n_jobs=workers)(delayed(_import_modules)(modules) for _ in range(workers))
 
