@@ -35,6 +35,8 @@ class FusedMLP:
         self.names = [f"layer{k}.{kind}" for k in range(len(sizes)) for kind in ("weight", "bias")]
         self.width, self.flat = spec.width, spec.task == "target"
         self.chunk = max(64, _CHUNK_FLOATS // (spec.width * spec.points))
+        # two-class cross-entropy: the loss and the last layer's backward from one gradient row
+        self.pair = self.loss.pair is not None and spec.outputs == 2 and not self.flat
 
     def _chunk(self, x: Tensor) -> int:
         """Bees per chunk: 4 MB per [bee, unit, sample] tensor of this batch. Measured
@@ -61,8 +63,8 @@ class FusedMLP:
 
     def _evaluate(self, params, x: Tensor, y: Tensor):
         ypred, cache = _mlp.forward(params, x, self.act, keep=True)
-        loss, dypred = self.loss.value_and_grad(ypred, y)
-        return ypred, loss, _mlp.backward(params, cache, dypred, self.act)
+        loss, dypred = (self.loss.pair if self.pair else self.loss.value_and_grad)(ypred, y)
+        return ypred, loss, _mlp.backward(params, cache, dypred, self.act, self.pair)
 
     def predict(self, x: Tensor) -> Tensor:
         n, chunk = self.params[0].shape[0], self._chunk(x)
