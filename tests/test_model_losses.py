@@ -137,6 +137,7 @@ def test_two_class_cross_entropy_pair_matches_torch_nn_and_autograd(per_bee):
         torch.testing.assert_close(-grad[bee, 0], auto[bee, 0])
     full_value, full_grad = loss.value_and_grad(logits, labels)
     torch.testing.assert_close(value, full_value)
+    torch.testing.assert_close(loss.value(logits, labels), value)  # two classes' own path
     torch.testing.assert_close(grad[:, 0], full_grad[:, 1])
 
 
@@ -144,5 +145,6 @@ def test_two_class_pair_loss_is_inf_beyond_float32_on_the_wrong_side_and_zero_on
     logits = torch.tensor([[[3e38, -3e38], [-3e38, 3e38]]])  # [1, class 2, sample 2]
     value, grad = losses.get("cross_entropy").pair(logits, torch.tensor([[1, 1]]))
     assert value[0] == float("inf") and torch.isfinite(grad).all()
+    assert losses.get("cross_entropy").value(logits, torch.tensor([[1, 1]]))[0] == float("inf")
     value, grad = losses.get("cross_entropy").pair(logits, torch.tensor([[0, 1]]))
     assert value[0] == 0.0 and torch.equal(grad, torch.zeros_like(grad))
