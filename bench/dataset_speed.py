@@ -36,6 +36,22 @@ a chunk's forward+backward did not pay: 119 s to compile, then 21.9 ms per call 
 eager (inductor's CPU code, load ~9), so the engine stays eager. SGD already updates all
 parameters with one foreach call per operation.
 
+Second round (thread CPU time, A/B alternating in one process, SWARM_CORES=1, load 2-5;
+moons' 500 bees, 65-bee chunks). Where an epoch went before it: the three 16x16 matmuls
+17 ms (45 GFLOP/s in the loop, 57 alone), the 2-wide layers' matmuls 10 ms, cross-entropy
+6 ms, relu and its backward 5 ms, bias sums 1.5 ms, test forward pass 4 ms, accuracy
+2.6 ms. Paid: two-class cross-entropy from one gradient row (log-sigmoid of the margin; the
+last layer's backward as the broadcast product (w1 - w0) x g, its weight gradient one row)
+and the first layer's bias sum inside its weight-gradient matmul (a ones row on the shared
+input): the step 40.8 -> 35.6 ms an epoch, a 20-epoch swarm.train 1.07 -> 0.91 s (best of
+6); two-class accuracy by one comparison, 1.7 -> 0.7 ms on [500, 2, 1000]; the test loss
+from the margin, 1.04 -> 0.59 ms. Did not pay (within the noise or slower): the test
+samples riding along in the training forward pass (and the [2, 16] x [16, N] product
+rounds differently with N, so the trajectory would depend on record_every); bmm then
+aten::_add_relu_ or add_ instead of baddbmm + relu_; relu's slope written into the
+forward output in place (sign_) for the last layer's backward; chunks of 16-128 bees (65
+stays); the test pass in chunks of 65-500 bees.
+
     python bench/dataset_speed.py            # CPU
     python bench/dataset_speed.py --device cuda
     python bench/dataset_speed.py --epochs-share 0.25   # a quarter of the epochs, on a busy day
