@@ -118,22 +118,29 @@ def init_params(sizes, bee_ids, seed: int, init: str = "default", *,
     return params
 
 
-def forward(params: list[Tensor], x: Tensor, act: Activation, keep: bool = False):
+def forward(params: list[Tensor], x: Tensor, act: Activation, keep: bool = False,
+            out: Tensor | None = None):
     """Predictions [bee, point] for inputs ``x`` [point] or [bee, point]; outputs
     [bee, out, sample] for inputs [1 or bee, feature, sample].
 
     With ``keep`` also returns the per-layer (input, pre, out) that :func:`backward` needs.
+    ``out`` [bee, out, sample] ([bee, 1, point] for a 1-D target) receives the last
+    layer's outputs: a chunk of bees writes into its rows of the whole swarm's, so the
+    chunks' predictions need no concatenation (a 4 MB copy of moons' every epoch).
     """
     flat = x.dim() < 3
     a = x.reshape(-1, 1, x.shape[-1]) if flat else x  # [1 or bee, in, point]
     cache = []
     n_layers = len(params) // 2
+    last = {} if out is None else {"out": out}
     for k in range(n_layers):
         weight, bias = params[2 * k], params[2 * k + 1]
+        dest = last if k == n_layers - 1 else {}
         if weight.shape[2] == 1:  # one input: a broadcast multiply beats a K=1 matmul
-            pre = torch.mul(weight, a).add_(bias.unsqueeze(-1))
+            pre = torch.mul(weight, a, **dest).add_(bias.unsqueeze(-1))
         else:  # inputs shared by all bees are expanded, not copied
-            pre = torch.baddbmm(bias.unsqueeze(-1), weight, a.expand(weight.shape[0], -1, -1))
+            pre = torch.baddbmm(bias.unsqueeze(-1), weight, a.expand(weight.shape[0], -1, -1),
+                                **dest)
         if k == n_layers - 1:
             cache.append((a, None, None))
             out = pre

@@ -55,14 +55,26 @@ class FusedMLP:
             return self._evaluate(self.params, x, y)
         # bees are independent: a chunk at a time keeps [bee, unit, point] in cache, and
         # the chunks share the cores out (each one thread: no barrier inside the many small ops)
+        ypred = self._outputs(x)
         parts = map_cores(lambda i: self._evaluate([p[i:i + chunk] for p in self.params],
-                                                   _rows(x, n, i, chunk), _rows(y, n, i, chunk)),
+                                                   _rows(x, n, i, chunk), _rows(y, n, i, chunk),
+                                                   ypred[i:i + chunk]),
                           range(0, n, chunk))
-        ypred, loss, grads = zip(*parts)
-        return torch.cat(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
+        _, loss, grads = zip(*parts)
+        return self._shaped(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
 
-    def _evaluate(self, params, x: Tensor, y: Tensor):
-        ypred, cache = _mlp.forward(params, x, self.act, keep=True)
+    def _outputs(self, x: Tensor) -> Tensor:
+        """The whole swarm's last-layer outputs [bee, out, sample] for the chunks to fill."""
+        weight = self.params[-2]
+        return torch.empty((weight.shape[0], weight.shape[1], x.shape[-1]), dtype=weight.dtype,
+                           device=weight.device)
+
+    def _shaped(self, outputs: Tensor) -> Tensor:
+        """:meth:`_outputs` as the predictions: a 1-D target's [bee, point]."""
+        return outputs[:, 0] if self.flat else outputs
+
+    def _evaluate(self, params, x: Tensor, y: Tensor, out: Tensor | None = None):
+        ypred, cache = _mlp.forward(params, x, self.act, keep=True, out=out)
         loss, dypred = (self.loss.pair if self.pair else self.loss.value_and_grad)(ypred, y)
         return ypred, loss, _mlp.backward(params, cache, dypred, self.act, self.pair)
 
@@ -70,9 +82,11 @@ class FusedMLP:
         n, chunk = self.params[0].shape[0], self._chunk(x)
         if n <= chunk or self.params[0].device.type != "cpu":
             return _mlp.forward(self.params, x, self.act)
-        return torch.cat(map_cores(lambda i: _mlp.forward([p[i:i + chunk] for p in self.params],
-                                                          _rows(x, n, i, chunk), self.act),
-                                   range(0, n, chunk)))
+        pred = self._outputs(x)
+        map_cores(lambda i: _mlp.forward([p[i:i + chunk] for p in self.params],
+                                         _rows(x, n, i, chunk), self.act, out=pred[i:i + chunk]),
+                  range(0, n, chunk))
+        return self._shaped(pred)
 
 
 def _rows(t: Tensor, bees: int, start: int, size: int) -> Tensor:
