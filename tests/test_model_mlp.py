@@ -9,18 +9,20 @@ def _net(sizes, bees=4, seed=0):
     return [p.double() for p in mlp.init_params(sizes, range(bees), seed)]
 
 
-@pytest.mark.parametrize("depth", [0, 1, 2])
+@pytest.mark.parametrize("depth", [0, 1, 2, 3])
 @pytest.mark.parametrize("per_bee", [False, True])
-def test_two_class_pair_backward_equals_autograd_of_cross_entropy(depth, per_bee):
+@pytest.mark.parametrize("activation", ["relu", "tanh", "identity", "square"])
+def test_two_class_pair_backward_equals_autograd_of_cross_entropy(depth, per_bee, activation):
     """``backward(pair=True)`` with the one-row loss gradient gives every parameter's
     autograd gradient of the two-class cross-entropy (moons' path: 2 inputs, bias sum
-    folded into the first layer's weight gradient when the input is shared)."""
+    folded into the first layer's weight gradient when the input is shared; the layer
+    below the last one's delta as a row scale times act's backward of the broadcast row)."""
     sizes = mlp.layer_sizes(5, depth, n_in=2, n_out=2)
     params = _net(sizes)
     gen = torch.Generator().manual_seed(depth)
     x = torch.randn(4 if per_bee else 1, 2, 23, dtype=torch.float64, generator=gen)
     labels = torch.randint(0, 2, (4 if per_bee else 1, 23), generator=gen)
-    act = activations.get("relu")
+    act = activations.get(activation)
     out, cache = mlp.forward(params, x, act, keep=True)
     _, g = losses.get("cross_entropy").pair(out, labels)
     got = mlp.backward(params, cache, g, act, pair=True)
