@@ -81,14 +81,17 @@ def test_the_activation_table_takes_piecewise_linearity_from_the_torch_free_fact
 
 @pytest.mark.parametrize("classes", [2, 3, 10])
 @pytest.mark.parametrize("per_bee", [False, True])
-def test_accuracy_is_argmax_with_the_first_of_tied_logits(classes, per_bee):
+@pytest.mark.parametrize("finite", [False, True])
+def test_accuracy_is_argmax_with_the_first_of_tied_logits(classes, per_bee, finite):
     """Against a plain loop over samples with Python's max (first index of the largest);
-    rounded logits make ties common, NaN logits count as wrong."""
+    rounded logits make ties common, NaN logits count as wrong (all finite: two classes'
+    one-comparison path)."""
     gen = torch.Generator().manual_seed(classes)
     logits = torch.randint(-2, 3, (5, classes, 40), generator=gen).float()
     logits[1, :, :3] = 0.0  # every class tied
-    logits[2, 1, 4] = float("nan")
-    logits[3, :, 5] = float("inf")
+    if not finite:
+        logits[2, 1, 4] = float("nan")
+        logits[3, :, 5] = float("inf")
     labels = torch.randint(0, classes, (5 if per_bee else 1, 40), generator=gen)
     got = losses.accuracy(logits, labels)
     for bee in range(5):
@@ -111,3 +114,37 @@ def test_cross_entropy_stays_finite_for_logits_far_apart():
     torch.testing.assert_close(losses.get("cross_entropy").value(logits, labels), value)
     ref = nn.CrossEntropyLoss()(logits[0].T.double(), labels[0])
     torch.testing.assert_close(value[0].double(), ref, rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("per_bee", [False, True])
+def test_two_class_cross_entropy_pair_matches_torch_nn_and_autograd(per_bee):
+    """The pair form's value is torch.nn's cross-entropy; its one gradient row is autograd's
+    dloss/dlogit1 and minus dloss/dlogit0, with logits far apart and tied among them."""
+    gen = torch.Generator().manual_seed(3)
+    logits = torch.randn(BEES, 2, 30, dtype=torch.float64, generator=gen) * 4
+    logits[0, :, :2] = 1.5  # tied
+    logits[1, 0, 2], logits[1, 1, 2] = 60.0, -60.0  # far apart: exp underflows in float32
+    labels = torch.randint(0, 2, (BEES if per_bee else 1, 30), generator=gen)
+    loss = losses.get("cross_entropy")
+    value, grad = loss.pair(logits, labels)
+    assert value.shape == (BEES,) and grad.shape == (BEES, 1, 30)
+    pred = logits.clone().requires_grad_(True)
+    for bee in range(BEES):
+        ref = _reference("cross_entropy", pred[bee], labels[bee if per_bee else 0])
+        torch.testing.assert_close(value[bee], ref.detach())
+        (auto,) = torch.autograd.grad(ref, pred)
+        torch.testing.assert_close(grad[bee, 0], auto[bee, 1])
+        torch.testing.assert_close(-grad[bee, 0], auto[bee, 0])
+    full_value, full_grad = loss.value_and_grad(logits, labels)
+    torch.testing.assert_close(value, full_value)
+    torch.testing.assert_close(loss.value(logits, labels), value)  # two classes' own path
+    torch.testing.assert_close(grad[:, 0], full_grad[:, 1])
+
+
+def test_two_class_pair_loss_is_inf_beyond_float32_on_the_wrong_side_and_zero_on_the_right():
+    logits = torch.tensor([[[3e38, -3e38], [-3e38, 3e38]]])  # [1, class 2, sample 2]
+    value, grad = losses.get("cross_entropy").pair(logits, torch.tensor([[1, 1]]))
+    assert value[0] == float("inf") and torch.isfinite(grad).all()
+    assert losses.get("cross_entropy").value(logits, torch.tensor([[1, 1]]))[0] == float("inf")
+    value, grad = losses.get("cross_entropy").pair(logits, torch.tensor([[0, 1]]))
+    assert value[0] == 0.0 and torch.equal(grad, torch.zeros_like(grad))

@@ -35,6 +35,8 @@ class FusedMLP:
         self.names = [f"layer{k}.{kind}" for k in range(len(sizes)) for kind in ("weight", "bias")]
         self.width, self.flat = spec.width, spec.task == "target"
         self.chunk = max(64, _CHUNK_FLOATS // (spec.width * spec.points))
+        # two-class cross-entropy: the loss and the last layer's backward from one gradient row
+        self.pair = self.loss.pair is not None and spec.outputs == 2 and not self.flat
 
     def _chunk(self, x: Tensor) -> int:
         """Bees per chunk: 4 MB per [bee, unit, sample] tensor of this batch. Measured
@@ -53,24 +55,38 @@ class FusedMLP:
             return self._evaluate(self.params, x, y)
         # bees are independent: a chunk at a time keeps [bee, unit, point] in cache, and
         # the chunks share the cores out (each one thread: no barrier inside the many small ops)
+        ypred = self._outputs(x)
         parts = map_cores(lambda i: self._evaluate([p[i:i + chunk] for p in self.params],
-                                                   _rows(x, n, i, chunk), _rows(y, n, i, chunk)),
+                                                   _rows(x, n, i, chunk), _rows(y, n, i, chunk),
+                                                   ypred[i:i + chunk]),
                           range(0, n, chunk))
-        ypred, loss, grads = zip(*parts)
-        return torch.cat(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
+        _, loss, grads = zip(*parts)
+        return self._shaped(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
 
-    def _evaluate(self, params, x: Tensor, y: Tensor):
-        ypred, cache = _mlp.forward(params, x, self.act, keep=True)
-        loss, dypred = self.loss.value_and_grad(ypred, y)
-        return ypred, loss, _mlp.backward(params, cache, dypred, self.act)
+    def _outputs(self, x: Tensor) -> Tensor:
+        """The whole swarm's last-layer outputs [bee, out, sample] for the chunks to fill."""
+        weight = self.params[-2]
+        return torch.empty((weight.shape[0], weight.shape[1], x.shape[-1]), dtype=weight.dtype,
+                           device=weight.device)
+
+    def _shaped(self, outputs: Tensor) -> Tensor:
+        """:meth:`_outputs` as the predictions: a 1-D target's [bee, point]."""
+        return outputs[:, 0] if self.flat else outputs
+
+    def _evaluate(self, params, x: Tensor, y: Tensor, out: Tensor | None = None):
+        ypred, cache = _mlp.forward(params, x, self.act, keep=True, out=out)
+        loss, dypred = (self.loss.pair if self.pair else self.loss.value_and_grad)(ypred, y)
+        return ypred, loss, _mlp.backward(params, cache, dypred, self.act, self.pair)
 
     def predict(self, x: Tensor) -> Tensor:
         n, chunk = self.params[0].shape[0], self._chunk(x)
         if n <= chunk or self.params[0].device.type != "cpu":
             return _mlp.forward(self.params, x, self.act)
-        return torch.cat(map_cores(lambda i: _mlp.forward([p[i:i + chunk] for p in self.params],
-                                                          _rows(x, n, i, chunk), self.act),
-                                   range(0, n, chunk)))
+        pred = self._outputs(x)
+        map_cores(lambda i: _mlp.forward([p[i:i + chunk] for p in self.params],
+                                         _rows(x, n, i, chunk), self.act, out=pred[i:i + chunk]),
+                  range(0, n, chunk))
+        return self._shaped(pred)
 
 
 def _rows(t: Tensor, bees: int, start: int, size: int) -> Tensor:
