@@ -65,7 +65,7 @@ def mark_render():  # swarm.animation imported only now where the tree imports i
 if hasattr(swarm.cli, "_train"):  # trains in a forked child while the parent imports the panels
     if os.environ.get("SWARM_BENCH_IDLE"):  # as where a core is idle: the load does not gate it
         import swarm._cores
-        swarm._cores.idle_cores = lambda: float(swarm._cores.cores())
+        swarm._cores.idle_cores = lambda since=None: float(swarm._cores.cores())
     train = swarm.cli._train
     def noted(spec, fork=False, *a, **k):
         marks["forked"] = bool(fork)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["cores", "idle_cores"]
+__all__ = ["cores", "idle_cores", "cpu_clock"]
 
 
 def cores() -> int:
@@ -17,11 +17,40 @@ def cores() -> int:
     return max(1, min(count, int(limit))) if limit.isdigit() else count
 
 
-def idle_cores() -> float:
-    """Cores with nothing to run: :func:`cores` less the 1-minute load average (all of them
-    where the system does not say)."""
+def cpu_clock() -> tuple[int, int] | None:
+    """(idle, total) time the CPUs this process may run on have counted so far (Linux's
+    /proc/stat, in ticks), or None where the system does not say: the start of a window
+    for :func:`idle_cores`."""
+    try:
+        allowed = {f"cpu{n}" for n in os.sched_getaffinity(0)}
+        idle = total = 0
+        with open("/proc/stat") as fh:
+            for line in fh:
+                name, *values = line.split()
+                if name in allowed:
+                    ticks = [int(v) for v in values[:8]]  # user nice system idle iowait irq softirq steal
+                    idle, total = idle + ticks[3] + ticks[4], total + sum(ticks)
+        return (idle, total) if total else None
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+_WINDOW_TICKS = 10  # a shorter window says little (a tick is usually 10 ms per CPU)
+
+
+def idle_cores(since: tuple[int, int] | None = None) -> float:
+    """Cores with nothing to run. Since ``since`` (a :func:`cpu_clock` reading), where the
+    system counts CPU time: the cores left idle on average over that window, this process's
+    own work counted as busy; it follows the machine as it is now, where the 1-minute load
+    average still counts the work of the last minute (a command run just after another
+    saw ~1.5 busy cores of 2 on an idle machine). Else :func:`cores` less the 1-minute load
+    average (all of them where the system does not say)."""
+    now = cpu_clock() if since is not None else None
+    if now is not None and now[1] - since[1] >= _WINDOW_TICKS * len(os.sched_getaffinity(0)):
+        share = (now[0] - since[0]) / (now[1] - since[1])
+        return min(float(cores()), share * len(os.sched_getaffinity(0)))
     try:
         busy = os.getloadavg()[0]
     except (OSError, AttributeError):
         busy = 0.0
-    return cores() - busy
+    return float(cores() - busy)

@@ -548,6 +548,10 @@ def _work(args, plan: dict, outputs) -> None:
 
 _FORK_TRAINING = False  # set by `command`: the process is the program's own, nothing else runs in it
 _FORK_BYTES = 1 << 30  # a bigger recording trains here: sending it back would cost seconds
+_STARTED = None  # set by `command`: the CPUs' clock when the program started (swarm._cores.cpu_clock)
+# idle cores beside this process's own (its imports keep one busy until the gate): half a core
+# idle while torch imported says the child will find a core of its own
+_IDLE_TO_FORK = 0.5
 
 
 def _trains_forked(spec) -> bool:
@@ -555,13 +559,16 @@ def _trains_forked(spec) -> bool:
     program's own process (``command``; ``main`` called from Python trains in the caller's
     process, where its logging and patches are), on Linux, on the CPU, for a recording of
     at most ``_FORK_BYTES``, and while a core is idle: on a busy machine the two
-    processes only shared one core (measured at load 2.2-2.9 on 2 cores: 0.2-0.7 s slower)."""
-    from swarm._cores import idle_cores
+    processes only shared one core (measured at load 2.2-2.9 on 2 cores: 0.2-0.7 s slower).
+    Idle means over the program's own start-up so far (``_STARTED``), not the last minute:
+    a command run just after another would else never fork on an idle machine."""
+    from swarm._cores import cores, idle_cores
     from swarm._forked import can_fork
 
     needed = spec.memory_info.get("needed")
     return (_FORK_TRAINING and can_fork() and spec.device.type == "cpu" and needed is not None
-            and needed <= _FORK_BYTES and idle_cores() >= 1)
+            and needed <= _FORK_BYTES and cores() > 1
+            and idle_cores(since=_STARTED) >= _IDLE_TO_FORK)
 
 
 def _train(spec, fork: bool = False, meanwhile=lambda: None):
@@ -686,8 +693,10 @@ def command() -> None:
     freed one by one) took 0.4-0.7 s of the first video's wall time. ``main``
     itself returns, for callers in Python.
     """
-    global _FORK_TRAINING
-    _FORK_TRAINING = True
+    global _FORK_TRAINING, _STARTED
+    from swarm._cores import cpu_clock
+
+    _FORK_TRAINING, _STARTED = True, cpu_clock()
     code = main()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

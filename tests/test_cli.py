@@ -371,7 +371,7 @@ if stage in ("training", "forked"):
     swarm.train = after(swarm.train)
 if stage == "forked":  # as the program runs: training in a forked child (a core idle or not)
     import swarm._cores
-    swarm._cores.idle_cores = lambda: 2.0
+    swarm._cores.idle_cores = lambda since=None: 2.0
     sys.argv[1:] = sys.argv[3:]
     swarm.cli.command()
 elif stage == "saving":
@@ -445,7 +445,7 @@ def test_the_program_trains_in_a_forked_child_with_the_same_numbers(tmp_path):
     """``swarm-animate`` (``command``) trains in a child while it imports the panels; the
     recording it saves and the summary it prints are those of training here."""
     code = ("import os, sys\nimport swarm, swarm._cores, swarm.cli\n"
-            "swarm._cores.idle_cores = lambda: 2.0  # a core idle: it forks\n"
+            "swarm._cores.idle_cores = lambda since=None: 2.0  # a core idle: it forks\n"
             "train = swarm.train\n"
             "def noted(*a, **k):\n"
             "    open('pid', 'w').write(str(os.getpid()))\n"

@@ -1,4 +1,7 @@
 """swarm._threads: map_cores keeps order, restores torch's thread count, raises what fails."""
+import os
+import time
+
 import pytest
 import torch
 
@@ -89,3 +92,35 @@ def test_swarm_cores_caps_the_render_workers_too(monkeypatch):
     monkeypatch.setenv("SWARM_CORES", "1")
     assert worker_count(None, 100) == 1 and worker_count(-1, 100) == 1
     assert worker_count(3, 100) == 3  # a number asked for is a number given
+
+
+def test_idle_cores_over_a_window_of_the_cpu_clock(monkeypatch):
+    """Idle cores since a reading of the CPUs' clock: the idle share of the window times the
+    CPUs; a window too short to say (or no clock) falls back to cores less the load average."""
+    import swarm._cores as cores_module
+
+    cpus = len(os.sched_getaffinity(0))
+    monkeypatch.delenv("SWARM_CORES", raising=False)
+    monkeypatch.setattr(cores_module.os, "getloadavg", lambda: (0.25, 0.0, 0.0))
+    monkeypatch.setattr(cores_module, "cpu_clock", lambda: (1000 + 75 * cpus, 2000 + 100 * cpus))
+    assert cores_module.idle_cores(since=(1000, 2000)) == pytest.approx(0.75 * cpus)
+    monkeypatch.setattr(cores_module, "cpu_clock", lambda: (1001, 2002))  # 2 ticks: too short
+    assert cores_module.idle_cores(since=(1000, 2000)) == cpus - 0.25
+    assert cores_module.idle_cores() == cpus - 0.25  # no window: the load average
+    monkeypatch.setattr(cores_module, "cpu_clock", lambda: None)  # no clock on this system
+    assert cores_module.idle_cores(since=(1000, 2000)) == cpus - 0.25
+
+
+def test_cpu_clock_counts_this_process_busy():
+    """The real clock (Linux): a window in which this process spins leaves at most the other
+    CPUs idle."""
+    from swarm._cores import cpu_clock, idle_cores
+
+    start = cpu_clock()
+    if start is None:
+        pytest.skip("no /proc/stat here")
+    until = time.perf_counter() + 0.3
+    while time.perf_counter() < until:
+        pass
+    idle = idle_cores(since=start)
+    assert 0.0 <= idle <= len(os.sched_getaffinity(0)) - 0.5
