@@ -87,8 +87,13 @@ def test_ylim_is_checked():
 
 @pytest.mark.parametrize("bees", [1, 2, 3, 6, 7, 500])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_the_median_of_all_bees_is_numpys_to_the_bit(bees, dtype):
+@pytest.mark.parametrize("run_epochs", [None, 1, 2])  # runs of epochs on the cores: 5 = 2 + 2 + 1
+def test_the_median_of_all_bees_is_numpys_to_the_bit(bees, dtype, run_epochs, monkeypatch):
+    from swarm.panels import line
     from swarm.panels.line import _median_of_all
+
+    if run_epochs:
+        monkeypatch.setattr(line, "_MEDIAN_VALUES", bees * 7 * run_epochs)
 
     rng = np.random.default_rng(bees)
     ypred = rng.standard_normal((bees, 5, 7)).astype(dtype) * 10.0 ** rng.integers(-3, 4, (bees, 5, 7))

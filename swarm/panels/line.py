@@ -6,6 +6,7 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from swarm._threads import map_cores
 from swarm.panels.base import Panel, SpecOnly, diverged_notes, draw_note, track_color
 from swarm.render.shade import DensityShader
 
@@ -13,6 +14,7 @@ __all__ = ["LinePanel", "MEDIAN_COLOR", "TARGET_STYLE"]
 
 MEDIAN_COLOR = "#d62728"
 TARGET_STYLE = dict(color="black", width=1.5, dash=(7, 4))
+_MEDIAN_VALUES = 1 << 18  # values sorted at once per core (1 MB of float32: in cache)
 
 
 class LinePanel(Panel):
@@ -91,19 +93,31 @@ def _median(ypred: np.ndarray, live: np.ndarray) -> np.ndarray:
 
 
 def _median_of_all(ypred: np.ndarray) -> np.ndarray:
-    """``np.median(ypred, axis=0)`` [epoch, point], the same numbers, in a third of the time.
+    """``np.median(ypred, axis=0)`` [epoch, point], the same numbers, in a fraction of the time.
 
     A sort along contiguous rows of the transposed [epoch * point, bee] values (numpy's
     vectorized sort) beat the median's partition of 500 strided values per point
     (0.18 s against 0.45-0.6 s for 500 bees x 400 epochs x 101 points); the middle
     two (of an even count) are then averaged as ``np.median`` does (``np.mean`` of
-    both, in their dtype), and a NaN anywhere makes the median NaN, as there.
+    both, in their dtype), and a NaN anywhere makes the median NaN, as there. Runs of
+    epochs small enough to stay in cache share out the cores: one 80 MB transposed
+    copy cost more (fresh pages) than all the sorting.
     """
-    values = np.sort(ypred.reshape(len(ypred), -1).T, axis=-1)  # [epoch * point, bee]
-    n = values.shape[-1]
-    middle = np.mean(values[:, [n // 2 - 1, n // 2]], axis=-1) if n % 2 == 0 else values[:, n // 2]
-    middle[np.isnan(values[:, -1])] = np.nan  # the sort puts NaNs last
-    return middle.reshape(ypred.shape[1:])
+    bees, epochs = ypred.shape[:2]
+    if not epochs:
+        return np.empty(ypred.shape[1:], ypred.dtype)
+    step = max(1, _MEDIAN_VALUES // max(1, bees * int(np.prod(ypred.shape[2:]))))
+
+    def run(start: int) -> np.ndarray:
+        block = ypred[:, start:start + step]
+        values = np.sort(block.reshape(bees, -1).T, axis=-1)  # [epoch * point, bee]
+        with np.errstate(over="ignore"):  # two huge values' mean is inf, as np.median's
+            middle = (np.mean(values[:, [bees // 2 - 1, bees // 2]], axis=-1) if bees % 2 == 0
+                      else values[:, bees // 2])
+        middle[np.isnan(values[:, -1])] = np.nan  # the sort puts NaNs last
+        return middle.reshape(block.shape[1:])
+
+    return np.concatenate(map_cores(run, range(0, epochs, step)))
 
 
 def _padded(y: np.ndarray) -> tuple[float, float]:
