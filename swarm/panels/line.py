@@ -6,7 +6,6 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from swarm._threads import map_cores
 from swarm.panels.base import Panel, SpecOnly, diverged_notes, draw_note, track_color
 from swarm.render.shade import DensityShader
 
@@ -103,6 +102,8 @@ def _median_of_all(ypred: np.ndarray) -> np.ndarray:
     epochs small enough to stay in cache share out the cores: one 80 MB transposed
     copy cost more (fresh pages) than all the sorting.
     """
+    from swarm._threads import map_cores  # here: importing the panel must not import torch
+
     bees, epochs = ypred.shape[:2]
     if not epochs:
         return np.empty(ypred.shape[1:], ypred.dtype)
