@@ -405,9 +405,11 @@ def test_an_interrupt_at_any_stage_leaves_none_of_the_outputs(stage, how, tmp_pa
     argv += [] if stage == "summary" else ["--quiet"]  # the summary stage prints (and shows bars)
     if stage == "forked":  # the default panels: chosen (imported) while the child trains
         argv[argv.index("--panels"):argv.index("--panels") + 2] = []
+    # SIGINT as a terminal has it, even where this run inherited it ignored (a background job)
     proc = subprocess.Popen([sys.executable, str(script), stage, str(flag), *argv], cwd=work,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, restore_signals=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not flag.exists():
         assert proc.poll() is None, proc.communicate()[1]
