@@ -69,7 +69,6 @@ import os
 import subprocess
 import time
 
-import numpy as np
 import torch
 from torch import nn
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap

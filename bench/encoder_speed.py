@@ -18,8 +18,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 import swarm
 from swarm.animation import default_panels, get_panel
 from swarm.panels import pick_tracked
@@ -78,8 +76,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for label, names in videos.items():
-            raw = tmp / "frames.rgb"
-            # RGB, not the renderer's RGBX, so the files are what ffmpeg's rgb24 reads
+            raw = tmp / "frames.rgb"  # render_frame's RGB: what ffmpeg's rgb24 reads
             scene_panels = [get_panel(n)(rec, tracked=tracked) for n in names]
             paint(scene_panels, raw, args.frames)
             result = {}

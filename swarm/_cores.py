@@ -46,9 +46,10 @@ def idle_cores(since: tuple[int, int] | None = None) -> float:
     saw ~1.5 busy cores of 2 on an idle machine). Else :func:`cores` less the 1-minute load
     average (all of them where the system does not say)."""
     now = cpu_clock() if since is not None else None
-    if now is not None and now[1] - since[1] >= _WINDOW_TICKS * len(os.sched_getaffinity(0)):
-        share = (now[0] - since[0]) / (now[1] - since[1])
-        return min(float(cores()), share * len(os.sched_getaffinity(0)))
+    if now is not None:  # a clock: this process's CPUs can be listed
+        cpus = len(os.sched_getaffinity(0))
+        if now[1] - since[1] >= _WINDOW_TICKS * cpus:
+            return min(float(cores()), (now[0] - since[0]) / (now[1] - since[1]) * cpus)
     try:
         busy = os.getloadavg()[0]
     except (OSError, AttributeError):

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
-from swarm._cores import cores
+from swarm._cores import cores, idle_cores
 from swarm._malloc import keep_memory
 
 __all__ = ["idle_core_threads", "map_cores", "cores"]
@@ -27,19 +27,15 @@ __all__ = ["idle_core_threads", "map_cores", "cores"]
 def idle_core_threads(device="cpu"):
     """Use no more CPU threads than there are idle cores for a ``with`` block.
 
-    The 1-minute load average says how many cores are busy; the previous
-    thread count is restored afterwards. Nothing changes for a non-CPU ``device``.
+    :func:`swarm._cores.idle_cores` (the 1-minute load average) says how many are
+    idle; the previous thread count is restored afterwards. Nothing changes for a non-CPU ``device``.
     """
     if torch.device(device).type != "cpu":
         yield
         return
     keep_memory()  # big temporaries come and go: keep them mapped (see swarm._malloc)
     before = torch.get_num_threads()
-    try:
-        busy = os.getloadavg()[0]
-    except (OSError, AttributeError):
-        busy = 0.0
-    torch.set_num_threads(max(1, min(before, round(cores() - busy))))
+    torch.set_num_threads(max(1, min(before, round(idle_cores()))))
     try:
         yield
     finally:
