@@ -231,3 +231,26 @@ def test_pca_matches_numpys_svd_of_the_fitted_points(monkeypatch, bees, epochs, 
     np.testing.assert_allclose(pca.explained, explained, rtol=1e-9)
     np.testing.assert_allclose(pca.trajectories, (x - mean) @ basis.T, atol=1e-9)
     assert np.isnan(pca.trajectories[0, 1]).all() and np.isfinite(pca.trajectories[-1]).all()
+
+
+def test_relative_change_in_runs_of_bees_equals_a_plain_loop(monkeypatch):
+    from swarm.metrics import weights as module
+
+    rng = np.random.default_rng(5)
+    w = [rng.normal(size=(5, 6, 3, 1)), rng.normal(size=(5, 6, 2, 3)), rng.normal(size=(5, 6, 1, 2))]
+    w[1][3, 4, 0, 0] = np.inf  # a diverged bee: NaN from then on in that layer
+    rec = from_params(w, [np.zeros((5, 6, 3)), np.zeros((5, 6, 2)), np.zeros((5, 6, 1))])
+    monkeypatch.setattr(module, "_CHUNK_VALUES", 12)  # runs of one or two bees
+    out = relative_weight_change(rec)
+    expect = np.full((5, 6, 3), np.nan)
+    for b in range(5):
+        for e in range(1, 6):
+            for k in range(3):
+                new, old = rec.weights(k)[b, e].astype(float), rec.weights(k)[b, e - 1].astype(float)
+                with np.errstate(invalid="ignore"):
+                    change, size = np.abs(new - old).sum(), np.abs(old).sum()
+                if np.isfinite(change) and np.isfinite(size):
+                    expect[b, e, k] = change / size
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(expect))
+    np.testing.assert_allclose(out, expect, rtol=1e-12)
+    assert np.isnan(out[3, 4:, 1]).all() and np.isfinite(out[3, 1:4, 1]).all()

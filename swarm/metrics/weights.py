@@ -136,16 +136,24 @@ def relative_weight_change(rec) -> np.ndarray:
     layer whose previous weights are all zero gives 0 if unchanged, else inf.
     """
     rec = _common.check_recording(rec)
-    out = []
-    for w in _common.layer_arrays(rec):
-        w = w.astype(np.float64)
-        with np.errstate(invalid="ignore", over="ignore"):  # inf weights give NaN, quietly
-            change = np.abs(np.diff(w, axis=1)).sum(-1)
-            size = np.abs(w[:, :-1]).sum(-1)
+    layers = _common.layer_arrays(rec)  # views [bee, epoch, n]
+    # runs of bees in float64 copies that stay cache-sized, on every core (whole-recording
+    # float64 copies made the kernel page in hundreds of MB)
+    step = max(1, _CHUNK_VALUES // max(1, rec.num_epochs * max(a.shape[-1] for a in layers)))
+    runs = [slice(b, b + step) for b in range(0, rec.num_bees, step)]
+    return np.concatenate(map_cores(lambda bees: np.stack(
+        [_relative_change(a[bees]) for a in layers], -1), runs), 0)
+
+
+def _relative_change(w: np.ndarray) -> np.ndarray:
+    """|W_e - W_{e-1}|_1 / |W_{e-1}|_1 of [bee, epoch, n] weights: float64 [bee, epoch], NaN first."""
+    w = w.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):  # inf weights give NaN, quietly
+        change = np.abs(np.diff(w, axis=1)).sum(-1)
+        size = np.abs(w[:, :-1]).sum(-1)
         ratio = np.divide(change, size, out=np.where(change > 0, np.inf, 0.0), where=size > 0)
-        ratio[~(np.isfinite(change) & np.isfinite(size))] = np.nan
-        out.append(np.concatenate([np.full((w.shape[0], 1), np.nan), ratio], 1))
-    return np.stack(out, -1)
+    ratio[~(np.isfinite(change) & np.isfinite(size))] = np.nan
+    return np.concatenate([np.full((w.shape[0], 1), np.nan), ratio], 1)
 
 
 def delta_w_correlation(rec, quantiles: int = 64) -> np.ndarray:
