@@ -50,7 +50,8 @@ def summary(rec, keys=None) -> dict:
     def gzip():  # two epochs: gzip's exact values are cheap
         if not (kept.any() and rec.num_layers):
             return [None, None]
-        return [_mean(c) for c in weight_complexity(rec.bees(kept), ends, compressor="gzip").T]
+        sizes = weight_complexity(rec, ends, compressor="gzip")[kept]  # no copy of the recording
+        return [_mean(c) for c in sizes.T]
 
     def accuracy_gap():
         return _quantiles(rec["accuracy"][kept, -1] - rec["test_accuracy"][kept, -1])
@@ -64,7 +65,7 @@ def summary(rec, keys=None) -> dict:
         "diverged": lambda: int((~kept).sum()),
         "first_divergence_epoch": first_divergence,
         "breakpoint_alignment": lambda: _alignment(rec),
-        "effective_rank": lambda: {f"layer{k}": [_mean(effective_rank(rec.weights(k)[kept][:, e]))
+        "effective_rank": lambda: {f"layer{k}": [_mean(effective_rank(rec.weights(k)[:, e][kept]))
                                                  for e in ends] for k in rec.layer_indices},
         "gzip_complexity": gzip,
         "loss_units": lambda: rec.loss_units,
