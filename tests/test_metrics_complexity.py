@@ -110,3 +110,15 @@ def test_without_zlib_ng_gzip_compresses_and_says_so_once(monkeypatch):
         warnings.simplefilter("error")
         weight_complexity(rec)
     complexity._say_fallback.cache_clear()
+
+
+@pytest.mark.parametrize("bees, epochs, chosen", [(40, 3, [2, 0]), (2, 9, slice(1, None, 2))])
+def test_runs_of_bees_or_epochs_give_each_networks_own_size(bees, epochs, chosen):
+    rec = random_walk(bees, epochs, width=3, depth=2, seed=7)
+    out = weight_complexity(rec, chosen, compressor="gzip", n_jobs=2)
+    picked = np.arange(epochs)[chosen]
+    assert out.shape == (bees, picked.size)
+    for bee in range(bees):
+        for j, e in enumerate(picked):
+            flat = np.concatenate([rec.weights(k)[bee, e].ravel() for k in rec.layer_indices])
+            assert out[bee, j] == gzip_complexity(flat)

@@ -73,15 +73,32 @@ def weight_complexity(rec, epochs=None, *, biases: bool = False, compressor: str
     workers = _workers(n_jobs)
     compress = _compress_function(compressor)
     idx = _common.epoch_indices(rec, epochs)
-    parts = [a[:, idx] for a in _common.layer_arrays(rec, biases=biases)]
-    flat = np.concatenate(parts, axis=-1).astype("<f8")  # [bee, epoch, n]
-    rows = flat.reshape(-1, flat.shape[-1])
-    if rows.shape[0] == 0 or rows.shape[1] == 0:
-        return np.zeros(flat.shape[:2])
-    chunks = np.array_split(np.arange(rows.shape[0]), min(rows.shape[0], 8 * workers))
-    sizes = map_cores(lambda c: [len(compress(r.tobytes(), level, _GZIP)) for r in rows[c]],
-                      chunks, workers)
-    return (np.concatenate(sizes) / rows.shape[1] / 8.0).reshape(flat.shape[:2])
+    layers = _common.layer_arrays(rec, biases=biases)  # views [bee, epoch, n]
+    n = sum(a.shape[-1] for a in layers)
+    out = np.zeros((rec.num_bees, idx.size))
+    if out.size == 0 or n == 0:
+        return out
+
+    def sizes(unit: tuple[slice, slice]) -> None:
+        """Compress the unit's networks, written as float64 here (no copy of the recording)."""
+        bees, chosen = unit
+        rows = np.concatenate([a[bees][:, idx[chosen]] for a in layers], -1).astype("<f8")
+        out[bees, chosen] = np.reshape([len(compress(r.tobytes(), level, _GZIP))
+                                        for r in rows.reshape(-1, n)], rows.shape[:2])
+
+    map_cores(sizes, _units(out.shape, 8 * workers), workers)
+    return out / (8.0 * n)
+
+
+def _units(shape: tuple[int, int], least: int) -> list[tuple[slice, slice]]:
+    """[bee, epoch] cut into at least ``least`` (where there are as many networks) runs of
+    bees with all their epochs, or bees by runs of epochs: similar shares for the threads."""
+    bees, epochs = shape
+    per_bee = max(1, -(-least // bees))  # epoch runs per bee
+    step_b = max(1, bees // least) if per_bee == 1 else 1
+    step_e = -(-epochs // per_bee)
+    return [(slice(b, b + step_b), slice(e, e + step_e))
+            for b in range(0, bees, step_b) for e in range(0, epochs, step_e)]
 
 
 def _compress_function(compressor: str):
