@@ -254,3 +254,15 @@ def test_relative_change_in_runs_of_bees_equals_a_plain_loop(monkeypatch):
     np.testing.assert_array_equal(np.isnan(out), np.isnan(expect))
     np.testing.assert_allclose(out, expect, rtol=1e-12)
     assert np.isnan(out[3, 4:, 1]).all() and np.isfinite(out[3, 1:4, 1]).all()
+
+
+def test_finite_rows_match_an_entry_by_entry_check():
+    import torch
+
+    from swarm.metrics.weights import _finite_rows
+
+    big = np.finfo(np.float64).max
+    points = np.array([[1.0, 2.0], [big, big], [np.nan, 0.0], [np.inf, -np.inf], [-big, 3.0],
+                       [0.0, -np.inf]])
+    got = _finite_rows(torch.as_tensor(points)).numpy()
+    np.testing.assert_array_equal(got, np.isfinite(points).all(1))  # row 1 overflows its sum

@@ -290,8 +290,22 @@ def _fit_points(arrays: list[np.ndarray], kept: np.ndarray, bees: slice) -> torc
     """The points of :func:`_points` that fit the PCA: finite, of bees that did not diverge."""
     points = _points(arrays, bees)
     epochs = arrays[0].shape[1]
-    keep = torch.as_tensor(np.repeat(kept[bees], epochs)) & torch.isfinite(points).all(1)
+    keep = torch.as_tensor(np.repeat(kept[bees], epochs)) & _finite_rows(points)
     return points if bool(keep.all()) else points[keep]
+
+
+def _finite_rows(points: torch.Tensor) -> torch.Tensor:
+    """Boolean [point]: the rows of ``points`` [point, d] with every entry finite.
+
+    A row's sum is finite when all its entries are (NaN and inf carry through a
+    sum), one pass; only rows whose sum is not (those, or an overflow) are looked at
+    entry by entry.
+    """
+    keep = torch.isfinite(points.sum(1))
+    if not bool(keep.all()):
+        odd = ~keep
+        keep[odd] = torch.isfinite(points[odd]).all(1)
+    return keep
 
 
 _NO_POINTS = (0, None, None)  # the moments of no points
