@@ -165,13 +165,24 @@ def _paint(scene: Scene, index, canvases, frame: np.ndarray) -> np.ndarray:
 
 
 def _frames(scene: Scene, schedule):
-    """Each row of ``schedule`` [frame, panel] painted, in one reused RGBX buffer."""
+    """Each row of ``schedule`` [frame, panel] painted, in one reused RGBX buffer, with the
+    (start, stop) frame rows where it may differ from the frame before (None: the first).
+
+    Those are the rows the panels painted in either frame (their canvases' ``touched``):
+    only they are restored from the background, and only they are converted for the encoder.
+    """
     keep_memory()
     canvases = scene.canvases()
-    frame = np.empty_like(scene.background)
+    panes = [pane for canvas in canvases for pane in canvas.panes]
+    frame = scene.background.copy()
+    before = None
     for index in schedule:
-        np.copyto(frame, scene.background)
-        yield _paint(scene, index, canvases, frame)
+        for start, stop in before or ():
+            frame[start:stop] = scene.background[start:stop]
+        _paint(scene, index, canvases, frame)
+        now = [(pane.pane.top + a, pane.pane.top + b) for pane in panes for a, b in pane.touched]
+        yield frame, None if before is None else before + now
+        before = now
 
 
 def _render_piece(scene, schedule: np.ndarray, path: str, fps: float, codec: dict,
@@ -183,8 +194,8 @@ def _render_piece(scene, schedule: np.ndarray, path: str, fps: float, codec: dic
     if isinstance(scene, str):
         scene = load_scene(scene)
     with make_writer(path, fps, scene.size, channels=4, **codec) as writer:
-        for frame in _frames(scene, schedule):
-            writer.write(frame)
+        for frame, rows in _frames(scene, schedule):
+            writer.write(frame, rows)
     return len(schedule)
 
 
@@ -195,7 +206,8 @@ def render(scene: Scene, path, schedule, *, fps: float = 30, jobs: int | None = 
 
     ``jobs`` processes (None: all cores) render chunks of frames; ``poster``
     (a .png path) also saves the last frame. ``writer``: the class that writes
-    frames, called like :class:`VideoWriter` (default; tests pass a fake). Interrupted (Ctrl-C, SIGTERM) or
+    frames, called like :class:`VideoWriter` (default; tests pass a fake): RGBX frames,
+    each with the rows that changed, ``write(frame, rows)``. Interrupted (Ctrl-C, SIGTERM) or
     failed renders leave no output, no temporary file and no ffmpeg or worker
     process, and re-raise (KeyboardInterrupt for an interruption).
     """
@@ -215,8 +227,8 @@ def render(scene: Scene, path, schedule, *, fps: float = 30, jobs: int | None = 
     with sigterm_raises(), bar:
         if workers == 1:
             with make_writer(path, fps, scene.size, channels=4, **codec) as out:
-                for frame in _frames(scene, schedule):
-                    out.write(frame)
+                for frame, rows in _frames(scene, schedule):
+                    out.write(frame, rows)
                     bar.update()
         else:
             _render_parallel(scene, path, schedule, fps, workers, codec, bar, fmt, make_writer)

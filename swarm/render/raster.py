@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ColumnPlan", "column_plan", "span_counts", "span_pixels", "column_fill"]
+__all__ = ["ColumnPlan", "column_plan", "span_counts", "row_counts", "span_pixels", "column_fill"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,38 @@ class ColumnPlan:
     inner: tuple
     flipped: bool
 
+    def _edges(self, y_px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The curves ``y_px`` [curve, point] at every column edge, float32 [num_cols + 1, curve],
+        and their points [point, curve]. Each edge is left + t * (right - left), the differences
+        taken once per segment (12x fewer than edges)."""
+        y = np.asarray(y_px, dtype=np.float32)
+        if self.flipped:
+            y = y[..., ::-1]
+        y = np.ascontiguousarray(np.atleast_2d(y).T)  # [point, curve]
+        step = np.diff(y, axis=0)  # [segment, curve]
+        edge = np.take(step, self.seg, axis=0)
+        edge *= self.t[:, None]
+        edge += np.take(y, self.seg, axis=0)
+        return edge, y
+
+    def row_spans(self, y_px: np.ndarray, height: int) -> tuple[np.ndarray, np.ndarray]:
+        """(first, last) int32 [column, curve]: the whole rows each curve covers in each column,
+        ``floor`` of :meth:`spans`' (lo, hi) clipped to 0 .. ``height``; ``y_px`` [curve, point] finite.
+
+        The same rows in fewer passes: floor and clipping commute with min and max, so the
+        column edges are clipped and cast once and the spans taken in integers.
+        """
+        edge, y = self._edges(y_px)
+        np.clip(edge, 0, height, out=edge)
+        edge = edge.astype(np.int32)  # floor: all >= 0
+        first = np.minimum(edge[:-1], edge[1:])
+        last = np.maximum(edge[:-1], edge[1:])
+        for vertices, cols in self.inner:  # a vertex inside a column can reach beyond both edges
+            vertex = np.clip(np.take(y, vertices, axis=0), 0, height).astype(np.int32)
+            first[cols] = np.minimum(first[cols], vertex)
+            last[cols] = np.maximum(last[cols], vertex)
+        return first, last
+
     def spans(self, y_px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(lo, hi) [curve, column]: the rows each curve covers in each column; NaN curves give NaN.
 
@@ -48,15 +80,7 @@ class ColumnPlan:
         the curves' values point by point is ~3x faster than gathering along each
         curve, and :func:`span_counts` deposits column by column, in cache.
         """
-        y = np.asarray(y_px, dtype=np.float32)
-        if self.flipped:
-            y = y[..., ::-1]
-        y = np.ascontiguousarray(np.atleast_2d(y).T)  # [point, curve]
-        left = np.take(y, self.seg, axis=0)
-        edge = np.take(y, self.seg + 1, axis=0)
-        edge -= left
-        edge *= self.t[:, None]
-        edge += left  # the curves at every column edge, [num_cols + 1, curve]
+        edge, y = self._edges(y_px)  # [num_cols + 1, curve], and y [point, curve]
         lo = np.minimum(edge[:-1], edge[1:])
         hi = np.maximum(edge[:-1], edge[1:])
         for vertices, cols in self.inner:  # a vertex inside a column can reach beyond both edges
@@ -136,6 +160,24 @@ def span_counts(lo: np.ndarray, hi: np.ndarray, height: int, antialias: bool = T
     diff = np.bincount(index, whole.ravel(), minlength=size)
     diff[1:] += np.bincount(index, part.ravel(), minlength=size)[:-1]
     cover = np.cumsum(diff.reshape(num_cols, stride), axis=1, dtype=np.float32)
+    return cover[:, :height].T
+
+
+def row_counts(first: np.ndarray, last: np.ndarray, top: int, bottom: int) -> np.ndarray:
+    """How many spans cover each row ``top .. bottom - 1``: int32 [row, column] (a transposed view).
+
+    ``first``/``last`` int32 [column, curve] are whole rows (:meth:`ColumnPlan.row_spans`),
+    at least ``top`` and at most ``bottom``: a span covers rows first .. last. The same
+    counts as :func:`span_counts` without ``antialias``, from integers.
+    """
+    num_cols, height = first.shape[0], bottom - top
+    stride = height + 2  # two guard rows take the deposits of spans ending at the bottom
+    # flat positions in a [column, row] buffer, in int32 like the spans (int64 sums cost 2x)
+    offset = (np.arange(num_cols, dtype=first.dtype) * stride - top)[:, None]
+    diff = np.bincount(np.add(first, offset).ravel(), minlength=num_cols * stride)
+    offset += 1
+    diff -= np.bincount(np.add(last, offset).ravel(), minlength=num_cols * stride)
+    cover = np.cumsum(diff.reshape(num_cols, stride), axis=1, dtype=np.int32)
     return cover[:, :height].T
 
 
