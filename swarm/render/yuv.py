@@ -13,7 +13,7 @@ fixed point::
 
 with U and V of each 2x2 block's mean colour (the box filter; swscale's is wider: not
 the same bytes, the same picture within one level). Integer lanes packed in machine
-words do the arithmetic in a few whole-array passes (see :meth:`I420._luma`, ``_chroma``).
+words do the arithmetic in a few whole-array passes (``I420._luma``, ``I420._chroma``).
 """
 from __future__ import annotations
 
@@ -31,16 +31,19 @@ def i420_shape(width: int, height: int) -> tuple[int, int]:
     return height * 3 // 2, width
 
 
-def _chroma_factor(k0: int, k1: int, k2: int) -> np.uint64:
-    """The multiplier that sums lane0 * k0 + lane1 * k1 + lane2 * k2 into the top lane (bits 48..63)."""
+def _dot_factor(k0: int, k1: int, k2: int) -> np.uint64:
+    """The multiplier that sums lane0 * k0 + lane1 * k1 + lane2 * k2 into the top lane (bits 48..63)
+    of four 16-bit lanes (lane 3 is multiplied by 0: the X byte drops out)."""
     return np.uint64((k0 << 48) | (k1 << 32) | (k2 << 16))
 
 
-# U and V with every term made positive: 255 - c for a colour c with a negative weight, the
-# difference folded into the constant (e.g. U = (38 (255 - R) + 74 (255 - G) + 112 B + 4336) >> 8).
-# No lane exceeds 16 bits on the way (the largest sum is 61,456), so no carry spoils the top lane.
-_U = (_chroma_factor(38, 74, 112), np.uint64(0x00000000FFFFFFFF), np.uint64(4336 << 48))  # 255 - R, 255 - G, B
-_V = (_chroma_factor(112, 94, 18), np.uint64(0x0000FFFFFFFF0000), np.uint64(4336 << 48))  # R, 255 - G, 255 - B
+# U and V of a block's mean colour c = (R, G, B) and its complement c' = 255 - c, every weight
+# positive (the difference folded into the constant), e.g. U = (38 R' + 74 G' + 112 B + 4336) >> 8:
+# one multiply of c' and one of c. No lane exceeds 16 bits on the way (the top one reaches
+# 61,456, the ones below 47,430), so no carry spoils the top lane.
+_U = (_dot_factor(38, 74, 0), _dot_factor(0, 0, 112))
+_V = (_dot_factor(0, 94, 18), _dot_factor(112, 0, 0))
+_ROUND_UV = np.uint64(4336 << 48)  # 128 + 128 << 8 - 112 * 255: the rounding, offset and folded terms
 
 
 class I420:
@@ -65,6 +68,7 @@ class I420:
         self._g = np.empty((height, width), np.uint32)
         self._pairs = np.empty((height // 2, width, 4), np.uint16)
         self._q = np.empty((height // 2, width // 2), np.uint64)
+        self._flip = np.empty((height // 2, width // 2), np.uint64)
         self._mix = np.empty((height // 2, width // 2), np.uint64)
 
     def convert(self, rgbx: np.ndarray, rows=None) -> np.ndarray:
@@ -78,39 +82,36 @@ class I420:
         return self.frame
 
     def _luma(self, rgbx, start: int, stop: int) -> None:
-        """Y of rows start..stop: 66 R + 25 B from one multiply of the R | B << 16 lanes."""
+        """Y of rows start..stop: bits 16..31 of (R | B << 16) * (25 | 66 << 16) hold 66 R + 25 B
+        (25 R stays below), and (G << 8) * (129 << 8) adds 129 G there."""
         words = rgbx[start:stop].view(_WORD)[..., 0]  # [row, col]
         a, g = self._a[start:stop], self._g[start:stop]
         np.bitwise_and(words, 0x00FF00FF, out=a)
-        a *= np.uint32(25 | 66 << 16)  # bits 16..31: 66 R + 25 B (25 R stays below)
-        a >>= 16
-        np.right_shift(words, 8, out=g)
-        g &= 0xFF
-        g *= np.uint32(129)
+        a *= np.uint32(25 | 66 << 16)
+        np.bitwise_and(words, 0xFF00, out=g)
+        g *= np.uint32(129 << 8)
         a += g
-        a += 128 + (16 << 8)
-        a >>= 8
+        a += np.uint32((128 + (16 << 8)) << 16)  # at most 60,324 << 16: no overflow
+        a >>= 24
         np.copyto(self.y[start:stop], a, casting="unsafe")
 
     def _chroma(self, rgbx, start: int, stop: int) -> None:
-        """U and V of rows start..stop (even): 2x2 sums in 16-bit lanes, then one multiply each."""
+        """U and V of rows start..stop (even): the 2x2 blocks' mean colours in 16-bit lanes,
+        then two multiplies each (:data:`_U`, :data:`_V`)."""
         half = slice(start // 2, stop // 2)
         pairs = self._pairs[half]
         np.add(rgbx[start:stop:2], rgbx[start + 1:stop:2], out=pairs, dtype=np.uint16)
         lanes = pairs.view(_LANES)[..., 0]  # [row / 2, col]: R | G << 16 | B << 32 | X << 48
-        q, mix = self._q[half], self._mix[half]
+        q, flip, mix = self._q[half], self._flip[half], self._mix[half]
         np.add(lanes[:, 0::2], lanes[:, 1::2], out=q)  # sums of 4, at most 1020: no carry
         q += np.uint64(0x0002000200020002)  # the mean, rounded
         q >>= np.uint64(2)
         q &= _BYTE_LANES
-        for plane, (factor, flip, constant) in ((self.u, _U), (self.v, _V)):
-            np.subtract(_BYTE_LANES, q, out=mix)  # 255 - c in every lane
-            np.bitwise_xor(mix, q, out=mix)  # then keep 255 - c only in the lanes `flip` marks
-            mix &= flip
-            mix ^= q
-            mix &= np.uint64(0x0000FFFFFFFFFFFF)  # X out
-            mix *= factor
-            mix += constant
+        np.subtract(_BYTE_LANES, q, out=flip)  # 255 - c in every lane
+        for plane, (of_flip, of_mean) in ((self.u, _U), (self.v, _V)):
+            np.multiply(flip, of_flip, out=mix)
+            mix += q * of_mean
+            mix += _ROUND_UV
             mix >>= np.uint64(56)
             np.copyto(plane[half], mix, casting="unsafe")
 
