@@ -263,3 +263,25 @@ def test_a_curve_drawn_again_paints_the_same_pixels():
     frame[:] = 255
     canvas.line(x, np.where(x > 0, np.nan, curves[0]), color="C2", width=1.5, dash=(7, 4))
     assert (frame != alone).any() and (frame[:, 170:] == 255).all()  # NaN points left out
+
+
+def test_lines_in_one_batch_paint_what_one_by_one_would():
+    """Overlapping curves in their order, one with a NaN point (drawn on its own), widths apart."""
+    x = np.linspace(-2, 2, 31)
+    ys = np.array([0.5 * np.sin(2 * x) + 1, 1 + 0.2 * x, np.cos(x), 1.2 - 0.1 * x ** 2])
+    ys[2, 5] = np.nan
+    colors, widths = ["C0", "C1", "C2", "#d62728"], [1.8, 1.8, 3.0, 2.2]
+    canvas, batched = white_canvas()
+    canvas.lines(x, ys, colors, widths, alpha=0.9)
+    touched = sorted(canvas.touched)
+    canvas, single = white_canvas()
+    for y, color, width in zip(ys, colors, widths):
+        canvas.line(x, y, color, width, alpha=0.9)
+    np.testing.assert_array_equal(batched, single)
+    assert touched == sorted(canvas.touched)
+    canvas, alone = white_canvas()
+    canvas.lines(x, ys[:1], colors[:1], widths[:1])
+    canvas.lines(x, ys[:0], [], [])
+    canvas, one = white_canvas()
+    canvas.line(x, ys[0], colors[0], widths[0])
+    np.testing.assert_array_equal(alone, one)

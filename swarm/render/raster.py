@@ -185,16 +185,19 @@ def span_pixels(lo: np.ndarray, hi: np.ndarray, height: int):
     """The pixels one curve's spans touch: (rows, cols, coverage) flat arrays.
 
     ``lo``/``hi`` are [column]; each (row, col) appears once, so blending them
-    with fancy indexing is exact.
+    with fancy indexing is exact. [curve, column] spans give the pixels of all
+    curves, curve after curve, and a fourth array: how many pixels each has.
     """
     a, b = _clip_spans(np.asarray(lo), np.asarray(hi), height)
     r0 = np.floor(a).astype(np.int64)
     count = np.where(b > a, np.ceil(b).astype(np.int64) - r0, 0)
-    cols = np.repeat(np.arange(a.size), count)
-    offset = np.arange(cols.size) - np.repeat(np.cumsum(count) - count, count)
-    rows = np.repeat(r0, count) + offset
-    cover = np.minimum(np.repeat(b, count), rows + 1) - np.maximum(np.repeat(a, count), rows)
-    return rows, cols, cover.astype(np.float32)
+    cols = np.repeat(np.broadcast_to(np.arange(a.shape[-1]), a.shape), count.ravel())
+    offset = np.arange(cols.size) - np.repeat(np.cumsum(count) - count.ravel(), count.ravel())
+    rows = np.repeat(r0, count.ravel()) + offset
+    cover = np.minimum(np.repeat(b, count.ravel()), rows + 1) - np.maximum(np.repeat(a, count.ravel()), rows)
+    if a.ndim == 1:
+        return rows, cols, cover.astype(np.float32)
+    return rows, cols, cover.astype(np.float32), count.sum(axis=1)
 
 
 def column_fill(top: np.ndarray, bottom: np.ndarray, height: int) -> np.ndarray:
