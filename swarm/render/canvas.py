@@ -88,7 +88,9 @@ class Canvas:
     canvases of the panel (itself first) when its ``plot_init`` made several axes.
 
     Widths and radii are pixels of a 1280x720 (dpi 100) video and scale with
-    the figure's dpi, like text in points.
+    the figure's dpi, like text in points. Every painting method notes the box rows
+    it painted in ``touched`` (the compositor restores and converts only those);
+    a panel that paints ``pixels`` or ``rgb`` itself marks the whole box.
     """
 
     def __init__(self, pane: Pane):

@@ -12,6 +12,8 @@ Two ways to turn spans into pixels:
 - :func:`span_counts`: dense, for hundreds of curves: every span is four
   deposits into a difference array (one ``np.bincount``), then one cumulative
   sum per column. Cost is O(curves x columns + pixels), whatever the slopes.
+  Whole rows without anti-aliasing: :meth:`ColumnPlan.row_spans` and
+  :func:`row_counts`, the same counts from int32 spans in fewer passes.
 - :func:`span_pixels`: sparse, for one curve: the (row, col, coverage) of the
   pixels it touches, so a thin line costs what it covers, not the whole box.
 """
