@@ -99,3 +99,22 @@ def test_sizes_and_frames_are_checked():
         I420(7, 4)
     with pytest.raises(ValueError, match="rgbx"):
         I420(4, 4).convert(np.zeros((4, 4, 3), np.uint8))
+
+
+def test_chunks_of_rows_give_the_same_frame(monkeypatch):
+    """Rows go through the scratch a chunk at a time (here 4 rows): bands that start and end
+    inside chunks, and the whole frame, convert as in one go."""
+    import swarm.render.yuv as yuv
+
+    rng = np.random.default_rng(11)
+    rgbx = rng.integers(0, 256, (22, 16, 4), dtype=np.uint8)
+    whole = I420(16, 22).convert(rgbx).copy()
+    monkeypatch.setattr(yuv, "_CHUNK_PIXELS", 64)
+    converter = I420(16, 22)
+    assert converter._rows == 4
+    np.testing.assert_array_equal(converter.convert(rgbx), whole)
+    changed = rgbx.copy()
+    changed[3:15] = 255 - changed[3:15]
+    np.testing.assert_array_equal(converter.convert(changed, rows=[(3, 15)]), I420(16, 22).convert(changed))
+    for ours, want in zip(planes(whole, 16, 22), loop_i420(rgbx)):
+        np.testing.assert_array_equal(ours, want)
