@@ -3,6 +3,7 @@ BT.601 in floating point, and band-by-band updates against whole conversions."""
 import numpy as np
 import pytest
 
+from swarm.render import yuv
 from swarm.render.yuv import I420, i420_shape, merge_bands
 
 
@@ -104,8 +105,6 @@ def test_sizes_and_frames_are_checked():
 def test_chunks_of_rows_give_the_same_frame(monkeypatch):
     """Rows go through the scratch a chunk at a time (here 4 rows): bands that start and end
     inside chunks, and the whole frame, convert as in one go."""
-    import swarm.render.yuv as yuv
-
     rng = np.random.default_rng(11)
     rgbx = rng.integers(0, 256, (22, 16, 4), dtype=np.uint8)
     whole = I420(16, 22).convert(rgbx).copy()
