@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["I420", "i420_shape"]
+__all__ = ["I420", "i420_shape", "merge_bands"]
 
 _CHUNK_PIXELS = 1 << 17  # rows converted at a time (1280 wide: 102): ~1.8 MB of scratch stays in cache;
 # whole 720-row frames went 3.1 -> 2.3 ms (cold frames; 50 rows: 2.45, 24 rows: 3.1)
