@@ -20,6 +20,10 @@ crf 23, yuv420p, one thread), for both trees.
 ``swarm-animate`` forks its training only where a core is idle (the 1-minute load
 average leaves one): on a busy machine the bench measures the in-process path;
 ``--as-if-idle`` makes ours fork anyway, to see what the fork does under that load.
+"x264's input" is this process's CPU feeding the encoder: the pipe, and where the tree
+converts frames to I420 itself (since issue 23's rendering work), the conversion, here of
+whole frames (the renderer converts only the rows its panels painted); ffmpeg's own CPU
+(swscale's conversion where it does it) is in "x264".
 """
 from __future__ import annotations
 
@@ -146,13 +150,14 @@ def children():
     u = resource.getrusage(resource.RUSAGE_CHILDREN)
     return u.ru_utime + u.ru_stime
 with tempfile.TemporaryDirectory() as tmp:
-    before = children()
+    before, own = children(), time.process_time()
     with VideoWriter(tmp + "/x.mp4", 30, scene.size, channels=4, preset="veryfast", threads=1) as w:
         for f in shown:
             w.write(f)
-    x264 = children() - before
+    x264, feed = children() - before, time.process_time() - own
 out = {k: 1e3 * v / len(schedule) for k, v in cost.items()}
 out["x264 (1 thread)"] = 1e3 * x264 / len(schedule)
+out["x264's input (pipe)"] = 1e3 * feed / len(schedule)
 print(json.dumps(out))
 """
     env = dict(os.environ, PYTHONPATH=str(tree))

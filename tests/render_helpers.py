@@ -44,7 +44,7 @@ class CountingWriter:
     def __exit__(self, *exc):
         return None
 
-    def write(self, frame):
+    def write(self, frame, rows=None):
         width, height = self.size
         assert frame.shape[:2] == (height, width) and frame.dtype == np.uint8
         self.frames += 1

@@ -194,3 +194,94 @@ def test_image_pastes_rgb_into_rgbx_pixels():
     assert (frame[..., 3] == 7).all()
     canvas.image(image)
     np.testing.assert_array_equal(box[..., :3], image)
+
+
+def test_many_curves_count_the_whole_rows_they_cross():
+    """80 curves (integer counts): each pixel counts the curves whose span in its column
+    reaches its row, by hand from the spans; curves above the box count on its top row,
+    as they always did; curves all above it paint nothing."""
+    rng = np.random.default_rng(6)
+    x = np.linspace(-2, 2, 9)
+    ys = rng.uniform(-1.5, 3.5, (80, 9))  # some beyond ylim (-1, 3) at both ends
+    ys[:3] = 4.0  # three wholly above
+    canvas, frame = white_canvas()
+    counts = canvas.density(x, ys)
+    plan = canvas._plan(x)
+    lo, hi = plan.spans(canvas.pane.rows(ys.astype(np.float32)))
+    height = canvas.pane.height
+    want = np.zeros((height, plan.num_cols), int)
+    for c in range(plan.num_cols):
+        for a, b in zip(lo[:, c], hi[:, c]):
+            first, last = (int(np.floor(np.clip(v, 0, height))) for v in (a, b))
+            want[first:min(last, height - 1) + 1, c] += 1
+    assert counts.dtype == np.int32
+    np.testing.assert_array_equal(counts, want)
+    canvas, frame = white_canvas()
+    assert canvas.density(x, np.full((70, 9), 4.0)).sum() == 0 and (frame == 255).all()
+
+
+def test_painted_rows_are_the_touched_ones():
+    """Only rows a canvas lists in ``touched`` differ from what was there (what the writer converts)."""
+    _, pane, height = pane_of()
+    x = np.linspace(-2, 2, 9)
+    draws = {"density": lambda c: c.density(x, np.linspace(0.9, 1.1, 70)[:, None] * np.ones(9)),
+             "line": lambda c: c.line(x, 1 + 0.3 * np.sin(x), color="C1", width=2),
+             "text": lambda c: c.text("epoch 12", 0.05, 0.1),
+             "bars": lambda c: c.bars([-1, 0, 1], [0.5, 1.5]),
+             "vline": lambda c: c.vline(0.3, ymin=0.2, ymax=0.6),
+             "points": lambda c: c.points([0.5], [2.0])}
+    for name, draw in draws.items():
+        frame = np.full((height, 320, 4), 255, np.uint8)
+        canvas = Canvas(pane)
+        canvas.begin(frame)
+        draw(canvas)
+        changed = np.flatnonzero((frame != 255).any(axis=(1, 2)))
+        inside = np.zeros(height, bool)
+        for start, stop in canvas.touched:
+            inside[pane.top + start:pane.top + stop] = True
+        assert changed.size and inside[changed].all(), name
+        assert inside.sum() < pane.height / 2, name  # a thin band, not the whole box
+        canvas.begin(frame)
+        assert canvas.touched == [] and canvas.pixels is not None
+        assert canvas.touched == [(0, pane.height)]  # handing out the pixels marks the whole box
+
+
+def test_a_curve_drawn_again_paints_the_same_pixels():
+    """Canvas.line keeps the pixels of its last curves: the target drawn every frame, the same."""
+    x = np.linspace(-2, 2, 41)
+    curves = [np.sin(x + k) for k in range(20)]
+    canvas, frame = white_canvas()
+    canvas.line(x, curves[0], color="C2", width=1.5, dash=(7, 4))
+    alone = frame.copy()
+    for y in curves + curves[:1]:  # more curves than it keeps, then the first again
+        frame[:] = 255
+        canvas.line(x, y, color="C2", width=1.5, dash=(7, 4))
+    np.testing.assert_array_equal(frame, alone)
+    frame[:] = 255
+    canvas.line(x, curves[0], color="C2", width=1.5)  # another style: other pixels
+    assert (frame != alone).any()
+    frame[:] = 255
+    canvas.line(x, np.where(x > 0, np.nan, curves[0]), color="C2", width=1.5, dash=(7, 4))
+    assert (frame != alone).any() and (frame[:, 170:] == 255).all()  # NaN points left out
+
+
+def test_lines_in_one_batch_paint_what_one_by_one_would():
+    """Overlapping curves in their order, one with a NaN point (drawn on its own), widths apart."""
+    x = np.linspace(-2, 2, 31)
+    ys = np.array([0.5 * np.sin(2 * x) + 1, 1 + 0.2 * x, np.cos(x), 1.2 - 0.1 * x ** 2])
+    ys[2, 5] = np.nan
+    colors, widths = ["C0", "C1", "C2", "#d62728"], [1.8, 1.8, 3.0, 2.2]
+    canvas, batched = white_canvas()
+    canvas.lines(x, ys, colors, widths, alpha=0.9)
+    touched = sorted(canvas.touched)
+    canvas, single = white_canvas()
+    for y, color, width in zip(ys, colors, widths):
+        canvas.line(x, y, color, width, alpha=0.9)
+    np.testing.assert_array_equal(batched, single)
+    assert touched == sorted(canvas.touched)
+    canvas, alone = white_canvas()
+    canvas.lines(x, ys[:1], colors[:1], widths[:1])
+    canvas.lines(x, ys[:0], [], [])
+    canvas, one = white_canvas()
+    canvas.line(x, ys[0], colors[0], widths[0])
+    np.testing.assert_array_equal(alone, one)

@@ -106,3 +106,35 @@ def test_column_fill_skips_nan_columns():
     fill = raster.column_fill(top, bottom, 6)
     np.testing.assert_allclose(fill[:, 0], [0, 1, 1, 1, 0, 0])
     assert fill[:, 1].sum() == 0 and fill[:, 2].sum() == 0
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_whole_row_spans_are_the_floors_of_the_clipped_spans(flip):
+    """Curves leaving the box above and below, steep ones, vertices inside columns."""
+    rng = np.random.default_rng(4)
+    x = np.sort(rng.uniform(-1.5, 13.2, 30))
+    ys = rng.uniform(-8, 20, (6, 30))
+    ys[0] = -3.0  # wholly above the box
+    plan = raster.column_plan(x[::-1] if flip else x, 12)
+    points = ys[:, ::-1] if flip else ys
+    first, last = plan.row_spans(points, 10)
+    lo, hi = plan.spans(points)  # [curve, column]
+    assert first.shape == (plan.num_cols, 6) and first.dtype == np.int32
+    np.testing.assert_array_equal(first.T, np.floor(np.clip(lo, 0, 10)))
+    np.testing.assert_array_equal(last.T, np.floor(np.clip(hi, 0, 10)))
+
+
+def test_row_counts_count_every_covered_row_by_hand():
+    rng = np.random.default_rng(8)
+    first = rng.integers(3, 12, (5, 40)).astype(np.int32)  # [column, curve] within rows 3..12
+    last = np.minimum(first + rng.integers(0, 4, first.shape), 12).astype(np.int32)
+    counts = raster.row_counts(first, last, 3, 12)  # rows 3..11; a span may end at 12 (off the band)
+    want = np.zeros((9, 5), int)
+    for col in range(5):
+        for a, b in zip(first[col], last[col]):
+            for row in range(a, min(b, 11) + 1):
+                want[row - 3, col] += 1
+    assert counts.shape == (9, 5) and counts.dtype == np.int32
+    np.testing.assert_array_equal(counts, want)
+    lo, hi = first.T + 0.5 - 3, last.T + 0.25 - 3  # the same rows from fractional spans
+    np.testing.assert_array_equal(counts, raster.span_counts(lo, hi, 9, antialias=False))

@@ -1,9 +1,12 @@
 """The ffmpeg writer: real encodes checked with ffmpeg, and nothing left behind on failure."""
+import subprocess
+
 import numpy as np
 import pytest
 
 from swarm.render.probe import mp4_atoms, probe
-from swarm.render.writer import VideoWriter, codec_args, join_pieces, piece_suffix, save_png
+from swarm.render.writer import VideoWriter, codec_args, ffmpeg_exe, join_pieces, piece_suffix, save_png
+from swarm.render.yuv import I420
 
 
 def moving_bar(i, size=(48, 32), channels=3):
@@ -139,3 +142,31 @@ def test_decoded_frames_are_the_frames_sent(tmp_path, suffix, tolerance):
         inside = np.s_[18:30, (8 * i) % 48 + 2:(8 * i) % 48 + 14]  # away from chroma edges
         assert np.abs(got[inside] - want[inside].astype(int)).max() <= tolerance, i
         assert np.abs(got - want).mean() <= 3, i
+
+
+def decoded_i420(path, width, height):
+    """Every frame of ``path`` as ffmpeg decodes it, uint8 [frame, height * 3 // 2, width]."""
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo",
+                          "-pix_fmt", "yuv420p", "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(-1, height * 3 // 2, width)
+
+
+def test_rgbx_frames_reach_x264_as_our_i420_changed_rows_only(tmp_path):
+    """Lossless H.264 (crf 0) gives back what x264 was handed: each frame's whole I420
+    conversion, though only the rows said to have changed were converted again."""
+    rng = np.random.default_rng(5)
+    frames = [rng.integers(0, 256, (32, 48, 4), dtype=np.uint8)]
+    bands = [None, [(10, 13)], [(10, 13), (30, 32)], []]  # what changed since the frame before
+    for rows in bands[1:]:
+        frame = frames[-1].copy()
+        for start, stop in rows:
+            frame[start:stop] = rng.integers(0, 256, (stop - start, 48, 4), dtype=np.uint8)
+        frames.append(frame)
+    path = tmp_path / "out.mp4"
+    with VideoWriter(path, 30, (48, 32), channels=4, crf=0) as writer:
+        for frame, rows in zip(frames, bands):
+            writer.write(frame, rows)
+    assert probe(path)["pix_fmt"] == "yuv420p"
+    got = decoded_i420(path, 48, 32)
+    want = [I420(48, 32).convert(frame) for frame in frames]
+    np.testing.assert_array_equal(got, want)

@@ -4,7 +4,7 @@ Stages, each a module of plain functions or one small class:
 ``raster`` (curves -> per-pixel counts), ``shade`` (counts -> colours),
 ``canvas`` (a panel's pixel box with painting helpers), ``compose`` (layout,
 static background once, frames in parallel chunks), ``workers`` (the process
-pool and clean interruption), ``writer`` (ffmpeg),
+pool and clean interruption), ``writer`` (ffmpeg), ``yuv`` (RGBX -> I420 for it),
 ``clock`` (epochs -> frames). The renderer knows panels only by their
 protocol (``num_frames``, ``plot_init(ax)``, ``draw(canvas, frame)``) and imports
 no panel; :func:`swarm.animate` (in ``swarm.animation``, above both) ties them

@@ -21,6 +21,7 @@ __all__ = ["Pane", "Canvas"]
 
 _SCALES = {"linear": (lambda v: v), "log": (lambda v: np.log10(np.where(v > 0, v, np.nan)))}
 _DEFAULT_SHADER = DensityShader()
+_LINES_KEPT = 16  # curves whose pixels a canvas keeps: a frame's few lines, and the static ones among them
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,19 @@ class Canvas:
     canvases of the panel (itself first) when its ``plot_init`` made several axes.
 
     Widths and radii are pixels of a 1280x720 (dpi 100) video and scale with
-    the figure's dpi, like text in points.
+    the figure's dpi, like text in points. Every painting method notes the box rows
+    it painted in ``touched`` (the compositor restores and converts only those);
+    a panel that paints ``pixels`` or ``rgb`` itself marks the whole box.
     """
 
     def __init__(self, pane: Pane):
         self.pane = pane
         self.panes: tuple[Canvas, ...] = (self,)
-        self.pixels: np.ndarray | None = None  # the box of the frame, uint8 [height, width, 4 or 3]
-        self.rgb: np.ndarray | None = None  # its colour channels [height, width, 3]
+        self._pixels: np.ndarray | None = None  # the box of the frame, uint8 [height, width, 4 or 3]
+        self._rgb: np.ndarray | None = None  # its colour channels [height, width, 3]
+        self.touched: list[tuple[int, int]] = []  # box rows (start, stop) painted since begin()
         self._plans: dict = {}
+        self._lines: dict = {}  # the pixels of the last curves drawn, oldest first
 
     def _px(self, size: float) -> float:
         """Pixels for a size given in pixels of a 1280x720 video (sizes scale like text)."""
@@ -115,11 +120,30 @@ class Canvas:
     def begin(self, frame: np.ndarray) -> None:
         """Paint into ``frame`` (uint8 [height, width, 4] RGBX, or RGB) from now on."""
         p = self.pane
-        self.pixels = frame[p.top:p.top + p.height, p.left:p.left + p.width]
-        self.rgb = self.pixels[..., :3]
+        self._pixels = frame[p.top:p.top + p.height, p.left:p.left + p.width]
+        self._rgb = self._pixels[..., :3]
+        self.touched = []
 
     def end(self) -> None:
-        self.pixels = self.rgb = None
+        self._pixels = self._rgb = None
+
+    @property
+    def pixels(self) -> np.ndarray | None:
+        """The box of the frame, uint8 [height, width, 4 or 3], for a panel that paints it itself
+        (the whole box then counts as painted)."""
+        self._touch(0, self.pane.height)
+        return self._pixels
+
+    @property
+    def rgb(self) -> np.ndarray | None:
+        """The box's colour channels [height, width, 3] (the whole box then counts as painted)."""
+        self._touch(0, self.pane.height)
+        return self._rgb
+
+    def _touch(self, start, stop) -> None:
+        """Note that box rows start..stop were painted: the writer converts only those (``touched``)."""
+        if stop > start:
+            self.touched.append((int(start), int(stop)))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -140,21 +164,31 @@ class Canvas:
         plan = self._plan(x)
         if not (len(ys) and plan.num_cols):
             return np.zeros((self.pane.height, 0), np.int32)
-        lo, hi = plan.spans(self.pane.rows(ys))
+        rows, height = self.pane.rows(ys), self.pane.height
         smooth = len(ys) < 64 if antialias is None else antialias
         if smooth:
+            lo, hi = plan.spans(rows)
             lo -= 0.5
             hi += 0.5
-        # only the rows the curves reach: early in training that is a thin band
-        top = int(np.clip(np.floor(lo.min()), 0, self.pane.height))
-        bottom = int(np.clip(np.floor(hi.max()) + 1, top, self.pane.height))
-        lo -= top
-        hi -= top
-        counts = np.zeros((self.pane.height, plan.num_cols), np.float32 if smooth else np.int32)
-        counts[top:bottom] = raster.span_counts(lo, hi, bottom - top, antialias=smooth)
+            # only the rows the curves reach: early in training that is a thin band
+            top = int(np.clip(np.floor(lo.min()), 0, height))
+            bottom = int(np.clip(np.floor(hi.max()) + 1, top, height))
+            lo -= top
+            hi -= top
+            band = raster.span_counts(lo, hi, bottom - top)
+        else:  # whole rows, in integers: the same counts in fewer passes
+            first, last = plan.row_spans(rows, height)
+            top = int(first.min())
+            bottom = min(int(last.max()) + 1, height)
+            if bottom == 1 and plan.spans(rows)[1].max() < 0:  # all above the box: nothing to shade
+                bottom = 0
+            band = raster.row_counts(first, last, top, bottom)
+        counts = np.zeros((height, plan.num_cols), np.float32 if smooth else np.int32)
+        counts[top:bottom] = band
         cols = slice(plan.first, plan.first + plan.num_cols)
-        (shader or _DEFAULT_SHADER).paint(self.pixels[top:bottom, cols], counts[top:bottom],
+        (shader or _DEFAULT_SHADER).paint(self._pixels[top:bottom, cols], counts[top:bottom],
                                           len(ys) if total is None else total)
+        self._touch(top, bottom)
         return counts
 
     def line(self, x, y, color="black", width: float = 1.5, alpha: float = 1.0,
@@ -164,12 +198,57 @@ class Canvas:
         ``dash=(on, off)`` draws ``on`` columns of every ``on + off``.
         """
         y = np.asarray(y, dtype=np.float64)
+        key = (np.asarray(x, np.float64).tobytes(), y.tobytes(), float(width), dash and tuple(dash))
+        pixels = self._lines.pop(key, None)  # a curve drawn again (the target, every frame) is reused
+        if pixels is None:
+            pixels = self._line_pixels(x, y, width, dash)
+        self._lines[key] = pixels  # the most recent last
+        if len(self._lines) > _LINES_KEPT:
+            del self._lines[next(iter(self._lines))]
+        rows, cols, cover, touched = pixels
+        if rows.size:
+            blend_pixels(self._pixels, rows, cols, cover * alpha, color)
+            self._touch(*touched)
+
+    def lines(self, x, ys, colors, widths, alpha: float = 1.0) -> None:
+        """Curves ``ys`` [curve, point] over ``x`` [point], each as :meth:`line` draws it, in order
+        (each over the ones before) in its colour of ``colors`` and width of ``widths`` [curve].
+
+        The curves' pixels are found in one batch (a line's own work is mostly a few dozen
+        numpy calls: five lines cost about what two did one by one).
+        """
+        if not len(colors):
+            return
+        ys = np.asarray(ys, dtype=np.float64).reshape(len(colors), -1)
+        widths = np.broadcast_to(np.asarray(widths, np.float64), (len(ys),))
+        whole = np.isfinite(ys).all(axis=1)
+        plan = self._plan(x) if whole.any() else None
+        if plan is None or not plan.num_cols or len(ys) < 2:
+            for y, color, width in zip(ys, colors, widths):
+                self.line(x, y, color, width, alpha)
+            return
+        lo, hi = plan.spans(self.pane.rows(ys[whole]))  # [curve, column]
+        half = (np.array([self._px(w) for w in widths[whole]], np.float32) / 2)[:, None]
+        rows, cols, cover, sizes = raster.span_pixels(lo - half, hi + half, self.pane.height)
+        cols += plan.first
+        ends = np.cumsum(sizes)
+        pieces = iter(range(len(sizes)))
+        for y, color, width, ok in zip(ys, colors, widths, whole):
+            if not ok:  # NaN points: the curve's own plan
+                self.line(x, y, color, width, alpha)
+                continue
+            k = next(pieces)
+            part = slice(ends[k] - sizes[k], ends[k])
+            if sizes[k]:
+                blend_pixels(self._pixels, rows[part], cols[part], np.minimum(cover[part], 1) * alpha, color)
+                self._touch(rows[part].min(), rows[part].max() + 1)
+
+    def _line_pixels(self, x, y, width: float, dash):
+        """The pixels of :meth:`line`: rows, cols, coverage (at most 1) and the rows they span."""
         ok = np.isfinite(y)
-        if ok.sum() < 2:
-            return
-        plan = self._plan(np.asarray(x)[ok])
-        if not plan.num_cols:
-            return
+        plan = self._plan(np.asarray(x)[ok]) if ok.sum() >= 2 else None
+        if plan is None or not plan.num_cols:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32), (0, 0)
         lo, hi = plan.spans(self.pane.rows(y[ok])[None])
         half = self._px(width) / 2
         rows, cols, cover = raster.span_pixels(lo[0] - half, hi[0] + half, self.pane.height)
@@ -177,7 +256,8 @@ class Canvas:
         if dash:
             keep = cols % (dash[0] + dash[1]) < dash[0]
             rows, cols, cover = rows[keep], cols[keep], cover[keep]
-        blend_pixels(self.pixels, rows, cols, np.minimum(cover, 1) * alpha, color)
+        touched = (int(rows.min()), int(rows.max()) + 1) if rows.size else (0, 0)
+        return rows, cols, np.minimum(cover, 1), touched
 
     def fill_between(self, x, lo, hi, color="C0", alpha: float = 0.3) -> None:
         """Fill between curves ``lo`` and ``hi`` [point] over ``x`` [point] (as matplotlib's)."""
@@ -208,7 +288,8 @@ class Canvas:
             return
         r0, r1 = int(np.floor(ends.min())), int(np.ceil(ends.max()))
         fill = raster.column_fill(top - r0, bottom - r0, r1 - r0)
-        blend(self.rgb[r0:r1], fill * alpha, color)
+        blend(self._rgb[r0:r1], fill * alpha, color)
+        self._touch(r0, r1)
 
     # marks
     def vline(self, x, color="black", width: float = 1.0, alpha: float = 1.0,
@@ -233,7 +314,8 @@ class Canvas:
         keep = (overlap > 0) & (touched >= 0) & (touched < self.pane.width)
         col_cover = np.minimum(np.bincount(touched[keep], overlap[keep], self.pane.width), 1.0)
         hit = np.flatnonzero(col_cover)  # blend only the columns the lines touch
-        blend_pixels(self.pixels, rows, hit, row_cover[:, None] * col_cover[None, hit] * alpha, color)
+        blend_pixels(self._pixels, rows, hit, row_cover[:, None] * col_cover[None, hit] * alpha, color)
+        self._touch(rows.start, rows.stop)
 
     def hline(self, y, color="black", width: float = 1.0, alpha: float = 1.0) -> None:
         """A horizontal line at data ``y`` across the box."""
@@ -247,7 +329,8 @@ class Canvas:
         col_cover, cols = _cover_1d(c0, c1, self.pane.width)
         row_cover, rows = _cover_1d(r0, r1, self.pane.height)
         if col_cover.size and row_cover.size:
-            blend(self.rgb[rows, cols], row_cover[:, None] * col_cover[None] * alpha, color)
+            blend(self._rgb[rows, cols], row_cover[:, None] * col_cover[None] * alpha, color)
+            self._touch(rows.start, rows.stop)
 
     def points(self, x, y, color="black", radius: float = 3.0, alpha: float = 1.0) -> None:
         """Filled discs of ``radius`` pixels at data points ``x``, ``y`` [point]."""
@@ -280,7 +363,9 @@ class Canvas:
         Channel by channel: into the frame's RGBX pixels that is ~9x faster than one copy
         whose innermost axis is 3 long."""
         for k in range(3):
-            self.rgb[rows, :, k] = rgb[rows, :, k]
+            self._rgb[rows, :, k] = rgb[rows, :, k]
+        start, stop, _ = rows.indices(self.pane.height)
+        self._touch(start, stop)
 
     def _stamp(self, alpha: np.ndarray, r0: int, c0: int, color) -> None:
         """Blend a small coverage patch whose top-left pixel is (r0, c0), cropped to the box."""
@@ -288,7 +373,8 @@ class Canvas:
         rs, cs = max(r0, 0), max(c0, 0)
         re, ce = min(r0 + h, self.pane.height), min(c0 + w, self.pane.width)
         if re > rs and ce > cs:
-            blend(self.rgb[rs:re, cs:ce], alpha[rs - r0:re - r0, cs - c0:ce - c0], color)
+            blend(self._rgb[rs:re, cs:ce], alpha[rs - r0:re - r0, cs - c0:ce - c0], color)
+            self._touch(rs, re)
 
 
 def _cover_1d(lo: float, hi: float, size: int):

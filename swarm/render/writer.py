@@ -37,6 +37,7 @@ import numpy as np
 from PIL import Image
 
 from swarm._files import check_writable, publish, temporary_beside
+from swarm.render.yuv import I420
 
 try:
     import fcntl
@@ -201,7 +202,10 @@ class VideoWriter:
     """Encode frames uint8 [height, width, 3] into ``path`` (.mp4, .webm or .gif).
 
     ``size`` is (width, height); ``channels`` 3 takes RGB frames, 4 RGBX frames
-    (the 4th byte ignored; the compositor's fast layout). ``preset``/``crf``
+    (the 4th byte ignored; the compositor's fast layout). RGBX frames of an even size
+    bound for YUV (MP4, WebM) are converted to I420 here (:mod:`swarm.render.yuv`), only
+    the rows ``write`` is told changed, so ffmpeg neither converts nor reads 3.7 MB a
+    frame. ``preset``/``crf``
     tune H.264 (and ``crf`` VP9); ``threads`` caps the encoder's threads (one per
     process is cheapest when several encoders already share the cores).
     ``piece=True`` writes an intermediate piece for :func:`join_pieces` instead:
@@ -224,6 +228,8 @@ class VideoWriter:
         check_writable(self.path)
         self.channels = channels
         self.fps, self.size, self.preset, self.crf = float(fps), (width, height), preset, crf
+        yuv = channels == 4 and self.format != ".gif" and not (width % 2 or height % 2)
+        self._i420 = I420(width, height) if yuv else None
         self.threads = threads
         self.frames = 0
         self._job: _Ffmpeg | None = None
@@ -243,8 +249,8 @@ class VideoWriter:
 
     def _encode_stream(self, target: Path, direct: bool):
         width, height = self.size
-        stream = ffmpeg.input("pipe:", format="rawvideo", pix_fmt="rgb24" if self.channels == 3 else "rgb0",
-                              s=f"{width}x{height}", r=self.fps)
+        pix_fmt = "yuv420p" if self._i420 is not None else "rgb24" if self.channels == 3 else "rgb0"
+        stream = ffmpeg.input("pipe:", format="rawvideo", pix_fmt=pix_fmt, s=f"{width}x{height}", r=self.fps)
         options = codec_options(self.format if direct else ".gif", self.preset, self.crf)
         if self.threads:
             options["threads"] = int(self.threads)
@@ -254,8 +260,12 @@ class VideoWriter:
             options["movflags"] = "+faststart"
         return stream.output(str(target), **options)
 
-    def write(self, frame: np.ndarray) -> None:
-        """Append one frame, uint8 [height, width, channels]."""
+    def write(self, frame: np.ndarray, rows=None) -> None:
+        """Append one frame, uint8 [height, width, channels].
+
+        ``rows``: the (start, stop) row bands where ``frame`` may differ from the frame
+        written before it (None: anywhere); only those are converted to I420.
+        """
         if self._job is None:
             raise RuntimeError("VideoWriter.write outside its `with` block")
         width, height = self.size
@@ -263,6 +273,8 @@ class VideoWriter:
         if frame.shape != (height, width, self.channels) or frame.dtype != np.uint8:
             raise ValueError(f"`frame` must be uint8 [{height}, {width}, {self.channels}], got "
                              f"{frame.dtype} {list(frame.shape)}")
+        if self._i420 is not None:
+            frame = self._i420.convert(frame, rows if self.frames else None)
         try:
             self._job.proc.stdin.write(np.ascontiguousarray(frame).data)
         except (BrokenPipeError, OSError):
