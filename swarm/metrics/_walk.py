@@ -91,28 +91,20 @@ def _one_blas_thread():
 
 
 @njit(cache=True, nogil=True)
-def _act_fn(v, act, leak):
-    if act == 0:
-        return v if v > 0.0 else (0.0 if v <= 0.0 else v)  # relu; NaN stays NaN
-    if act == 1:
-        return v if v > 0.0 else v * leak
-    return abs(v)
-
-
-@njit(cache=True, nogil=True)
-def _act_slope(up, pre, act, leak):
-    """``up`` times the activation's slope where the pre-activation has the sign of ``pre``,
-    as torch's threshold_backward, leaky_relu_backward and ``up * sign(pre)`` give it
-    (a NaN ``pre``: relu passes ``up``, leaky_relu scales it, abs gives NaN)."""
-    if act == 0:
-        return 0.0 if pre <= 0.0 else up
-    if act == 1:
-        return up if pre > 0.0 else up * leak
-    if pre > 0.0:
-        return up
-    if pre < 0.0:
-        return -up
-    return up * pre  # sign(0) = 0 (0 * up), sign(NaN) = NaN
+def _activate(za, act, leak):
+    """The activation applied to ``za`` [point, unit] in place (NaN stays NaN); one loop
+    per activation, so that each is a plain vector loop."""
+    for r in range(za.shape[0]):
+        row = za[r]
+        if act == 0:
+            for u in range(row.shape[0]):
+                row[u] = 0.0 if row[u] < 0.0 else row[u]  # relu (-0.0 and NaN pass)
+        elif act == 1:
+            for u in range(row.shape[0]):
+                row[u] = row[u] if row[u] > 0.0 else row[u] * leak
+        else:
+            for u in range(row.shape[0]):
+                row[u] = abs(row[u])
 
 
 @njit(cache=True, nogil=True)
@@ -206,8 +198,10 @@ def _merge(told, z, points, new_t, new_p, new_f, found, eps, t, za):
 @njit(cache=True, nogil=True)
 def _slopes(t, told, m, points, za, slope_old, slope, act, leak):
     """``slope`` [piece', unit]: each new piece's old piece's (the last old point before its
-    middle) ``slope_old`` [piece, unit] times the activation's slope there (read from the
-    sign of ``za`` at its ends' sum)."""
+    middle) ``slope_old`` [piece, unit] times the activation's slope there, read from the
+    sign of ``za`` [point', unit] at its ends' sum, as torch's threshold_backward,
+    leaky_relu_backward and ``up * sign(pre)`` give it (a NaN sum: relu passes the
+    slope, leaky_relu scales it, abs makes it NaN)."""
     below = 0
     for r in range(m - 1):
         mid = 0.5 * (t[r] + t[r + 1])
@@ -215,8 +209,16 @@ def _slopes(t, told, m, points, za, slope_old, slope, act, leak):
             below += 1
         old = slope_old[min(max(below - 1, 0), max(points - 2, 0))]
         left, right, out = za[r], za[r + 1], slope[r]
-        for u in range(za.shape[1]):
-            out[u] = _act_slope(old[u], left[u] + right[u], act, leak)
+        if act == 0:
+            for u in range(out.shape[0]):
+                out[u] = 0.0 if left[u] + right[u] <= 0.0 else old[u]
+        elif act == 1:
+            for u in range(out.shape[0]):
+                out[u] = old[u] if left[u] + right[u] > 0.0 else old[u] * leak
+        else:
+            for u in range(out.shape[0]):
+                pre = left[u] + right[u]
+                out[u] = old[u] if pre > 0.0 else (-old[u] if pre < 0.0 else old[u] * pre)
 
 
 @njit(cache=True, nogil=True)
@@ -283,10 +285,7 @@ def _walk(flat, dims, lo, hi, act, output, merge_eps, slope_rtol, leak):
             if output:
                 _slopes(t, told, m, points, za, prod[points:],
                         x[m * dout:(2 * m - 1) * dout].reshape((m - 1, dout)), act, leak)
-            for r in range(m):
-                row = za[r]
-                for u in range(dout):
-                    row[u] = _act_fn(row[u], act, leak)
+            _activate(za, act, leak)
             points = m
             rows = 2 * m - 1 if output else m
         # the kept points: inside the open domain; for the output, where its slope changes

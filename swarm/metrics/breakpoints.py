@@ -11,6 +11,8 @@ of a batch at once; deeper networks are walked one by one by compiled code
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 
@@ -102,12 +104,12 @@ def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray
     rows = np.tile(np.arange(chosen.size), bees.size)[live]  # each net's epoch
     arrays = [a for k in rec.layer_indices for a in (rec.weights(k), rec.biases(k))]
     if not _closed_form(arrays):  # deep: the compiled walk, on the parameters as they lie
-        flat = np.empty((int(live.sum()), sum(int(np.prod(a.shape[2:])) for a in arrays)))
+        sizes = [math.prod(a.shape[2:]) for a in arrays]
+        flat = np.empty((rows.size, sum(sizes)))  # [live (bee, epoch), params], float64
         start = 0
-        for a in arrays:  # [bee, epoch, ...] -> [live (bee, epoch), n], bee-major, float64
-            size = int(np.prod(a.shape[2:]))
-            sel = a[np.ix_(bees, chosen)] if bees.size > 1 else a[bees[0]][chosen][None]
-            flat[:, start:start + size] = sel.reshape(-1, size)[live]
+        for a, size in zip(arrays, sizes):
+            sel = _select(a, bees, chosen).reshape(-1, size)
+            flat[:, start:start + size] = sel if rows.size == sel.shape[0] else sel[live]
             start += size
         values, counts = _deep_walk(flat, _dims(arrays), act, *domain, kind)
         return _grouped_histogram(values[:, None], np.repeat(rows, counts), chosen.size, edges)
@@ -118,6 +120,15 @@ def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray
                                       dtype=torch.float64))
     found = kinks(params, act, *domain, kind).numpy()  # [net, kink]
     return _grouped_histogram(found, rows, chosen.size, edges)
+
+
+def _select(a: np.ndarray, bees: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """``a`` [bee, epoch, ...] at ``bees`` x ``chosen`` epochs: [bee, epoch, ...], a view
+    (no copy) for one bee's run of consecutive epochs, the usual batch."""
+    if bees.size == 1 and chosen.size and chosen[-1] - chosen[0] == chosen.size - 1 \
+            and np.all(np.diff(chosen) == 1):
+        return a[bees[0], chosen[0]:chosen[-1] + 1][None]
+    return a[np.ix_(bees, chosen)]
 
 
 def _grouped_histogram(values: np.ndarray, rows: np.ndarray, n_rows: int,
