@@ -1,5 +1,7 @@
-"""Exact breakpoints against closed forms (depth 1) and brute force on a fine grid."""
+"""Exact breakpoints against closed forms (depth 1), brute force on a fine grid and a plain numpy walk."""
 import importlib
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -293,3 +295,19 @@ def test_deep_crossings_a_rounding_apart_are_one_point():
                       x=np.linspace(-1.7, 2.9, 9))
     found = breakpoints(rec, kind="units", domain=(-1.7, 2.9))[0]
     np.testing.assert_allclose(found, [-0.25, 1 / 8 - 0.25], atol=1e-12)  # 8 (x + 1/4) = 1
+
+
+def test_one_hidden_layer_and_importing_swarm_leave_numba_unloaded(tmp_path):
+    # the compiled walk (numba) loads only for deeper networks: the first video's
+    # one-hidden-layer swarm and the CLI's start-up never pay its import
+    code = ("import sys, numpy as np, swarm, swarm.cli\n"
+            "from swarm.metrics import breakpoint_histogram\n"
+            "from swarm.testing import random_walk\n"
+            "breakpoint_histogram(random_walk(3, 4, width=5, depth=1, seed=1), 10)\n"
+            "print('numba' in sys.modules)\n"
+            "breakpoint_histogram(random_walk(3, 4, width=5, depth=2, seed=1), 10)\n"
+            "print('numba' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True"]
