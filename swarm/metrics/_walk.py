@@ -112,7 +112,8 @@ def _grow1(a, size):
     if a.shape[0] >= size:
         return a
     out = np.empty(max(size, 2 * a.shape[0]), a.dtype)
-    out[:a.shape[0]] = a
+    for i in range(a.shape[0]):  # a loop: slice assignment costs seconds of compiling
+        out[i] = a[i]
     return out
 
 
@@ -278,7 +279,8 @@ def _walk(flat, dims, lo, hi, act, output, merge_eps, slope_rtol, leak):
             if 2 * need * widest > x.shape[0]:
                 x = _grow1(x, 2 * need * widest)
                 y = _grow1(y, 2 * need * widest)
-            told[:points] = t[:points]
+            for r in range(points):
+                told[r] = t[r]
             m = _merge(told, z, points, new_t, new_p, new_f, found, merge_eps * (hi - lo), t,
                        x[:need * dout].reshape((need, dout)))
             za = x[:m * dout].reshape((m, dout))  # z at the kept points, then the layer's output
