@@ -25,7 +25,7 @@ kinks agreed to 1e-13 of the domain with the same count on each.
 numba is imported here only: ``swarm.metrics.breakpoints`` imports this module
 when a network deeper than one hidden layer is walked. Compiled code is cached
 on disk (``cache=True``, beside this file or in the user's cache): the first walk
-on a machine compiles for ~8 s, later processes load it in ~0.4 s.
+on a machine compiles for ~7.5 s, later processes load it in ~0.4 s.
 """
 from __future__ import annotations
 
