@@ -37,7 +37,7 @@ from numba import njit
 
 from swarm._model.activations import _SLOPE as LEAKY_SLOPE  # leaky_relu's slope below 0
 
-__all__ = ["walk", "ACTIVATIONS"]
+__all__ = ["walk", "one_blas_thread", "ACTIVATIONS"]
 
 ACTIVATIONS = {"relu": 0, "leaky_relu": 1, "abs": 2}
 
@@ -50,7 +50,7 @@ def walk(flat: np.ndarray, dims: np.ndarray, lo: float, hi: float, act: str, out
     Returns ``(values float64 [total], counts int64 [net])``: each net's kinks, sorted,
     one net after another. ``output``: the output's bends, else every unit's crossings.
     """
-    with _one_blas_thread():
+    with one_blas_thread():
         return _walk(np.ascontiguousarray(flat, dtype=np.float64), np.asarray(dims, np.int64),
                      float(lo), float(hi), ACTIVATIONS[act], bool(output), float(merge_eps),
                      float(slope_rtol), LEAKY_SLOPE)
@@ -63,11 +63,13 @@ _LIBS: list | None = None
 
 
 @contextlib.contextmanager
-def _one_blas_thread():
+def one_blas_thread():
     """The BLAS on the calling thread while any walk runs (walks run on every core already,
     through map_cores): OpenBLAS spreads even a 64 x 32 x 32 product over its own threads,
-    which then wait on the cores the walks hold (600 deep networks took ~3x longer). The first walk in sets every loaded BLAS to one thread, the last out
-    restores them (threadpoolctl, which scikit-learn brings)."""
+    which then wait on the cores the walks hold (600 deep networks took ~3x longer). The
+    first user in sets every loaded BLAS to one thread, the last out restores them
+    (threadpoolctl, which scikit-learn brings); callers that run many walks hold it
+    around all of them, so the count is not toggled between walks."""
     global _USERS, _LIBS
     with _LOCK:
         if _USERS == 0:

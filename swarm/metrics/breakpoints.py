@@ -11,6 +11,7 @@ of a batch at once; deeper networks are walked one by one by compiled code
 """
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -52,7 +53,8 @@ def breakpoints(rec, epoch: int = -1, *, kind: str = "output", domain=None) -> l
         return [row[np.isfinite(row)] for row in found]
 
     parts = _parts(rec.num_bees, _chunk_nets(rec))
-    return [row for rows in map_cores(walk, parts) for row in rows]
+    with _one_blas_thread(params):
+        return [row for rows in map_cores(walk, parts) for row in rows]
 
 
 def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
@@ -91,9 +93,27 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
                            live[chosen_bees, chosen])
 
     work = [(b, e) for b, e in work if live[b, e].any()]
-    for (_, chosen), got in zip(work, map_cores(count, work)):
-        counts[chosen] += got
+    with _one_blas_thread(_arrays(rec)):
+        for (_, chosen), got in zip(work, map_cores(count, work)):
+            counts[chosen] += got
     return counts, edges
+
+
+def _arrays(rec) -> list[np.ndarray]:
+    """The recording's parameters ``[W0, b0, W1, b1, ...]``, [bee, epoch, ...] each."""
+    return [a for k in rec.layer_indices for a in (rec.weights(k), rec.biases(k))]
+
+
+def _one_blas_thread(params):
+    """For networks the compiled walk takes (not the closed form): the BLAS on one thread
+    for a whole run of walks on every core (``_walk.one_blas_thread``: set once, not
+    toggled between batches, which restarted OpenBLAS's threads and doubled the CPU
+    time); for the closed form nothing, and numba stays unloaded."""
+    if _closed_form(params):
+        return contextlib.nullcontext()
+    from swarm.metrics import _walk
+
+    return _walk.one_blas_thread()
 
 
 def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray:
@@ -102,7 +122,7 @@ def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray
     diverged bee's later networks are not walked)."""
     live = live.reshape(-1)
     rows = np.tile(np.arange(chosen.size), bees.size)[live]  # each net's epoch
-    arrays = [a for k in rec.layer_indices for a in (rec.weights(k), rec.biases(k))]
+    arrays = _arrays(rec)
     if not _closed_form(arrays):  # deep: the compiled walk, on the parameters as they lie
         sizes = [math.prod(a.shape[2:]) for a in arrays]
         flat = np.empty((rows.size, sum(sizes)))  # [live (bee, epoch), params], float64
@@ -163,7 +183,7 @@ def _chunk_nets(rec) -> int:
     ``_CHUNK_NETS``. The compiled walk goes network by network, so a deeper batch only
     amortises the call and keeps its float64 parameters [net, params] cache-sized
     (``_CHUNK_VALUES``)."""
-    arrays = [a for k in rec.layer_indices for a in (rec.weights(k), rec.biases(k))]
+    arrays = _arrays(rec)
     if _closed_form(arrays):
         return _CHUNK_NETS
     per_net = sum(int(np.prod(a.shape[2:])) for a in arrays)
