@@ -186,7 +186,7 @@ def _chunk_nets(rec) -> int:
     arrays = _arrays(rec)
     if _closed_form(arrays):
         return _CHUNK_NETS
-    per_net = sum(int(np.prod(a.shape[2:])) for a in arrays)
+    per_net = sum(math.prod(a.shape[2:]) for a in arrays)
     return int(np.clip(_CHUNK_VALUES // per_net, 1, _CHUNK_NETS))
 
 
@@ -229,9 +229,11 @@ def _deep_walk(flat: np.ndarray, dims: list[int], act, lo: float, hi: float,
     (tests/test_metrics_breakpoints.py: brute force on a fine grid, and a plain
     per-network numpy walk to 1e-12 of the domain with the same counts). Compiled
     per network (:mod:`swarm.metrics._walk`, numba, imported here only): measured for
-    issue 23 on the depth-6 width-32 swarm, ~85 us of CPU per network where main's
-    batched torch walk took ~480 us (its kinks reproduced to 1e-13 of the domain,
-    the same count on every network). A float32 walk was not taken: it used 2.2x
+    issue 23 on the depth-6 width-32 swarm (bench/breakpoints_speed.py), its 60,000
+    networks' histogram took 8.7 s of CPU where main's batched torch walk took 27.6
+    (~80-110 us per network against ~480), with the same counts in every bin, and
+    kinks within 1e-13 of the domain of that walk's on 600 networks. A float32 walk
+    was not taken: it used 2.2x
     less CPU than that torch walk, but 6 of 8,600 networks lost or gained a kink
     (kinks closer together than float32 holds apart, signs near 0), and re-walking
     the near-tie networks in float64 sent 91% of them back.
