@@ -16,6 +16,13 @@ values stay exactly 0. Effective ranks agree with the SVD's to 1e-12 (relative)
 when every singular value is 0 or above ~1e-4 sigma_1, and to 3e-6 at worst
 (many singular values near the threshold). tests/test_metrics_spectrum.py checks
 this against numpy's SVD.
+
+The eigenvalues are LAPACK's (torch) for small batches and, from ``_COMPILED_FROM``
+matrices x k^3 on, :mod:`swarm.metrics._eigen`'s: the same algorithms compiled,
+~1.8x sooner per matrix, within a few eps of the largest eigenvalue of LAPACK's,
+so the rule above holds for both (the tests run on both). On the depth-6 width-32
+recording of issue 23 the two routes' singular values differ by at most 1.5e-9
+sigma_1 (300,000 matrices: 11.1 -> 8.0 s of CPU).
 """
 from __future__ import annotations
 
