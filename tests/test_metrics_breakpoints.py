@@ -1,4 +1,4 @@
-"""Exact breakpoints against closed forms (depth 1), brute force on a fine grid and a plain numpy walk."""
+"""Exact breakpoints against closed forms (depth 1), brute force on a grid, a plain numpy walk."""
 import importlib
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""The exact layer walk of :func:`swarm.metrics.breakpoints._deep_walk`, compiled, one network at a time.
+"""The exact layer walk of breakpoints' :func:`_deep_walk`, compiled, network by network.
 
 main's batched torch walk moved [net, point, unit] arrays of megabytes through
 ~40 kernels per layer (sorts, scatters, NaN fills, index copies): ~480 us of CPU
