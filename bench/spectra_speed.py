@@ -6,6 +6,9 @@ in cache-sized chunks on one thread (the load rule gave one), and
 chunks on every core (``swarm.metrics.spectra``, accuracy rule in its module),
 and the float32 bit-table count (``swarm.metrics.weight_density``, exact).
 Prints wall and CPU seconds of each, the ratio, and the largest differences.
+Then ours with LAPACK's eigenvalues (torch) against ours with the compiled ones
+(``swarm.metrics._eigen``, used from ``spectrum._COMPILED_FROM`` matrices x k^3;
+forced on for every batch here, so that the small default recording shows them too).
 
     python bench/spectra_speed.py [--from REC.npz]   # default: 500 bees x 400 epochs, 1-8-8-8-1
 
@@ -20,7 +23,7 @@ import os
 import numpy as np
 import torch
 
-from swarm.metrics import _common, spectra, weight_density
+from swarm.metrics import _common, spectra, spectrum, weight_density
 from swarm.metrics.spectrum import effective_rank_of
 from _bench import recording, timed  # bench/ is on the path
 
@@ -76,6 +79,23 @@ def main() -> None:
     print(f"spectra        old {old_wall:6.2f} s (cpu {old_cpu:6.2f})  ours {new_wall:6.2f} s "
           f"(cpu {new_cpu:6.2f})  ratio {old_wall / new_wall:4.1f}x  max |ds|/s1 {ds:.1e}, "
           f"effective rank rel {dr:.1e}")
+
+    threshold = spectrum._COMPILED_FROM
+    try:
+        spectrum._COMPILED_FROM = 1 << 62
+        lapack, lapack_wall, lapack_cpu = timed(lambda: spectra(rec))
+        spectrum._COMPILED_FROM = 0
+        _, load_wall, _ = timed(lambda: spectrum._eigvalsh(torch.eye(2, dtype=torch.float64)[None],
+                                                           True))  # numba's import, cached code
+        compiled, compiled_wall, compiled_cpu = timed(lambda: spectra(rec))
+    finally:
+        spectrum._COMPILED_FROM = threshold
+    ds = max(float(np.nanmax(np.abs(compiled[j] - lapack[j]) / lapack[j][..., :1]))
+             for j in square)
+    print(f"eigenvalues    LAPACK {lapack_wall:6.2f} s (cpu {lapack_cpu:6.2f})  compiled "
+          f"{compiled_wall:6.2f} s (cpu {compiled_cpu:6.2f})  ratio "
+          f"{lapack_wall / compiled_wall:4.1f}x  max |ds|/s1 {ds:.1e} (loading numba and the "
+          f"compiled code first: {load_wall:.2f} s)")
 
     old_wall = old_cpu = new_wall = new_cpu = 0.0
     same = True

@@ -1,5 +1,7 @@
-"""Exact breakpoints against closed forms (depth 1) and brute force on a fine grid."""
+"""Exact breakpoints against closed forms (depth 1), brute force on a grid, a plain numpy walk."""
 import importlib
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -192,3 +194,120 @@ def test_grouped_histogram_is_numpys_histogram_per_group(edges):
         pooled = values[rows == r].ravel()
         want = np.histogram(pooled[np.isfinite(pooled)], edges)[0]
         np.testing.assert_array_equal(got[r], want)
+
+
+_MERGE = _bp._MERGE_EPS
+_SLOPE = _bp._SLOPE_RTOL
+
+
+@np.errstate(invalid="ignore")  # a non-finite network's inf - inf
+def _numpy_walk(ws, bs, lo, hi, activation, kind):
+    """One network's kinks by plain numpy, one layer at a time (the walk's rules, written
+    apart from the compiled walk): crossings by interpolation on each piece, all points
+    sorted together, a point within _MERGE of the one before dropped, each new piece's
+    slope its old piece's times the activation's slope at its middle."""
+    act = _act.get(activation)
+    fn = lambda v: act.fn(torch.as_tensor(v)).numpy()  # noqa: E731
+    t, a, s = np.array([lo, hi]), np.array([[lo], [hi]]), np.ones((1, 1))
+    for w, b in zip(ws[:-1], bs[:-1]):
+        z, sz = a @ w.T + b, s @ w.T
+        r, u = np.nonzero(z[:-1] * z[1:] < 0)
+        f = z[r, u] / (z[r, u] - z[r + 1, u])
+        new = t[r] + (t[r + 1] - t[r]) * f
+        both = np.concatenate([t, new])
+        rows = np.concatenate([z, z[r] + f[:, None] * (z[r + 1] - z[r])])
+        order = np.argsort(both, kind="stable")
+        both, rows = both[order], rows[order]
+        keep = np.concatenate([[True], np.diff(both) > _MERGE * (hi - lo)])
+        old, t, z = t, both[keep], rows[keep]
+        piece = np.clip(np.searchsorted(old, (t[:-1] + t[1:]) / 2) - 1, 0, old.size - 2)
+        middle = z[:-1] + z[1:]  # twice the middle's: its sign is the activation's slope's
+        slope = {"relu": np.where(middle <= 0, 0.0, 1.0),  # torch's rules, NaN included
+                 "leaky_relu": np.where(middle > 0, 1.0, 0.01), "abs": np.sign(middle)}
+        s = sz[piece] * slope[activation]
+        a = fn(z)
+    inside = (t > lo) & (t < hi)
+    if kind == "units":
+        return t[inside]
+    out = s @ ws[-1][0]  # the output's slope on each piece
+    bends = np.abs(np.diff(out)) > _SLOPE * np.nan_to_num(np.abs(out)).max()
+    return t[1:-1][bends & inside[1:-1]]
+
+
+def _walk_case(activation, dims, bees, seed, scale=1.0):
+    rng = np.random.default_rng(seed)
+    w = [scale * rng.normal(size=(bees, 1, o, i)) for i, o in zip(dims[:-1], dims[1:])]
+    b = [rng.normal(size=(bees, 1, o)) for o in dims[1:]]
+    return from_params(w, b, activation=activation, target="x", x=np.linspace(-3, 3, 5))
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "abs"])
+@pytest.mark.parametrize("dims", [[1, 8, 8, 8, 1], [1, 3, 70, 2, 1], [1, 40, 40, 2]])
+def test_deep_walk_matches_a_plain_numpy_walk(activation, dims):
+    # [1, 3, 70, 2, 1]: uneven widths, 70 units crossing many times (buffers grow);
+    # [1, 40, 40, 2]: two outputs (the first one's bends, as the torch walk had them)
+    rec = _walk_case(activation, dims, 6, seed=len(dims) + dims[1], scale=2.0)
+    for kind in ("output", "units"):
+        found = breakpoints(rec, kind=kind)
+        for bee in range(6):
+            ws = [rec.weights(k)[bee, 0].astype(np.float64) for k in rec.layer_indices]
+            bs = [rec.biases(k)[bee, 0].astype(np.float64) for k in rec.layer_indices]
+            want = _numpy_walk(ws, bs, -3.0, 3.0, activation, kind)
+            assert found[bee].size == want.size
+            np.testing.assert_allclose(found[bee], want, rtol=0, atol=1e-12)
+    assert max(k.size for k in breakpoints(rec, kind="units")) > 64 or dims[1] == 8
+
+
+def test_deep_walk_gives_the_same_numbers_twice_also_for_non_finite_networks():
+    rec = _walk_case("relu", [1, 6, 6, 1], 4, seed=11)
+    rec["layer1.weight"][2, 0, 0, 0] = np.nan  # NaN slopes: no bend can be told
+    rec["layer0.bias"][3, 0, 1] = np.inf
+    for kind in ("output", "units"):
+        first, again = breakpoints(rec, kind=kind), breakpoints(rec, kind=kind)
+        for bee in range(4):
+            np.testing.assert_array_equal(first[bee], again[bee])
+            ws = [rec.weights(k)[bee, 0].astype(np.float64) for k in rec.layer_indices]
+            bs = [rec.biases(k)[bee, 0].astype(np.float64) for k in rec.layer_indices]
+            want = _numpy_walk(ws, bs, -3.0, 3.0, "relu", kind)
+            np.testing.assert_allclose(first[bee], want, rtol=0, atol=1e-12)
+    assert breakpoints(rec)[2].size == 0 and breakpoints(rec)[0].size > 0
+
+
+def test_walking_leaves_the_blas_thread_count_as_it_was():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import scipy.linalg.cython_blas  # noqa: F401  the BLAS the walk calls
+
+    def counts():
+        return [lib["num_threads"] for lib in threadpoolctl.threadpool_info()
+                if lib["user_api"] == "blas"]
+
+    before = counts()
+    breakpoint_histogram(_walk_case("relu", [1, 6, 6, 1], 3, seed=2), 10)
+    assert counts() == before
+
+
+def test_deep_crossings_a_rounding_apart_are_one_point():
+    # two units cross at -0.25, each found by its own interpolation: over (-1.7, 2.9)
+    # they round to -0.25 and -0.2500000000000002
+    w = [np.array([[1.0], [7.0]]), np.array([[1.0, 1.0]]), np.array([[1.0]])]
+    b = [np.array([0.25, 1.75]), np.array([-1.0]), np.array([0.0])]
+    rec = from_params([a[None, None] for a in w], [a[None, None] for a in b], target="x",
+                      x=np.linspace(-1.7, 2.9, 9))
+    found = breakpoints(rec, kind="units", domain=(-1.7, 2.9))[0]
+    np.testing.assert_allclose(found, [-0.25, 1 / 8 - 0.25], atol=1e-12)  # 8 (x + 1/4) = 1
+
+
+def test_one_hidden_layer_and_importing_swarm_leave_numba_unloaded(tmp_path):
+    # the compiled walk (numba) loads only for deeper networks: the first video's
+    # one-hidden-layer swarm and the CLI's start-up never pay its import
+    code = ("import sys, numpy as np, swarm, swarm.cli\n"
+            "from swarm.metrics import breakpoint_histogram\n"
+            "from swarm.testing import random_walk\n"
+            "breakpoint_histogram(random_walk(3, 4, width=5, depth=1, seed=1), 10)\n"
+            "print('numba' in sys.modules)\n"
+            "breakpoint_histogram(random_walk(3, 4, width=5, depth=2, seed=1), 10)\n"
+            "print('numba' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True"]

@@ -6,7 +6,17 @@ import pytest
 import torch
 
 from swarm.metrics import effective_rank, singular_values, spectra
+from swarm.metrics import spectrum as _spectrum
 from swarm.testing import random_walk
+
+
+@pytest.fixture(autouse=True, params=["lapack", "compiled"])
+def eigenvalues(request, monkeypatch):
+    """Every test twice: LAPACK's eigenvalues, and the compiled ones (swarm.metrics._eigen)
+    for every batch (they otherwise start at _COMPILED_FROM)."""
+    if request.param == "compiled":
+        monkeypatch.setattr(_spectrum, "_COMPILED_FROM", 0)
+    return request.param
 
 
 @pytest.mark.parametrize("n", [1, 2, 5, 8])
@@ -166,3 +176,36 @@ def test_read_only_arrays_are_read_quietly():
         got = singular_values(w)
     np.testing.assert_allclose(got, np.linalg.svd(w.astype(np.float64), compute_uv=False),
                                rtol=1e-6)
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 32, 64])
+@pytest.mark.parametrize("count", [1, 3, 5, 9])
+def test_compiled_eigenvalues_match_numpys_for_any_batch(n, count):
+    # count not a multiple of the lanes: the last group's spare lanes must not leak
+    from swarm.metrics import _eigen
+
+    rng = np.random.default_rng(n * 10 + count)
+    w = rng.normal(size=(count, n, n))
+    w[0, :, n // 2:] = 0.0  # rank-deficient
+    gram = w.transpose(0, 2, 1) @ w
+    got, ok = _eigen.eigvalsh(gram)
+    want = np.linalg.eigvalsh(gram)
+    assert ok.all() and got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-13 * want[:, -1:].max())
+
+
+def test_matrices_the_compiled_eigenvalues_flag_go_to_lapack(monkeypatch):
+    from swarm.metrics import _eigen
+
+    def flagging(gram):
+        values, ok = real(gram)
+        values[1::2] = -1.0  # garbage where not converged: must not be used
+        ok[1::2] = False
+        return values, ok
+
+    real = _eigen.eigvalsh
+    monkeypatch.setattr(_eigen, "eigvalsh", flagging)
+    monkeypatch.setattr(_spectrum, "_COMPILED_FROM", 0)
+    w = np.random.default_rng(3).normal(size=(6, 5, 5))
+    np.testing.assert_allclose(singular_values(w), np.linalg.svd(w, compute_uv=False),
+                               rtol=0, atol=1e-12)

@@ -5,10 +5,14 @@ in x. Walking the layers finds every bend exactly: between the points found so
 far each unit's pre-activation is linear in x, so its zero crossings are found
 by linear interpolation and added; after the last hidden layer the output's
 slope on every piece (forward-mode, at the piece's midpoint) says which of those
-points are real bends. All networks of a batch are processed at once with
-NaN-padded [net, point] arrays.
+points are real bends. One hidden layer has the closed form -b/w, for all networks
+of a batch at once; deeper networks are walked one by one by compiled code
+(``_deep_walk``: numba, imported only then).
 """
 from __future__ import annotations
+
+import contextlib
+import math
 
 import numpy as np
 import torch
@@ -23,7 +27,7 @@ _NAN = float("nan")
 _MERGE_EPS = 1e-12  # points closer than this fraction of the domain are one point
 _SLOPE_RTOL = 1e-12  # a bend changes the slope by more than this x the largest slope
 _CHUNK_NETS = 2048  # networks per batch at most (one hidden layer: cache-sized)
-_CHUNK_VALUES = 1 << 18  # [net, point, unit] values per batch of deeper networks
+_CHUNK_VALUES = 1 << 18  # float64 parameters per batch of deeper networks
 _KINDS = ("output", "units")
 
 
@@ -49,7 +53,8 @@ def breakpoints(rec, epoch: int = -1, *, kind: str = "output", domain=None) -> l
         return [row[np.isfinite(row)] for row in found]
 
     parts = _parts(rec.num_bees, _chunk_nets(rec))
-    return [row for rows in map_cores(walk, parts) for row in rows]
+    with _one_blas_thread(params):
+        return [row for rows in map_cores(walk, parts) for row in rows]
 
 
 def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
@@ -73,9 +78,9 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
         return counts, edges
     live = live[bees]
     nets = _chunk_nets(rec)
-    # a batch is a bee's run of epochs (or a few bees' whole runs): a network changes
-    # little from one epoch to the next, so a batch's networks have about as many
-    # points, and the NaN padding to the batch's widest stays small
+    # a batch is a bee's run of epochs (or a few bees' whole runs): its parameters are
+    # read in runs, and for the closed form a batch's networks have about as many
+    # kinks, so the NaN padding to the batch's widest stays small
     if idx.size >= nets:
         work = [(slice(b, b + 1), part) for b in range(bees.size)
                 for part in _parts(idx.size, nets)]
@@ -88,9 +93,27 @@ def breakpoint_histogram(rec, bins=50, epochs=None, *, kind: str = "output",
                            live[chosen_bees, chosen])
 
     work = [(b, e) for b, e in work if live[b, e].any()]
-    for (_, chosen), got in zip(work, map_cores(count, work)):
-        counts[chosen] += got
+    with _one_blas_thread(_arrays(rec)):
+        for (_, chosen), got in zip(work, map_cores(count, work)):
+            counts[chosen] += got
     return counts, edges
+
+
+def _arrays(rec) -> list[np.ndarray]:
+    """The recording's parameters ``[W0, b0, W1, b1, ...]``, [bee, epoch, ...] each."""
+    return [a for k in rec.layer_indices for a in (rec.weights(k), rec.biases(k))]
+
+
+def _one_blas_thread(params):
+    """For networks the compiled walk takes (not the closed form): the BLAS on one thread
+    for a whole run of walks on every core (``_walk.one_blas_thread``: set once, not
+    toggled between batches, which restarted OpenBLAS's threads and doubled the CPU
+    time); for the closed form nothing, and numba stays unloaded."""
+    if _closed_form(params):
+        return contextlib.nullcontext()
+    from swarm.metrics import _walk
+
+    return _walk.one_blas_thread()
 
 
 def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray:
@@ -98,15 +121,34 @@ def _run_counts(rec, act, domain, kind, edges, bees, chosen, live) -> np.ndarray
     batch of networks: the (bee, epoch) pairs where ``live`` [bee, epoch] is True (a
     diverged bee's later networks are not walked)."""
     live = live.reshape(-1)
-    params = []
-    for k in rec.layer_indices:  # [bee, epoch, ...] -> [live (bee, epoch), ...], bee-major
-        for a in (rec.weights(k), rec.biases(k)):
-            sel = a[np.ix_(bees, chosen)]
-            params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:])[live],
-                                          dtype=torch.float64))
-    found = kinks(params, act, *domain, kind).numpy()  # [net, kink]
     rows = np.tile(np.arange(chosen.size), bees.size)[live]  # each net's epoch
+    arrays = _arrays(rec)
+    if not _closed_form(arrays):  # deep: the compiled walk, on the parameters as they lie
+        sizes = [math.prod(a.shape[2:]) for a in arrays]
+        flat = np.empty((rows.size, sum(sizes)))  # [live (bee, epoch), params], float64
+        start = 0
+        for a, size in zip(arrays, sizes):
+            sel = _select(a, bees, chosen).reshape(-1, size)
+            flat[:, start:start + size] = sel if rows.size == sel.shape[0] else sel[live]
+            start += size
+        values, counts = _deep_walk(flat, _dims(arrays), act, *domain, kind)
+        return _grouped_histogram(values[:, None], np.repeat(rows, counts), chosen.size, edges)
+    params = []
+    for a in arrays:
+        sel = a[np.ix_(bees, chosen)]
+        params.append(torch.as_tensor(sel.reshape((-1,) + sel.shape[2:])[live],
+                                      dtype=torch.float64))
+    found = kinks(params, act, *domain, kind).numpy()  # [net, kink]
     return _grouped_histogram(found, rows, chosen.size, edges)
+
+
+def _select(a: np.ndarray, bees: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """``a`` [bee, epoch, ...] at ``bees`` x ``chosen`` epochs: [bee, epoch, ...], a view
+    (no copy) for one bee's run of consecutive epochs, the usual batch."""
+    if bees.size == 1 and chosen.size and chosen[-1] - chosen[0] == chosen.size - 1 \
+            and np.all(np.diff(chosen) == 1):
+        return a[bees[0], chosen[0]:chosen[-1] + 1][None]
+    return a[np.ix_(bees, chosen)]
 
 
 def _grouped_histogram(values: np.ndarray, rows: np.ndarray, n_rows: int,
@@ -137,19 +179,15 @@ def _parts(size: int, most: int) -> list[slice]:
 
 
 def _chunk_nets(rec) -> int:
-    """Networks per batch: the layer walk's [net, point, unit] arrays stay cache-sized.
-
-    Batches of thousands of deep networks made temporaries of hundreds of MB,
-    and the time went to the kernel paging them in and out. At depth 6, width 32
-    (about 200 points, one core, the shared machine under load 5-25) batches of
-    42 networks (2^18 values) walked 1.1x faster per network than 84 and 1.3x
-    faster than 168; 24 were no faster than 42.
-    """
-    widths = [rec.weights(k).shape[-2] for k in rec.layer_indices[:-1]]
-    if len(widths) <= 1:
+    """Networks per batch. The closed form (one hidden layer) works on [net, unit] arrays:
+    ``_CHUNK_NETS``. The compiled walk goes network by network, so a deeper batch only
+    amortises the call and keeps its float64 parameters [net, params] cache-sized
+    (``_CHUNK_VALUES``)."""
+    arrays = _arrays(rec)
+    if _closed_form(arrays):
         return _CHUNK_NETS
-    points = 2 + sum(widths)  # about the pieces one walk ends with
-    return int(np.clip(_CHUNK_VALUES // (max(widths) * points), 1, _CHUNK_NETS))
+    per_net = sum(math.prod(a.shape[2:]) for a in arrays)
+    return int(np.clip(_CHUNK_VALUES // per_net, 1, _CHUNK_NETS))
 
 
 def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output") -> Tensor:
@@ -157,6 +195,24 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
 
     ``params`` is ``[W0, b0, W1, b1, ...]`` with a leading net dimension (the
     last layer linear); ``act`` a piecewise-linear activation (its one kink at 0).
+    One hidden layer and one output: the closed form ``-b/w``. Deeper: the exact
+    layer walk (:func:`_deep_walk`).
+    """
+    if _closed_form(params):
+        return _one_hidden_layer(params, act, lo, hi, kind)
+    n = params[0].shape[0]
+    flat = torch.cat([p.reshape(n, -1).to(torch.float64) for p in params], 1).numpy()
+    values, counts = _deep_walk(flat, _dims(params), act, lo, hi, kind)
+    out = np.full((n, int(counts.max()) if n else 0), _NAN)
+    out[np.arange(out.shape[1]) < counts[:, None]] = values  # row by row, in order
+    return torch.from_numpy(out)
+
+
+def _deep_walk(flat: np.ndarray, dims: list[int], act, lo: float, hi: float,
+               kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """The kinks of the networks ``flat`` float64 [net, params] (``W0, b0, W1, ...``
+    flattened, widths ``dims``): ``(values float64 [kink], counts int64 [net])``, each net's
+    sorted kinks one net after another.
 
     One pass over the layers: after layer k's crossings are inserted, every unit
     up to layer k keeps its sign on each piece, so layer k+1's input is linear on
@@ -164,104 +220,42 @@ def kinks(params: list[Tensor], act, lo: float, hi: float, kind: str = "output")
     its piece's ends (no forward pass from x again), and for ``kind="output"`` the
     slope d a / dx on each piece is carried along (a new point splits a piece into
     two with the same slope; the activation's slope on a piece is read from the
-    sign of its ends' sum, the sign at its midpoint).
+    sign of its ends' sum, the sign at its midpoint). Points closer than
+    ``_MERGE_EPS`` of the domain to the one before are one point; a point bends the
+    output when the slope changes by more than ``_SLOPE_RTOL`` times the largest.
 
-    Arrays are point-major, [net, point, unit]: inserting points then moves whole
-    rows of units (contiguous copies), where a unit-major layout moved single
-    values through scatter/gather kernels that cost as much as the layer's product.
-
-    Float64 throughout. A float32 walk (measured for issue 23 on a depth-6 width-32
-    swarm) took 2.2x less CPU and placed kinks within 7e-5 of the domain, but 6 of
-    8,600 networks lost or gained a kink (kinks closer together than float32 holds
-    apart, signs near 0). Walking again in float64 the networks where a float32
-    decision came near a tie (a pre-activation near 0, points near each other, a tiny
-    slope change) kept every kink with margins of 1e-5, which sent 91% of the
-    networks back (slower than float64 alone); with margins of 1e-6 (9% back, 1.3x)
-    2 of 8,600 still differed.
+    Exact: float64 throughout, every decision (a sign change, a merge, a bend) made
+    on the float64 values, so the kinks are the network's to float64 rounding
+    (tests/test_metrics_breakpoints.py: brute force on a fine grid, and a plain
+    per-network numpy walk to 1e-12 of the domain with the same counts). Compiled
+    per network (:mod:`swarm.metrics._walk`, numba, imported here only): measured for
+    issue 23 on the depth-6 width-32 swarm (bench/breakpoints_speed.py), its 60,000
+    networks' histogram took 8.7 s of CPU where main's batched torch walk took 27.6
+    (~80-110 us per network against ~480), with the same counts in every bin, and
+    kinks within 1e-13 of the domain of that walk's on 600 networks. A float32 walk
+    was not taken: it used 2.2x
+    less CPU than that torch walk, but 6 of 8,600 networks lost or gained a kink
+    (kinks closer together than float32 holds apart, signs near 0), and re-walking
+    the near-tie networks in float64 sent 91% of them back.
     """
-    if len(params) == 4 and params[0].shape[2] == 1 and params[2].shape[1] == 1:
-        return _one_hidden_layer(params, act, lo, hi, kind)
-    n = params[0].shape[0]
-    dtype = params[0].dtype
-    t = torch.tensor([lo, hi], dtype=dtype).expand(n, 2)
-    n_layers = len(params) // 2
     if act.name == "identity":  # identity units cross zero without bending anything
-        return torch.empty((n, 0), dtype=dtype)
-    a = t[:, :, None]  # layer k's input at the points t: [net, point, in]
-    slope = torch.ones((n, 1, 1), dtype=dtype) if kind == "output" else None  # [net, piece, in]
-    for k in range(n_layers - 1):
-        weight, bias = params[2 * k], params[2 * k + 1]
-        # [net, point, unit], linear on each piece; the same product for either kind, so
-        # "output"'s points are "units"' to the last bit
-        z = _linear(a, weight).add_(bias[:, None, :])
-        if slope is not None:  # d z / dx on the old pieces (fewer than the new ones)
-            slope = _linear(slope, weight)
-        t, merged, piece = _insert_crossings(t, z, hi - lo, slope is not None)
-        z = merged[:, :t.shape[1]]  # at the new points; merged's last row takes dropped ones
-        if slope is not None:  # a new piece has its old piece's d z / dx, times fn' on it
-            slope = _times_slope(act, _rows(slope, piece), z[:, :-1] + z[:, 1:])
-        a = act.fn_(z) if act.fn_ is not None else act.fn(z)  # z is a fresh tensor
-    keep = torch.isfinite(t) & (t > lo) & (t < hi)
-    if slope is not None:
-        out = _linear(slope, params[-2])[..., 0]  # d output / dx on each piece: [net, piece]
-        scale = torch.nan_to_num(out.abs(), nan=0.0).amax(1, keepdim=True)
-        # t[:, 0] is lo and the last finite point hi, so only t[:, 1:-1] can bend
-        keep[:, 1:-1] &= (out[:, 1:] - out[:, :-1]).abs() > _SLOPE_RTOL * scale
-    return _compact(t, keep)
+        return np.zeros(0), np.zeros(flat.shape[0], dtype=np.int64)
+    from swarm.metrics import _walk  # numba: only when a deep network is walked
+
+    return _walk.walk(flat, np.asarray(dims, dtype=np.int64), lo, hi, act.name,
+                      kind == "output", _MERGE_EPS, _SLOPE_RTOL)
 
 
-def _insert_crossings(t: Tensor, z: Tensor, span: float, pieces: bool = True):
-    """Add the points where a unit's pre-activation ``z`` [net, point, unit] (contiguous)
-    changes sign between the points ``t`` [net, point] (sorted, NaN-padded).
-
-    Returns the merged points [net, point'] (points within a hair of the previous one
-    dropped, so no piece is empty), ``z`` at them as a fresh [net, point' + 1, unit]
-    (interpolated on the piece each new point falls in; the last row takes the
-    dropped points' rows) and, with ``pieces``, for each new piece the index of the
-    old piece it lies in [net, point' - 1] (else None).
-    Each row moves once: old and new rows are copied straight to their places.
-    """
-    n, points, units = z.shape
-    cross = (z[:, :-1] * z[:, 1:]) < 0  # [net, piece, unit]; NaN compares False
-    net, piece, unit = torch.nonzero(cross, as_tuple=True)  # net ascending
-    rows = z.view(n * points, units)
-    left = net * points + piece
-    zl, zr = rows[left, unit], rows[left + 1, unit]
-    frac = zl / (zl - zr)
-    tl, tr = t[net, piece], t[net, piece + 1]
-    counts = torch.bincount(net, minlength=n)
-    col = torch.arange(net.numel()) - (counts.cumsum(0) - counts)[net]
-    extra = int(counts.max()) if net.numel() else 0
-    both = torch.full((n, points + extra), _NAN, dtype=t.dtype)
-    both[:, :points] = t
-    both[net, points + col] = tl + (tr - tl) * frac
-    both, order = torch.sort(both, dim=1)  # NaN sorts last
-    keep = torch.isfinite(both)
-    keep[:, 1:] &= (both[:, 1:] - both[:, :-1]) > _MERGE_EPS * span
-    pos, width = _positions(keep)  # in sorted order
-    dest = torch.empty_like(pos).scatter_(1, order, pos)  # in source order
-    dest += torch.arange(0, n * (width + 1), width + 1)[:, None]  # a row of `merged` below
-    merged_t = torch.full((n, width + 1), _NAN, dtype=t.dtype).scatter_(1, pos, both)[:, :width]
-    merged = torch.full((n, width + 1, units), _NAN, dtype=z.dtype)
-    flat = merged.view(-1, units)  # rows sent to the same spare row: any one of them stays
-    flat.index_copy_(0, dest[:, :points].reshape(-1), rows)
-    if extra:
-        flat.index_copy_(0, dest[net, points + col], torch.lerp(
-            rows.index_select(0, left), rows.index_select(0, left + 1), frac[:, None]))
-    if not pieces:
-        return merged_t, merged, None
-    old = torch.nan_to_num(t, nan=float("inf")).contiguous()
-    mid = torch.nan_to_num(0.5 * (merged_t[:, :-1] + merged_t[:, 1:]), nan=float("inf"))
-    inside = torch.searchsorted(old, mid.contiguous()) - 1
-    return merged_t, merged, inside.clamp_(0, max(points - 2, 0))
+def _closed_form(params) -> bool:
+    """Whether ``params`` (``[W0, b0, W1, b1]`` [net, ...] arrays or tensors) are one hidden
+    layer of one input and one output, whose kinks have the closed form -b/w."""
+    return len(params) == 4 and params[0].shape[-1] == 1 and params[2].shape[-2] == 1
 
 
-def _rows(values: Tensor, index: Tensor) -> Tensor:
-    """``values`` [net, row, unit] (contiguous) at the rows ``index`` [net, k]: [net, k, unit],
-    whole rows copied."""
-    n, count, units = values.shape
-    flat = (index + torch.arange(0, n * count, count)[:, None]).reshape(-1)
-    return values.view(n * count, units).index_select(0, flat).view(n, -1, units)
+def _dims(params) -> list[int]:
+    """The widths of the networks ``params`` ``[W0, b0, W1, ...]`` ([..., out, in] weights):
+    the input's, then each layer's output's."""
+    return [int(params[0].shape[-1])] + [int(w.shape[-2]) for w in params[0::2]]
 
 
 def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
@@ -281,31 +275,10 @@ def _one_hidden_layer(params, act, lo: float, hi: float, kind: str) -> Tensor:
     return _compact(t, keep)
 
 
-def _times_slope(act, up: Tensor, twice_mid: Tensor) -> Tensor:
-    """``up`` [net, piece, unit] times the activation's slope on each piece, read at
-    ``twice_mid`` (twice the pre-activation at the piece's midpoint: its sign is what counts).
-
-    Written into ``up``. relu's backward reads only whether
-    its ``out`` is > 0, which is whether ``twice_mid`` is > 0 (NaN: neither), so
-    ``twice_mid`` stands in for ``fn(twice_mid)`` and one pass is saved; leaky_relu's
-    and abs's read ``pre``.
-    """
-    if act.backward_ is not None:
-        return act.backward_(up, twice_mid, twice_mid)
-    return up.copy_(act.backward(up, twice_mid, twice_mid))
-
-
 def _check_kind(kind: str) -> str:
     if kind not in _KINDS:
         raise ValueError(f"`kind` must be one of {', '.join(_KINDS)}, got {kind!r}")
     return kind
-
-
-def _linear(a: Tensor, weight: Tensor) -> Tensor:
-    """a @ W^T: [net, point, in] -> [net, point, out] (a fresh tensor)."""
-    if weight.shape[2] == 1:  # one input: a broadcast multiply
-        return a * weight.transpose(1, 2)
-    return torch.bmm(a, weight.transpose(1, 2))
 
 
 def _compact(values: Tensor, keep: Tensor) -> Tensor:
