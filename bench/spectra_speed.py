@@ -7,7 +7,7 @@ chunks on every core (``swarm.metrics.spectra``, accuracy rule in its module),
 and the float32 bit-table count (``swarm.metrics.weight_density``, exact).
 Prints wall and CPU seconds of each, the ratio, and the largest differences.
 Then ours with LAPACK's eigenvalues (torch) against ours with the compiled ones
-(``swarm.metrics._eigen``, used from ``spectrum._COMPILED_FROM`` matrices x k^3;
+(``swarm.metrics._eigen``, used from ``spectrum._COMPILED_FROM`` matrices x k^2;
 forced on for every batch here, so that the small default recording shows them too).
 
     python bench/spectra_speed.py [--from REC.npz]   # default: 500 bees x 400 epochs, 1-8-8-8-1

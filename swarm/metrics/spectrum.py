@@ -18,7 +18,7 @@ when every singular value is 0 or above ~1e-4 sigma_1, and to 3e-6 at worst
 this against numpy's SVD.
 
 The eigenvalues are LAPACK's (torch) for small batches and, from ``_COMPILED_FROM``
-matrices x k^3 on, :mod:`swarm.metrics._eigen`'s: the same algorithms compiled,
+matrices x k^2 on, :mod:`swarm.metrics._eigen`'s: the same algorithms compiled,
 ~1.8x sooner per matrix, within a few eps of the largest eigenvalue of LAPACK's,
 so the rule above holds for both (the tests run on both). On the depth-6 width-32
 recording of issue 23 the two routes' singular values differ by at most 1.5e-9
@@ -39,9 +39,13 @@ __all__ = ["singular_values", "effective_rank", "effective_rank_of", "spectra"]
 
 TOL = 3e-8  # singular values below TOL * sigma_1 are 0: the Gram route's resolution
 _CHUNK_VALUES = 1 << 18  # weight values per batch of matrices: float64 copies stay in cache
-# matrices x k^3 from which the compiled eigenvalues (swarm.metrics._eigen, ~1.8x sooner
-# than LAPACK's) pay for loading numba and their cached code (~0.5 s): ~16,000 32 x 32
-_COMPILED_FROM = 1 << 29
+# matrices x k^2 from which the compiled eigenvalues (swarm.metrics._eigen, ~1.8x sooner
+# than LAPACK's) pay for loading numba and their cached code (~0.3 s) in the same call:
+# LAPACK's ~0.5 s of work, 16,000 32 x 32 or 260,000 8 x 8 (the time a matrix saves grows
+# about as k^2: 1.4 us at 8 x 8, 16 us at 32 x 32). Measured for issue 23: the 400,000
+# 8 x 8 matrices of a 500 x 400 depth-3 recording, 0.65 -> 0.43 s on both cores once
+# numba is loaded (a process that walks breakpoints has loaded it)
+_COMPILED_FROM = 1 << 24
 
 
 def singular_values(W):
@@ -70,7 +74,7 @@ def singular_values(W):
         flat = w.reshape((-1, m, n))
         s = torch.empty((len(flat), min(m, n)), dtype=torch.float64, device=w.device)
         step = max(1, _CHUNK_VALUES // (m * n))
-        compiled = w.device.type == "cpu" and len(flat) * min(m, n) ** 3 >= _COMPILED_FROM
+        compiled = w.device.type == "cpu" and len(flat) * min(m, n) ** 2 >= _COMPILED_FROM
 
         def chunk(start: int) -> None:
             s[start:start + step] = _gram_singular_values(flat[start:start + step], compiled)
