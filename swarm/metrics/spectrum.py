@@ -40,12 +40,12 @@ __all__ = ["singular_values", "effective_rank", "effective_rank_of", "spectra"]
 TOL = 3e-8  # singular values below TOL * sigma_1 are 0: the Gram route's resolution
 _CHUNK_VALUES = 1 << 18  # weight values per batch of matrices: float64 copies stay in cache
 # matrices x k^2 from which the compiled eigenvalues (swarm.metrics._eigen, ~1.8x sooner
-# than LAPACK's) pay for loading numba and their cached code (~0.3 s) in the same call:
-# LAPACK's ~0.5 s of work, 16,000 32 x 32 or 260,000 8 x 8 (the time a matrix saves grows
-# about as k^2: 1.4 us at 8 x 8, 16 us at 32 x 32). Measured for issue 23: the 400,000
-# 8 x 8 matrices of a 500 x 400 depth-3 recording, 0.65 -> 0.43 s on both cores once
-# numba is loaded (a process that walks breakpoints has loaded it)
-_COMPILED_FROM = 1 << 24
+# than LAPACK's) are used: LAPACK's ~0.25 s of work, 8,000 32 x 32 or 130,000 8 x 8 (the
+# time a matrix saves grows about as k^2: 1.4 us at 8 x 8, 16 us at 32 x 32). Loading
+# numba and the cached code (~0.3 s, once per process) is repaid within a recording's
+# layers, or at once where breakpoints have loaded it. Measured for issue 23: a 500 x 400
+# depth-3 recording's spectra (two layers of 200,000 8 x 8) 0.65 -> 0.43 s on both cores
+_COMPILED_FROM = 1 << 23
 
 
 def singular_values(W):
