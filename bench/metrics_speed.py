@@ -30,6 +30,7 @@ from swarm._model import losses as _losses, mlp as _mlp
 from swarm._threads import map_cores
 from swarm.metrics import _common, landscape, weights
 from swarm.testing import random_walk
+from _bench import compiled_code_on_disk  # bench/ is on the path
 
 BEES, EPOCHS, WIDTH, DEPTH = 500, 400, 8, 3
 SAMPLE = 2000  # networks (or matrices) timed in the loops
@@ -205,6 +206,8 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     print(f"cores {os.cpu_count()}, torch threads {torch.get_num_threads()}, "
           f"load average {os.getloadavg()[0]:.1f}")
+    print(f"numba's compiled code on disk in {compiled_code_on_disk():.1f} s (a child process; "
+          f"a machine's first run compiles, ~12 s once; loading it stays counted below)")
     seconds, rec = timed(recording, args.synthetic, args.source)
     print(f"recording: {rec!r} built in {seconds:.1f} s")
     nets = rec.num_bees * rec.num_epochs

@@ -30,6 +30,7 @@ from pathlib import Path
 import swarm
 from swarm.panels import PANELS, pick_tracked
 from swarm.animation import default_panels
+from _bench import compiled_code_on_disk  # bench/ is on the path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,6 +90,9 @@ def main() -> None:
     parser.add_argument("--json", help=argparse.SUPPRESS)  # the timings, for --baseline
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}")
+    if not args.json:
+        print(f"numba's compiled code on disk in {compiled_code_on_disk():.1f} s (a child process; "
+              f"a machine's first run compiles, ~12 s once; loading it stays counted below)")
     if args.baseline:
         if not args.source:
             parser.error("--baseline needs --from REC.npz (both trees time the same recording)")
