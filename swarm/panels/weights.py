@@ -72,20 +72,22 @@ class WeightsPanel(Panel):
             heat.set_xlim(edges[0], edges[-1])
             heat.set_ylim(self.epoch[-1] + 0.5, self.epoch[0] - 0.5)  # time runs down
             name = self.names[j]
+            many = n > 5  # seven layers or so: every column's own labels overflowed the panel
             heat.set_title(f"{name} weights" if n <= 2 and name.startswith("layer") else name,
-                           fontsize=10)
+                           fontsize=8 if many else 10)
             heat.tick_params(labelbottom=False)
             hist.set_xlim(edges[0], edges[-1])
             top = max(1.0, float(self.counts[j].max()) * 1.05)
             hist.set_ylim(-0.16 * top, top)
             hist.axhline(0, color="0.6", lw=0.8)
             hist.set_yticks([])
-            hist.set_xlabel("weight value" if n <= 2 else "weight")
+            if not many or j == n // 2:  # one label under the middle column says it for all
+                hist.set_xlabel("weight value" if n <= 2 else "weight")
             wide = hist.get_position().width * hist.figure.bbox.width  # pixels, before layout
             for axes in (heat, hist):  # as many ticks as labels fit side by side (~40 px each)
                 axes.xaxis.set_major_locator(MaxNLocator(int(np.clip(wide // 40, 1, 5)),
                                                          min_n_ticks=1))
-                axes.tick_params(labelsize=10 if n <= 2 else 8)
+                axes.tick_params(labelsize=10 if n <= 2 else 7 if many else 8)
             heat.yaxis.set_major_locator(MaxNLocator(4, integer=True, min_n_ticks=1))  # whole epochs
             if j == 0:
                 heat.set_ylabel("epoch")
