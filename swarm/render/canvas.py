@@ -21,6 +21,13 @@ __all__ = ["Pane", "Canvas"]
 
 _SCALES = {"linear": (lambda v: v), "log": (lambda v: np.log10(np.where(v > 0, v, np.nan)))}
 _DEFAULT_SHADER = DensityShader()
+# curves x columns of a density from which it is counted and shaded compiled
+# (swarm.render._density, the same pixels): there it saves ~3.7 ms a frame (500 curves
+# x 1,207 columns: 5.2 -> 1.5 ms for spans and counts), repaying numba's load (~0.5 s
+# in each render worker) within ~150 frames. The default video's line panel (500 x
+# ~670) would save ~2 ms a frame, less than the load over its 200 frames a worker:
+# measured for issue 23, the first video took 7.5 s with numpy and 7.9 s compiled.
+_COMPILED_FROM = 400_000
 _LINES_KEPT = 16  # curves whose pixels a canvas keeps: a frame's few lines, and the static ones among them
 
 
@@ -100,11 +107,23 @@ class Canvas:
         self._rgb: np.ndarray | None = None  # its colour channels [height, width, 3]
         self.touched: list[tuple[int, int]] = []  # box rows (start, stop) painted since begin()
         self._plans: dict = {}
+        self._by_column: dict = {}  # id(plan) -> (plan, its inner vertices by column)
         self._lines: dict = {}  # the pixels of the last curves drawn, oldest first
 
     def _px(self, size: float) -> float:
         """Pixels for a size given in pixels of a 1280x720 video (sizes scale like text)."""
         return size * self.pane.dpi / 100
+
+    def _vertices(self, plan: raster.ColumnPlan) -> tuple[np.ndarray, np.ndarray]:
+        """The plan's inner vertices by column (:func:`swarm.render._density.column_vertices`), once."""
+        from swarm.render import _density
+
+        key = id(plan)
+        if key not in self._by_column or self._by_column[key][0] is not plan:
+            if len(self._by_column) > 64:
+                self._by_column.clear()
+            self._by_column[key] = (plan, _density.column_vertices(plan))
+        return self._by_column[key][1]
 
     def _plan(self, x) -> raster.ColumnPlan:
         """The column plan of curves over ``x``, cached: a panel's curves share their x."""
@@ -176,6 +195,20 @@ class Canvas:
             lo -= top
             hi -= top
             band = raster.span_counts(lo, hi, bottom - top)
+        elif len(ys) * plan.num_cols >= _COMPILED_FROM and self._pixels.shape[-1] == 4 \
+                and type(shader or _DEFAULT_SHADER) is DensityShader:
+            # whole rows on the frame's RGBX pixels: spans, counts and shades compiled in one
+            # pass (the same integers and pixels as the numpy lines below, ~3x sooner)
+            from swarm.render import _density  # numba: only for large densities
+
+            shader = shader or _DEFAULT_SHADER
+            total = len(ys) if total is None else total
+            cols = slice(plan.first, plan.first + plan.num_cols)
+            counts, top, bottom = _density.paint_rows(
+                plan, self._vertices(plan), rows, height, shader.table(total, integer=True),
+                self._pixels[:, cols].view(np.uint32)[..., 0])
+            self._touch(top, bottom)
+            return counts
         else:  # whole rows, in integers: the same counts in fewer passes
             first, last = plan.row_spans(rows, height)
             top = int(first.min())

@@ -75,6 +75,12 @@ class DensityShader:
         """The RGB colour (0..1) of a shade level, e.g. for a legend patch."""
         return colormaps[self.cmap](self.low + (1 - self.low) * level)[:3]
 
+    def table(self, total: float, integer: bool = True) -> np.ndarray:
+        """The shades as packed RGBA uint32 [total * steps + 1] of counts i / steps (steps 1 for
+        ``integer`` counts), over white; :meth:`paint` looks counts up in it."""
+        return _table(self.cmap, self.low, self.gamma, max(int(np.ceil(total)), 1),
+                      1 if integer else _STEPS)[0]
+
     def paint(self, pixels: np.ndarray, counts: np.ndarray, total: float) -> None:
         """Shade ``counts`` [row, col] (ints, or floats from anti-aliasing) into ``pixels``.
 
