@@ -54,11 +54,11 @@ def test_compiled_density_of_curves_all_above_the_box_paints_nothing(monkeypatch
 
 
 def test_column_vertices_list_each_columns_inner_vertices():
-    from swarm.render import _density, raster
+    from swarm.render import raster
 
     x = np.array([0.0, 0.5, 0.7, 1.0, 2.4, 2.6, 5.0])
     plan = raster.column_plan(x, 8)
-    vertices, start = _density.column_vertices(plan)
+    vertices, start = plan.by_column
     got = {c: list(vertices[start[c]:start[c + 1]]) for c in range(plan.num_cols)}
     assert got == {0: [1, 2], 1: [], 2: [4, 5], 3: [], 4: []}  # x = 1.0 is an edge, not inside
 

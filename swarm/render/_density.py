@@ -21,25 +21,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["paint_rows", "column_vertices"]
+__all__ = ["paint_rows"]
 
 
-def column_vertices(plan) -> tuple[np.ndarray, np.ndarray]:
-    """The inner vertices of a :class:`~swarm.render.raster.ColumnPlan` by column: int64
-    (indices [vertex], start [num_cols + 1]), column c's vertices at indices[start[c]:start[c + 1]]."""
-    if plan.inner:
-        vertices = np.concatenate([v for v, _ in plan.inner]).astype(np.int64)
-        cols = np.concatenate([c for _, c in plan.inner]).astype(np.int64)
-        order = np.argsort(cols, kind="stable")
-        vertices, cols = vertices[order], cols[order]
-    else:
-        vertices = cols = np.zeros(0, np.int64)
-    start = np.searchsorted(cols, np.arange(plan.num_cols + 1)).astype(np.int64)
-    return vertices, start
-
-
-def paint_rows(plan, vertices: tuple[np.ndarray, np.ndarray], y_px: np.ndarray, height: int,
-               table: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, int, int]:
+def paint_rows(plan, y_px: np.ndarray, height: int, table: np.ndarray,
+               words: np.ndarray) -> tuple[np.ndarray, int, int]:
     """Count and shade the curves ``y_px`` [curve, point] (finite rows of the box) in whole rows.
 
     ``words`` uint32 [height, num_cols]: the RGBX pixels of the plan's columns, painted
@@ -52,7 +38,7 @@ def paint_rows(plan, vertices: tuple[np.ndarray, np.ndarray], y_px: np.ndarray, 
         y = y[..., ::-1]
     y = np.ascontiguousarray(np.atleast_2d(y).T)  # [point, curve]
     counts = np.zeros((plan.num_cols, height), np.int32)  # [column, row]: each column's rows in cache
-    top, bottom = _count(y, plan.seg, plan.t, vertices[0], vertices[1], height, counts)
+    top, bottom = _count(y, plan.seg, plan.t, *plan.by_column, height, counts)
     if bottom > top:
         _shade(counts, top, bottom, table, words)
     return counts.T, top, bottom

@@ -107,23 +107,11 @@ class Canvas:
         self._rgb: np.ndarray | None = None  # its colour channels [height, width, 3]
         self.touched: list[tuple[int, int]] = []  # box rows (start, stop) painted since begin()
         self._plans: dict = {}
-        self._by_column: dict = {}  # id(plan) -> (plan, its inner vertices by column)
         self._lines: dict = {}  # the pixels of the last curves drawn, oldest first
 
     def _px(self, size: float) -> float:
         """Pixels for a size given in pixels of a 1280x720 video (sizes scale like text)."""
         return size * self.pane.dpi / 100
-
-    def _vertices(self, plan: raster.ColumnPlan) -> tuple[np.ndarray, np.ndarray]:
-        """The plan's inner vertices by column (:func:`swarm.render._density.column_vertices`), once."""
-        from swarm.render import _density
-
-        key = id(plan)
-        if key not in self._by_column or self._by_column[key][0] is not plan:
-            if len(self._by_column) > 64:
-                self._by_column.clear()
-            self._by_column[key] = (plan, _density.column_vertices(plan))
-        return self._by_column[key][1]
 
     def _plan(self, x) -> raster.ColumnPlan:
         """The column plan of curves over ``x``, cached: a panel's curves share their x."""
@@ -205,7 +193,7 @@ class Canvas:
             total = len(ys) if total is None else total
             cols = slice(plan.first, plan.first + plan.num_cols)
             counts, top, bottom = _density.paint_rows(
-                plan, self._vertices(plan), rows, height, shader.table(total, integer=True),
+                plan, rows, height, shader.table(total, integer=True),
                 self._pixels[:, cols].view(np.uint32)[..., 0])
             self._touch(top, bottom)
             return counts

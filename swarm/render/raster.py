@@ -33,7 +33,10 @@ class ColumnPlan:
     The plan covers columns ``first .. first + num_cols - 1``. ``seg``/``t``
     interpolate a curve at the column edges [num_cols + 1]; ``inner`` lists the
     vertices strictly inside a column as (vertex indices, their columns) groups
-    in which no column repeats, so each group is one vectorised min/max.
+    in which no column repeats, so each group is one vectorised min/max;
+    ``by_column`` lists the same vertices column by column, int64 (indices [vertex],
+    start [num_cols + 1]): column c's at indices[start[c]:start[c + 1]] (the compiled
+    density's walk, :mod:`swarm.render._density`).
     """
 
     first: int
@@ -42,6 +45,7 @@ class ColumnPlan:
     t: np.ndarray
     inner: tuple
     flipped: bool
+    by_column: tuple
 
     def _edges(self, y_px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The curves ``y_px`` [curve, point] at every column edge, float32 [num_cols + 1, curve],
@@ -115,7 +119,9 @@ def column_plan(x_px, width: int) -> ColumnPlan:
     cols = np.floor(x[vertices]).astype(np.int64) - first
     rank = np.arange(cols.size) - np.searchsorted(cols, cols)  # k-th vertex of its column
     inner = tuple((vertices[rank == k], cols[rank == k]) for k in range(int(rank.max(initial=-1)) + 1))
-    return ColumnPlan(first, num_cols, seg, t, inner, flipped)
+    by_column = (vertices.astype(np.int64),  # x ascending: each column's vertices are a run
+                 np.searchsorted(cols, np.arange(num_cols + 1)).astype(np.int64))
+    return ColumnPlan(first, num_cols, seg, t, inner, flipped, by_column)
 
 
 def _clip_spans(lo, hi, height: int):

@@ -78,8 +78,12 @@ class DensityShader:
     def table(self, total: float, integer: bool = True) -> np.ndarray:
         """The shades as packed RGBA uint32 [total * steps + 1] of counts i / steps (steps 1 for
         ``integer`` counts), over white; :meth:`paint` looks counts up in it."""
+        return self._shades(total, integer)[0]
+
+    def _shades(self, total: float, integer: bool) -> tuple[np.ndarray, bool]:
+        """:meth:`table` and whether only count 0 has count 0's shade (:func:`_table`)."""
         return _table(self.cmap, self.low, self.gamma, max(int(np.ceil(total)), 1),
-                      1 if integer else _STEPS)[0]
+                      1 if integer else _STEPS)
 
     def paint(self, pixels: np.ndarray, counts: np.ndarray, total: float) -> None:
         """Shade ``counts`` [row, col] (ints, or floats from anti-aliasing) into ``pixels``.
@@ -87,9 +91,9 @@ class DensityShader:
         ``pixels`` is uint8 [row, col, 4] (RGBX, the fast path: one 32-bit copy
         per pixel) or [row, col, 3].
         """
-        total = max(int(np.ceil(total)), 1)
-        steps = 1 if counts.dtype.kind in "iu" else _STEPS
-        table, blank_once = _table(self.cmap, self.low, self.gamma, total, steps)
+        integer = counts.dtype.kind in "iu"
+        steps = 1 if integer else _STEPS
+        table, blank_once = self._shades(total, integer)
         if steps == 1 and counts.size and counts.max() < table.size:
             index = counts  # the usual case: integer counts within the table
         else:
