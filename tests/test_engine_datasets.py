@@ -344,3 +344,22 @@ def test_chunks_shared_out_to_threads_give_the_numbers_of_one_thread(monkeypatch
     for key in ("loss", "test_loss", "grad_norm", "accuracy", "layer0.weight", "layer1.weight"):
         np.testing.assert_array_equal(threaded[key], in_turn[key], err_msg=key)
         np.testing.assert_array_equal(threaded[key][:3], few[key], err_msg=key)
+
+
+@pytest.mark.parametrize("classes", [3, 4, 6])
+def test_accuracy_matches_argmax_with_many_ties_nans_and_infinities(classes):
+    """The multi-class hit (the label's logit equal to the largest, the first of tied ones
+    deciding) against argmax, on small whole-number logits (ties everywhere) with NaN
+    (a wrong sample) and +-inf among them, shared and per-bee labels."""
+    from swarm._feed import accuracy
+
+    gen = torch.Generator().manual_seed(classes)
+    for trial in range(40):
+        logits = torch.randint(-2, 3, (3, classes, 50), generator=gen).float()
+        for value, share in ((float("nan"), 0.05 * (trial % 3 == 0)),
+                             (float("inf"), 0.05 * (trial % 4 == 0)),
+                             (float("-inf"), 0.05 * (trial % 5 == 0))):
+            logits[torch.rand(logits.shape, generator=gen) < share] = value
+        labels = torch.randint(0, classes, (1 if trial % 2 else 3, 50), generator=gen)
+        expected = ((logits.argmax(1) == labels) & ~logits.isnan().any(1)).float().mean(-1)
+        torch.testing.assert_close(accuracy(logits, labels), expected)
