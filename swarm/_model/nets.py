@@ -12,7 +12,7 @@ from torch import nn
 from torch.func import functional_call, grad_and_value, stack_module_state, vmap
 
 from swarm import _random
-from swarm._threads import map_cores
+from swarm._threads import cores, map_cores
 from swarm._model import activations as _act, losses as _losses, mlp as _mlp
 
 __all__ = ["FusedMLP", "FuncNet", "builtin_module", "check_factory"]
@@ -37,6 +37,7 @@ class FusedMLP:
         self.chunk = max(64, _CHUNK_FLOATS // (spec.width * spec.points))
         # two-class cross-entropy: the loss and the last layer's backward from one gradient row
         self.pair = self.loss.pair is not None and spec.outputs == 2 and not self.flat
+        self.compiled = _compiled_step_pays(spec, sizes)
 
     def _chunk(self, x: Tensor) -> int:
         """Bees per chunk: 4 MB per [bee, unit, sample] tensor of this batch. Measured
@@ -50,6 +51,8 @@ class FusedMLP:
             max(8, _CHUNK_FLOATS // (self.width * max(1, x.shape[-1])))
 
     def evaluate(self, x: Tensor, y: Tensor):
+        if self.compiled and x.shape[-1] >= _COMPILED_SAMPLES:
+            return self._evaluate_compiled(x, y)
         n, chunk = self.params[0].shape[0], self._chunk(x)
         if n <= chunk or self.params[0].device.type != "cpu":
             return self._evaluate(self.params, x, y)
@@ -62,6 +65,26 @@ class FusedMLP:
                           range(0, n, chunk))
         _, loss, grads = zip(*parts)
         return self._shaped(ypred), torch.cat(loss), [torch.cat(g) for g in zip(*grads)]
+
+    def _evaluate_compiled(self, x: Tensor, y: Tensor):
+        """:meth:`evaluate` by :func:`swarm._model._kernel.step`."""
+        from swarm._model import _kernel
+
+        ypred, loss = self._outputs(x), torch.empty(self.params[0].shape[0])
+        grads = [torch.empty_like(p) for p in self.params]
+        self._compiled_runs(_kernel.step, x.contiguous().numpy(), y.contiguous().numpy(),
+                            ypred.numpy(), loss.numpy(), *_layers(grads))
+        return ypred, loss, grads
+
+    def _compiled_runs(self, kernel, *arrays) -> None:
+        """``kernel(weights, biases, *arrays, start, stop)`` on runs of bees shared out over
+        the cores (the kernels release the GIL), four runs a core so that uneven runs even
+        out."""
+        n = self.params[0].shape[0]
+        run = -(-n // (4 * cores()))
+        weights, biases = _layers(self.params)
+        map_cores(lambda start: kernel(weights, biases, *arrays, start, min(n, start + run)),
+                  range(0, n, run))
 
     def _outputs(self, x: Tensor) -> Tensor:
         """The whole swarm's last-layer outputs [bee, out, sample] for the chunks to fill."""
@@ -79,6 +102,12 @@ class FusedMLP:
         return ypred, loss, _mlp.backward(params, cache, dypred, self.act, self.pair)
 
     def predict(self, x: Tensor) -> Tensor:
+        if self.compiled and x.shape[-1] >= _COMPILED_SAMPLES:
+            from swarm._model import _kernel
+
+            pred = self._outputs(x)
+            self._compiled_runs(_kernel.predict, x.contiguous().numpy(), pred.numpy())
+            return pred
         n, chunk = self.params[0].shape[0], self._chunk(x)
         if n <= chunk or self.params[0].device.type != "cpu":
             return _mlp.forward(self.params, x, self.act)
@@ -87,6 +116,34 @@ class FusedMLP:
                                          _rows(x, n, i, chunk), self.act, out=pred[i:i + chunk]),
                   range(0, n, chunk))
         return self._shaped(pred)
+
+
+#: The compiled step (:mod:`swarm._model._kernel`) and where it is faster than the eager
+#: one (issue 23, one thread, per call): from 128 samples a call (moons' 1,000 on
+#: 2-16-16-2: 2.1x; minibatches of 64: 1.0x) and up to 32 inputs a layer (2-32-32-2:
+#: 1.3x; 2-64-64-2: 1.0x; digits' 64-32-10: 0.6-0.8x, MKL's products with 64 inputs
+#: being better than ours); and for a run of at least this many multiply-adds
+#: (bees x samples x the layers' weights x epochs), which repays loading numba (~0.3 s).
+_COMPILED_SAMPLES = 128
+_COMPILED_FAN_IN = 32
+_COMPILED_FROM = 2_000_000_000
+
+
+def _compiled_step_pays(spec, sizes) -> bool:
+    """Whether this swarm trains by :mod:`swarm._model._kernel`: a narrow ReLU classifier
+    under cross-entropy on CPU, with enough work to repay loading it."""
+    if (spec.activation, spec.loss, spec.task) != ("relu", "cross_entropy", "classification") \
+            or torch.device(spec.device).type != "cpu" \
+            or max(n_in for n_in, _ in sizes) > _COMPILED_FAN_IN:
+        return False
+    macs = sum(n_in * n_out for n_in, n_out in sizes)
+    return spec.bees * spec.points * macs * spec.epochs >= _COMPILED_FROM
+
+
+def _layers(params: list[Tensor]) -> tuple[tuple, tuple]:
+    """The stacked [W0, b0, W1, b1, ...] as numpy (weights, biases) tuples: the kernels'
+    arguments (one compiled version per depth)."""
+    return tuple(p.numpy() for p in params[0::2]), tuple(p.numpy() for p in params[1::2])
 
 
 def _rows(t: Tensor, bees: int, start: int, size: int) -> Tensor:
