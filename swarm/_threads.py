@@ -17,25 +17,26 @@ from concurrent.futures import ThreadPoolExecutor
 
 import torch
 
-from swarm._cores import cores, idle_cores
+from swarm._cores import cores, free_cores
 from swarm._malloc import keep_memory
 
 __all__ = ["idle_core_threads", "map_cores", "cores"]
 
 
 @contextlib.contextmanager
-def idle_core_threads(device="cpu"):
-    """Use no more CPU threads than there are idle cores for a ``with`` block.
+def idle_core_threads(device="cpu", most: int | None = None):
+    """Use no more CPU threads than there are idle cores (and at most ``most``) for a
+    ``with`` block.
 
-    :func:`swarm._cores.idle_cores` (the 1-minute load average) says how many are
-    idle; the previous thread count is restored afterwards. Nothing changes for a non-CPU ``device``.
+    :func:`swarm._cores.free_cores` says how many other processes leave idle; the
+    previous thread count is restored afterwards. Nothing changes for a non-CPU ``device``.
     """
     if torch.device(device).type != "cpu":
         yield
         return
     keep_memory()  # big temporaries come and go: keep them mapped (see swarm._malloc)
     before = torch.get_num_threads()
-    torch.set_num_threads(max(1, min(before, round(idle_cores()))))
+    torch.set_num_threads(max(1, min(before, round(free_cores()), most or before)))
     try:
         yield
     finally:

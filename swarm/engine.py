@@ -89,7 +89,10 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
         log.warning("%s", note)
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
                leave=False)
-    with idle_core_threads(spec.device):
+    full_batch = spec.batch_size is None or spec.batch_size >= spec.points
+    maps_cores = getattr(net, "maps_cores", lambda samples: False)
+    with idle_core_threads(spec.device, 1 if maps_cores(spec.points if full_batch
+                                                        else spec.batch_size) else None):
         yield from _epochs(spec, net, opt, bar, feed)
 
 

@@ -47,8 +47,21 @@ class FusedMLP:
         2-16-16-2 alike in chunks of 16 to 64. A swarm of one chunk is not split to give
         every core one: sin's 500 x 1-20-1 took 0.73 s so against 0.61 s (its epochs are
         too short for the threads' hand-offs), digits' minibatches gained 6%."""
-        return self.chunk if self.flat else \
-            max(8, _CHUNK_FLOATS // (self.width * max(1, x.shape[-1])))
+        return self._bees_per_chunk(x.shape[-1])
+
+    def _bees_per_chunk(self, samples: int) -> int:
+        return self.chunk if self.flat else max(8, _CHUNK_FLOATS // (self.width * max(1, samples)))
+
+    def maps_cores(self, samples: int) -> bool:
+        """Whether a step on ``samples`` samples shares its bees out over the cores
+        (:func:`swarm._threads.map_cores`): torch's own threads should then be one, as the
+        pool's threads would only spin-wait beside them (moons' 500 bees on 2 cores: 1.8
+        s with one, 3.0 s with two)."""
+        if self.params[0].device.type != "cpu":
+            return False
+        if self.compiled and samples >= _COMPILED_SAMPLES:
+            return True
+        return self.params[0].shape[0] > self._bees_per_chunk(samples)
 
     def evaluate(self, x: Tensor, y: Tensor):
         if self.compiled and x.shape[-1] >= _COMPILED_SAMPLES:
