@@ -12,15 +12,18 @@ weight gradients on the 2-core machine's one thread, against MKL's ~45 at these
 shapes in the eager step).
 
 The same arithmetic as the eager path, summed in another order: ReLU (NaN stays
-NaN; its backward passes where the output is > 0), the loss log(sum exp(z - max)) -
-(z_label - max) averaged over samples, its gradient (softmax - one_hot) / samples.
+NaN; its backward passes where the output is > 0; as a product with its 0/1 gate, a
+negative gives -0.0 and -inf gives NaN, which only an infinite weight makes), the
+loss log(sum exp(z - max)) - (z_label - max) averaged over samples, its gradient
+(softmax - one_hot) / samples. Tests hold it to the eager step within float32
+rounding, and bees to plain torch loops.
 Every layer's rows are padded to a multiple of 4 with zero weights, which adds
 exact zeros. ``fastmath`` lets sums reassociate and fuse, never assume finite
 values (a diverged bee's NaN reaches its loss, and the engine freezes it).
 
 numba is imported here only, when :class:`swarm._model.nets.FusedMLP` decides a
 swarm's training repays its load (~0.3 s a process; the first use on a machine
-compiles for ~5 s per depth, cached on disk).
+compiles for ~7 s, each further depth ~3 s, cached on disk).
 """
 from __future__ import annotations
 
@@ -38,8 +41,9 @@ _ZERO = np.float32(0.0)
 def _affine(w, b, a, out, n, relu):
     """out[i, :n] = b[i] + sum_k w[i, k] a[k, :n] (then ReLU'd where asked): w [rows,
     cols], rows a multiple of 2 and cols of 4. Two rows times four inputs per pass over
-    the samples, the weights held in registers (read inside the loop, numba reloads
-    them: they might alias ``out``), the first pass also adding the bias."""
+    the samples, the eight weights and each sample's four inputs read into locals (read
+    inside the sums, they were loaded again for every row: they might alias ``out``),
+    the first pass also adding the bias."""
     for i in range(0, w.shape[0], 2):
         o0, o1 = out[i], out[i + 1]
         for k in range(0, w.shape[1], 4):
