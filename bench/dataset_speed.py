@@ -69,7 +69,11 @@ slower); one exp a sample for two classes and one log a block. Digits' 64-pixel 
 runs slower compiled (0.6-0.8x: MKL's products with 64 inputs beat ours), so digits
 stays eager; there, multi-class accuracy without the float rank product (7.3 -> 5.8 ms
 a call in training) and per-bee labels' cross-entropy by gather and scatter (568 ->
-377 us a step): 3-5% a run.
+377 us a step): 3-5% a run. "2 cores" had run digits on one torch thread: training sized
+its pool by the 1-minute load average, which counted this very process's one-core run
+just before as a busy core; now by the cores other processes leave idle
+(``swarm._cores.free_cores``): digits 0.78-0.84 -> 0.57-0.63 s. Swarms that share chunks
+of bees out over the cores keep torch at one thread (moons: 1.8 s, 3.0 s with two).
 
     python bench/dataset_speed.py            # CPU
     python bench/dataset_speed.py --device cuda
