@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 
-__all__ = ["cores", "idle_cores", "cpu_clock", "free_cores", "own_seconds"]
+__all__ = ["cores", "idle_cores", "cpu_clock", "free_cores"]
 
 
 def cores() -> int:
@@ -48,9 +48,23 @@ def idle_cores(since: tuple[int, int] | None = None) -> float:
     average (all of them where the system does not say)."""
     now = cpu_clock() if since is not None else None
     if now is not None:  # a clock: this process's CPUs can be listed
-        cpus = len(os.sched_getaffinity(0))
-        if now[1] - since[1] >= _WINDOW_TICKS * cpus:
-            return min(float(cores()), (now[0] - since[0]) / (now[1] - since[1]) * cpus)
+        idle = _window_cores(now[0] - since[0], now[1] - since[1])
+        if idle is not None:
+            return idle
+    return _unloaded_cores()
+
+
+def _window_cores(idle_ticks: float, total_ticks: float) -> float | None:
+    """Cores idle on average over a window of the CPUs' clock (at most :func:`cores`), or
+    None where the window is too short to say."""
+    cpus = len(os.sched_getaffinity(0))
+    if total_ticks < _WINDOW_TICKS * cpus:
+        return None
+    return min(float(cores()), idle_ticks / total_ticks * cpus)
+
+
+def _unloaded_cores() -> float:
+    """:func:`cores` less the 1-minute load average (all of them where the system does not say)."""
     try:
         busy = os.getloadavg()[0]
     except (OSError, AttributeError):
@@ -86,15 +100,13 @@ def free_cores() -> float:
     a second ``swarm.train`` right after a first one on one core got one torch thread of
     two (digits' 200 bees: 0.8-1.3 s against 0.6 s with two)."""
     global _SINCE
-    now = _reading()
-    before = _SINCE
+    now, before = _reading(), _SINCE
     if now[0] is None or before[0] is None or now[2] - before[2] > _LONGEST:
         _SINCE = now
-        return idle_cores()
-    cpus = len(os.sched_getaffinity(0))
-    total = now[0][1] - before[0][1]
-    if total < _WINDOW_TICKS * cpus:  # too short to say: the window stays open
-        return idle_cores()
+        return _unloaded_cores()
+    own = (now[1] - before[1]) * os.sysconf("SC_CLK_TCK")
+    idle = _window_cores(now[0][0] - before[0][0] + own, now[0][1] - before[0][1])
+    if idle is None:  # too short to say: the window stays open
+        return _unloaded_cores()
     _SINCE = now
-    idle = now[0][0] - before[0][0] + (now[1] - before[1]) * os.sysconf("SC_CLK_TCK")
-    return max(0.0, min(float(cores()), idle / total * cpus))
+    return idle

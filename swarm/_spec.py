@@ -73,6 +73,12 @@ class Spec:
 
         return self.model is None and self.activation in PIECEWISE_LINEAR
 
+    @property
+    def step_samples(self) -> int:
+        """Samples in one optimizer step: every training point (full batch) or a minibatch."""
+        full = self.batch_size is None or self.batch_size >= self.points
+        return self.points if full else self.batch_size
+
     def record_epochs(self) -> np.ndarray:
         """The epochs kept: every ``record_every``-th, and always the last one."""
         kept = np.arange(0, self.epochs, self.record_every)

@@ -89,17 +89,14 @@ def fly(target="sin", *, engine: str = "auto", **kwargs) -> Iterator[dict]:
         log.warning("%s", note)
     bar = tqdm(range(spec.epochs), desc="training", unit="epoch", disable=not spec.progress,
                leave=False)
-    full_batch = spec.batch_size is None or spec.batch_size >= spec.points
-    maps_cores = getattr(net, "maps_cores", lambda samples: False)
-    with idle_core_threads(spec.device, 1 if maps_cores(spec.points if full_batch
-                                                        else spec.batch_size) else None):
+    with idle_core_threads(spec.device, 1 if net.maps_cores(spec.step_samples) else None):
         yield from _epochs(spec, net, opt, bar, feed)
 
 
 def _epochs(spec: Spec, net, opt, bar, feed: Feed) -> Iterator[dict]:
     """The training loop of :func:`fly`: one optimizer step per batch, a state per kept epoch."""
     recorded = set(spec.record_epochs().tolist())
-    full_batch = spec.batch_size is None or spec.batch_size >= spec.points
+    full_batch = spec.step_samples == spec.points
     frozen = torch.zeros(spec.bees, dtype=torch.bool, device=spec.device)
     any_frozen = False
     diverged_at = np.full(spec.bees, -1, dtype=np.int64)

@@ -173,21 +173,26 @@ def _cross_entropy_pair(z, labels, start, n, inv, d, e):
 
 
 @njit(nogil=True, fastmath=_FAST, error_model="numpy", cache=True)
-def _load(weight, bias, w, b, wt, gw, gb, backward):
-    """One bee's layer into the padded scratch: weight [out, in] into w [rows, cols],
-    bias [out] into b; for a backward pass also the weight's transpose into wt and the
-    gradients' scratch zeroed."""
+def _load(weight, bias, w, b):
+    """One bee's layer into the padded scratch: weight [out, in] into w [rows, cols], bias
+    [out] into b."""
     rows, cols = weight.shape
     for i in range(rows):
         b[i] = bias[i]
         for k in range(cols):
             w[i, k] = weight[i, k]
-    if backward:
-        for i in range(rows):
-            gb[i] = 0.0
-            for k in range(cols):
-                wt[k, i] = weight[i, k]
-                gw[i, k] = 0.0
+
+
+@njit(nogil=True, fastmath=_FAST, error_model="numpy", cache=True)
+def _load_backward(weight, wt, gw, gb):
+    """What a backward pass adds to :func:`_load`: the weight's transpose into wt, and the
+    gradients' scratch zeroed."""
+    rows, cols = weight.shape
+    for i in range(rows):
+        gb[i] = 0.0
+        for k in range(cols):
+            wt[k, i] = weight[i, k]
+            gw[i, k] = 0.0
 
 
 @njit(nogil=True, fastmath=_FAST, error_model="numpy", cache=True)
@@ -239,7 +244,7 @@ def predict(weights, biases, x, logits, start, stop):
     act = np.zeros((layers + 1, widest, BLOCK), np.float32)
     for bee in range(start, stop):
         for l in range(layers):
-            _load(weights[l][bee], biases[l][bee], w[l], b[l], w[l], w[l], b[l], False)
+            _load(weights[l][bee], biases[l][bee], w[l], b[l])
         xb = x[bee if x.shape[0] > 1 else 0]
         for s0 in range(0, x.shape[2], BLOCK):
             _forward(w, b, xb, s0, min(BLOCK, x.shape[2] - s0), act, pad, logits[bee])
@@ -270,7 +275,8 @@ def step(weights, biases, x, labels, logits, loss, grad_w, grad_b, start, stop):
     inv = np.float32(1.0 / samples)
     for bee in range(start, stop):
         for l in range(layers):
-            _load(weights[l][bee], biases[l][bee], w[l], b[l], wt[l], gw[l], gb[l], True)
+            _load(weights[l][bee], biases[l][bee], w[l], b[l])
+            _load_backward(weights[l][bee], wt[l], gw[l], gb[l])
         xb = x[bee if x.shape[0] > 1 else 0]
         lb = labels[bee if labels.shape[0] > 1 else 0]
         summed = 0.0

@@ -39,17 +39,14 @@ class FusedMLP:
         self.pair = self.loss.pair is not None and spec.outputs == 2 and not self.flat
         self.compiled = _compiled_step_pays(spec, sizes)
 
-    def _chunk(self, x: Tensor) -> int:
-        """Bees per chunk: 4 MB per [bee, unit, sample] tensor of this batch. Measured
+    def _chunk(self, samples: int) -> int:
+        """Bees per chunk: 4 MB per [bee, unit, sample] tensor of a batch of ``samples``. Measured
         per bee (issue 23, load 17-32 on 2 cores, best of 15-40): digits' minibatches of 64
         ran 1.6-2.8x faster in one chunk of 200-256 bees than in chunks of 128 (the rule's
         1 MB before), its full-batch evaluation alike in chunks of 8 to 32, moons
         2-16-16-2 alike in chunks of 16 to 64. A swarm of one chunk is not split to give
         every core one: sin's 500 x 1-20-1 took 0.73 s so against 0.61 s (its epochs are
         too short for the threads' hand-offs), digits' minibatches gained 6%."""
-        return self._bees_per_chunk(x.shape[-1])
-
-    def _bees_per_chunk(self, samples: int) -> int:
         return self.chunk if self.flat else max(8, _CHUNK_FLOATS // (self.width * max(1, samples)))
 
     def maps_cores(self, samples: int) -> bool:
@@ -61,12 +58,12 @@ class FusedMLP:
             return False
         if self.compiled and samples >= _COMPILED_SAMPLES:
             return True
-        return self.params[0].shape[0] > self._bees_per_chunk(samples)
+        return self.params[0].shape[0] > self._chunk(samples)
 
     def evaluate(self, x: Tensor, y: Tensor):
         if self.compiled and x.shape[-1] >= _COMPILED_SAMPLES:
             return self._evaluate_compiled(x, y)
-        n, chunk = self.params[0].shape[0], self._chunk(x)
+        n, chunk = self.params[0].shape[0], self._chunk(x.shape[-1])
         if n <= chunk or self.params[0].device.type != "cpu":
             return self._evaluate(self.params, x, y)
         # bees are independent: a chunk at a time keeps [bee, unit, point] in cache, and
@@ -121,7 +118,7 @@ class FusedMLP:
             pred = self._outputs(x)
             self._compiled_runs(_kernel.predict, x.contiguous().numpy(), pred.numpy())
             return pred
-        n, chunk = self.params[0].shape[0], self._chunk(x)
+        n, chunk = self.params[0].shape[0], self._chunk(x.shape[-1])
         if n <= chunk or self.params[0].device.type != "cpu":
             return _mlp.forward(self.params, x, self.act)
         pred = self._outputs(x)
@@ -224,6 +221,10 @@ class FuncNet:
         self._step = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, None, None))
         self._step_per_bee = vmap(grad_and_value(bee_loss, has_aux=True), in_dims=(0, 0, 0, 0))
         self._predict = vmap(bee_predict, in_dims=(0, 0, None))
+
+    def maps_cores(self, samples: int) -> bool:
+        """Never: vmap runs the whole swarm as one batch (torch's own threads share it)."""
+        return False
 
     def _shared(self, x: Tensor) -> bool:
         return x.dim() == 1 if self.flat else x.shape[0] == 1
